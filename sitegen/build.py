@@ -1,0 +1,107 @@
+"""The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site; Site -> pages;
+pages -> bytes in memory; then, only if nothing failed, into the output folder."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .config import SiteConfig, load_config
+from .errors import BuildFailed, SiteError
+from .load import load_site
+from .model import Site
+from .pages import Page, plan
+from .render import Renderer, Theme
+from .write import OutputFile, WriteStats, check_output_folder, find_collisions, write_site
+
+
+@dataclass(frozen=True)
+class Options:
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # "now" for leaving out future posts; tests pin it
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    pages: int
+    stats: WriteStats | None
+    seconds: float
+    warnings: list[SiteError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        per_column = ", ".join(
+            f"{c.title} {len(self.site.posts_in(c))}" for c in self.site.columns if not c.is_page
+        )
+        text = f"{self.pages} pages, {len(self.site.posts)} posts ({per_column}), {len(self.warnings)} warnings"
+        if self.stats is not None:
+            text += f", {self.stats.written} written, {self.stats.unchanged} unchanged, {self.stats.removed} removed"
+        return text + f", {self.seconds:.2f} s"
+
+
+def build(source: Path, output: Path | None = None, options: Options = Options()) -> BuildResult:
+    """Builds the site in `source` into `output` (default source/output). Raises BuildFailed
+    with every problem, and then leaves the output folder exactly as it was."""
+    started = time.perf_counter()
+    source = source.resolve()
+    output = (output or source / "output").resolve()
+    try:
+        check_output_folder(output)
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
+    result, files = _prepare(source, options)
+    result.stats = write_site(output, files)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def check(source: Path, options: Options = Options()) -> list[SiteError]:
+    """Everything build() checks, with nothing written; returns warnings and errors alike."""
+    try:
+        result, _ = _prepare(source.resolve(), options)
+    except BuildFailed as failed:
+        return failed.problems
+    return result.warnings
+
+
+def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFile]]:
+    started = time.perf_counter()
+    try:
+        config: SiteConfig = load_config(source)
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
+    site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now)
+    if site is None:
+        raise BuildFailed(_sorted(problems))
+    theme = Theme(source)
+    pages: list[Page] = plan(site)
+    files, render_problems = _render(site, theme, pages)
+    files += [OutputFile(a.relpath, str(a.source), source=a.source) for a in site.assets]
+    files += [OutputFile(f.relpath, str(f.source), source=f.source) for f in theme.files.values()]
+    problems += render_problems + find_collisions(files)
+    if any(p.is_error for p in problems):
+        raise BuildFailed(_sorted(problems))
+    # Copied files first, then pages in plan order (posts before the lists and home that link to them).
+    files.sort(key=lambda f: f.data is not None)
+    return BuildResult(site, len(pages), None, time.perf_counter() - started, _sorted(problems)), files
+
+
+def _render(site: Site, theme: Theme, pages: list[Page]) -> tuple[list[OutputFile], list[SiteError]]:
+    renderer = Renderer(site, theme)
+    files: list[OutputFile] = []
+    problems: list[SiteError] = []
+    for page in pages:
+        try:
+            files.append(OutputFile(page.output, page.template, data=renderer.render(page)))
+        except SiteError as exc:
+            problems.append(exc)
+            if exc.path is not None and exc.path.suffix in (".html", ".xml"):
+                break  # a broken template breaks every page; one message is enough
+    return files, problems
+
+
+def _sorted(problems: list[SiteError]) -> list[SiteError]:
+    return sorted(problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))

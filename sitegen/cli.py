@@ -1,0 +1,124 @@
+"""The `sitegen` command: build, check, new, serve. User mistakes are printed, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .build import Options, build, check
+from .config import load_config
+from .errors import BuildFailed, SiteError
+from .load import COLUMNS_DIR
+from .urls import slugify
+
+
+def _print_problems(problems: list[SiteError], root: Path) -> None:
+    for problem in problems:
+        print(problem.format(root), file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    source = Path(args.source).resolve()
+    output = Path(args.output).resolve() if args.output else None
+    try:
+        result = build(source, output, Options(drafts=args.drafts, future=args.future))
+    except BuildFailed as failed:
+        _print_problems(failed.problems, source)
+        print(f"build failed: {len(failed.errors)} error(s); the output folder was left as it was", file=sys.stderr)
+        return 1
+    _print_problems(result.warnings, source)
+    print(f"built {result.summary()}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    source = Path(args.source).resolve()
+    problems = check(source, Options(drafts=args.drafts, future=args.future))
+    _print_problems(problems, source)
+    errors = sum(p.is_error for p in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    source = Path(args.source).resolve()
+    try:
+        config = load_config(source)
+    except SiteError as exc:
+        _print_problems([exc], source)
+        return 1
+    folder = source / COLUMNS_DIR / args.column
+    if not (folder / "_index.md").is_file():
+        known = sorted(p.name for p in (source / COLUMNS_DIR).glob("*/_index.md") for p in [p.parent])
+        print(f"sitegen: there is no column '{args.column}' (columns: {', '.join(known) or 'none'})", file=sys.stderr)
+        return 1
+    now = datetime.now(config.tz)
+    slug = slugify(args.title) or "post"
+    path = folder / f"{now:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        print(f"sitegen: {path.relative_to(source)} already exists", file=sys.stderr)
+        return 1
+    title = args.title.replace('"', '\\"')
+    path.write_text(
+        f'---\ntitle: "{title}"\ndate: {now:%Y-%m-%d %H:%M}\nauthor: \ntags: []\ndraft: true\n---\n\n'
+        "Write the post here. Remove the line 'draft: true' above to publish it.\n",
+        encoding="utf-8",
+    )
+    print(path.relative_to(source))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Path(args.source).resolve(), Path(args.output).resolve() if args.output else None,
+                 args.host, args.port, Options(drafts=args.drafts, future=args.future))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sitegen", description="Build the party-building column site.")
+    top.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def content_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
+        p.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+        p.add_argument("--future", action="store_true", help="include posts dated in the future")
+
+    p = commands.add_parser("build", help="build the site into the output folder")
+    content_options(p)
+    p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
+    p.set_defaults(func=cmd_build)
+
+    p = commands.add_parser("check", help="check every file and list all problems; writes nothing")
+    content_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = commands.add_parser("new", help="create a new post and print its path")
+    p.add_argument("column", help="the column's folder name, such as study")
+    p.add_argument("title", help="the post's title")
+    p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
+    p.set_defaults(func=cmd_new)
+
+    p = commands.add_parser("serve", help="build, then serve the site for preview, rebuilding on changes")
+    content_options(p)
+    p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

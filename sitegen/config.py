@@ -1,0 +1,141 @@
+"""site.toml -> a frozen, validated SiteConfig."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import SiteError
+from .i18n import LANGUAGES
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str
+    description: str = ""
+    base_path: str = "/"
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    posts_per_page: int = 10
+    home_posts_per_column: int = 5
+    feed_limit: int = 20
+    feed_full_content: bool = True
+    max_file_size_mb: float = 5.0
+    unsafe_html: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def max_file_size(self) -> int:
+        return int(self.max_file_size_mb * 1024 * 1024)
+
+    def absolute(self, url: str) -> str:
+        """Turns a site URL (which already starts with base_path) into an absolute one."""
+        split = urlsplit(self.base_url)
+        return f"{split.scheme}://{split.netloc}{url}"
+
+
+# What each key must hold; bool is checked before int because bool is an int in Python.
+_TYPES: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "base_url": (str,),
+    "description": (str,),
+    "base_path": (str,),
+    "language": (str,),
+    "timezone": (str,),
+    "posts_per_page": (int,),
+    "home_posts_per_column": (int,),
+    "feed_limit": (int,),
+    "feed_full_content": (bool,),
+    "max_file_size_mb": (int, float),
+    "unsafe_html": (bool,),
+}
+_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+_REQUIRED = ("title", "base_url")
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Reads root/site.toml; raises SiteError naming the key and line on any mistake."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise SiteError(
+            path, None, f"no {CONFIG_NAME} found in {root}",
+            'create it with at least: title = "My site" and base_url = "http://intranet.example/"',
+        )
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SiteError(path, None, "site.toml is not UTF-8", "save it as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise SiteError(path, int(match.group(1)) if match else None, f"invalid TOML: {exc}") from None
+    return parse_config(raw, text, path)
+
+
+def parse_config(raw: dict[str, Any], text: str, path: Path) -> SiteConfig:
+    known = [f.name for f in fields(SiteConfig)]
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        line = _line_of(text, key)
+        if key not in _TYPES:
+            raise SiteError(path, line, f"unknown setting '{key}'", did_you_mean(key, known))
+        expected = _TYPES[key]
+        ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+        if not ok:
+            names = " or ".join(_TYPE_NAMES[t] for t in expected)
+            raise SiteError(path, line, f"'{key}' must be {names}, not {value!r}")
+        values[key] = value
+    for key in _REQUIRED:
+        if key not in values:
+            raise SiteError(path, None, f"'{key}' is required in {CONFIG_NAME}")
+
+    def fail(key: str, message: str, hint: str | None = None) -> SiteError:
+        return SiteError(path, _line_of(text, key), message, hint)
+
+    base_url = values["base_url"]
+    split = urlsplit(base_url)
+    if split.scheme not in ("http", "https") or not split.netloc:
+        raise fail("base_url", f"base_url must be an absolute http(s) URL, not {base_url!r}",
+                   'for example "http://intranet.example.edu.cn/party/"')
+    base_path = values.get("base_path", split.path or "/")
+    if not base_path.startswith("/") or "//" in base_path or ".." in base_path or "\\" in base_path:
+        raise fail("base_path", f"base_path must be a path starting with '/', not {base_path!r}",
+                   'for example "/party/"')
+    values["base_path"] = base_path.rstrip("/") + "/"
+    values["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
+    language = values.get("language", "zh-CN")
+    if language not in LANGUAGES:
+        raise fail("language", f"language must be one of {', '.join(LANGUAGES)}, not {language!r}",
+                   did_you_mean(language, LANGUAGES))
+    try:
+        ZoneInfo(values.get("timezone", "Asia/Shanghai"))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail("timezone", f"unknown timezone {values['timezone']!r}",
+                   'use a name such as "Asia/Shanghai"') from None
+    for key in ("posts_per_page", "home_posts_per_column", "feed_limit", "max_file_size_mb"):
+        if key in values and values[key] <= 0:
+            raise fail(key, f"'{key}' must be greater than 0")
+    return SiteConfig(**values)

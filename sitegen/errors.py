@@ -1,0 +1,62 @@
+"""The one error type every user mistake becomes: it names the file, the line and the fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(eq=False)
+class SiteError(Exception):
+    """A problem in the user's files. `line` is 1-based; None when no line applies.
+
+    Not frozen: raising sets __traceback__ and friends on the instance.
+    """
+
+    path: Path | None
+    line: int | None
+    message: str
+    hint: str | None = None
+    severity: str = "error"  # or "warning"
+
+    def location(self, root: Path | None = None) -> str:
+        if self.path is None:
+            return "sitegen"
+        path = self.path
+        if root is not None:
+            try:
+                path = path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{path}:{self.line}" if self.line else str(path)
+
+    def format(self, root: Path | None = None) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        text = f"{self.location(root)}: {prefix}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def warning(path: Path | None, line: int | None, message: str, hint: str | None = None) -> SiteError:
+    return SiteError(path, line, message, hint, severity="warning")
+
+
+class BuildFailed(Exception):
+    """Raised when a build found errors; carries every one of them, warnings included."""
+
+    def __init__(self, problems: list[SiteError]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.is_error]
+        super().__init__(f"{len(errors)} error(s)")
+
+    @property
+    def errors(self) -> list[SiteError]:
+        return [p for p in self.problems if p.is_error]

@@ -1,0 +1,344 @@
+"""columns/ (and static/) -> Site + every problem found. One bad file never stops the others
+from being read, so an editor sees all mistakes at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .config import SiteConfig, did_you_mean
+from .errors import SiteError, warning
+from .markup import LinkProblem, MarkdownRenderer
+from .meta import ColumnMeta, Document, PostMeta, column_meta, decode_source, post_meta, split_document
+from .model import Asset, Attachment, Column, Post, Site, Tag
+from .urls import file_url, join_url, slugify, strip_date_prefix, unsafe_slug_reason
+
+COLUMNS_DIR = "columns"
+STATIC_DIR = "static"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds"}
+ATTACHMENT_SUFFIXES = {
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "wps", "et", "dps",
+    "csv", "txt", "zip", "rar", "7z", "mp3", "mp4", "m4a", "wav",
+}
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden files and the droppings of editors and operating systems."""
+    return (
+        name.startswith((".", "~$", "#"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+        or name.lower() in ("thumbs.db", "desktop.ini")
+    )
+
+
+@dataclass(frozen=True)
+class _PostSource:
+    column: Column
+    path: Path
+    bundle: Path | None  # the bundle folder when the post is one
+    doc: Document
+    meta: PostMeta
+    slug: str
+    url: str
+
+
+class _Loader:
+    def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime) -> None:
+        self.root = root
+        self.config = config
+        self.drafts = drafts
+        self.future = future
+        self.now = now
+        self.problems: list[SiteError] = []
+        self.targets: dict[Path, str] = {}  # source path -> URL, for links written as paths
+        self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
+        self.assets: list[Asset] = []
+        self.asset_sizes: dict[Path, int] = {}
+        self.renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
+        self.tag_owners: dict[str, tuple[str, Path]] = {}  # tag slug -> first spelling and where
+
+    # ------------------------------------------------------------------ discovery
+
+    def walk(self, folder: Path) -> list[Path]:
+        """Every file under folder, sorted; symlinks that leave the site are refused."""
+        found: list[Path] = []
+        seen: set[Path] = set()
+        for current, dirs, files in os.walk(folder, followlinks=True):
+            here = Path(current)
+            real = here.resolve()
+            if real in seen:  # a symlink loop
+                dirs[:] = []
+                continue
+            seen.add(real)
+            kept = []
+            for name in sorted(dirs):
+                if not is_ignored(name) and self.inside_site(here / name):
+                    kept.append(name)
+            dirs[:] = kept
+            for name in sorted(files):
+                path = here / name
+                if not is_ignored(name) and self.inside_site(path):
+                    found.append(path)
+        return found
+
+    def inside_site(self, path: Path) -> bool:
+        if not path.is_symlink():
+            return True
+        target = path.resolve()
+        if target == self.root or self.root in target.parents:
+            return True
+        self.problems.append(SiteError(path, None, f"symlink points outside the site (to {target}); refused",
+                                       "copy the file into the site instead of linking to it"))
+        return False
+
+    def read(self, path: Path) -> Document | None:
+        try:
+            size = path.stat().st_size
+            if size > self.config.max_file_size:
+                raise SiteError(path, None, f"the file is {size / 1048576:.1f} MB, over the {self.config.max_file_size_mb:g} MB limit",
+                                "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
+            return split_document(decode_source(path.read_bytes(), path), path)
+        except SiteError as exc:
+            self.problems.append(exc)
+        except OSError as exc:
+            self.problems.append(SiteError(path, None, f"cannot read the file: {exc.strerror}"))
+        return None
+
+    # ------------------------------------------------------------------ columns
+
+    def load(self) -> Site | None:
+        columns_dir = self.root / COLUMNS_DIR
+        if not columns_dir.is_dir():
+            self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
+                                           "create columns/<name>/_index.md for each column"))
+            return None
+        columns: list[Column] = []
+        sources: list[_PostSource] = []
+        column_docs: dict[str, tuple[Column, Document]] = {}
+        slugs: dict[str, Path] = {}
+        for entry in sorted(columns_dir.iterdir()):
+            if is_ignored(entry.name) or not self.inside_site(entry):
+                continue
+            if not entry.is_dir():
+                self.problems.append(warning(entry, None, "files directly in columns/ are ignored",
+                                             "put posts inside a column's folder, such as columns/study/"))
+                continue
+            loaded = self.load_column(entry, slugs)
+            if loaded is None:
+                continue
+            column, doc, files = loaded
+            columns.append(column)
+            column_docs[column.slug] = (column, doc)
+            sources.extend(self.load_posts(column, files))
+        self.add_static()
+        self.check_url_collisions(sources)
+        columns = [self.with_intro(column, *column_docs[column.slug][1:]) for column in columns]
+        by_slug = {c.slug: c for c in columns}
+        posts = [self.render_post(source, by_slug[source.column.slug]) for source in sources]
+        if any(p.is_error for p in self.problems):
+            return None
+        columns.sort(key=lambda c: (c.order, c.slug))
+        posts.sort(key=lambda p: (p.date, p.url), reverse=True)  # type: ignore[union-attr]
+        return Site(self.config, self.root, tuple(columns), tuple(posts), tuple(self.assets))  # type: ignore[arg-type]
+
+    def load_column(self, folder: Path, slugs: dict[str, Path]) -> tuple[Column, Document, list[Path]] | None:
+        index = folder / "_index.md"
+        if not index.is_file():
+            self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
+                                           "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
+            return None
+        slug = slugify(folder.name)
+        if not slug:
+            self.problems.append(SiteError(folder, None, "the folder name gives no usable web address",
+                                           "rename the folder with letters, digits or Chinese characters"))
+            return None
+        if slug in RESERVED_SLUGS:
+            self.problems.append(SiteError(folder, None, f"the column name '{slug}' is used by the site itself",
+                                           f"rename the folder; these names are reserved: {', '.join(sorted(RESERVED_SLUGS))}"))
+            return None
+        if slug in slugs:
+            self.problems.append(SiteError(folder, None, f"this column has the same web address '{slug}' as {slugs[slug]}",
+                                           "rename one of the folders"))
+            return None
+        slugs[slug] = folder
+        doc = self.read(index)
+        meta: ColumnMeta | None = None
+        if doc is not None:
+            meta, problems = column_meta(doc)
+            self.problems.extend(problems)
+        files = [f for f in self.walk(folder) if f != index]
+        if meta is None or doc is None:
+            return None
+        column = Column(slug=slug, title=meta.title, description=meta.description, order=meta.order,
+                        url=join_url(self.config.base_path, slug), source=folder, is_page=meta.layout == "page")
+        self.targets[index] = column.url
+        self.targets[folder] = column.url
+        return column, doc, files
+
+    def with_intro(self, column: Column, doc: Document) -> Column:
+        rendered = self.renderer.render_fragment(doc.body, doc.path, doc.body_line, self.resolve)
+        self.problems.extend(rendered.problems)
+        return Column(**{**column.__dict__, "intro_html": Markup(rendered.body_html)})
+
+    # ------------------------------------------------------------------ posts
+
+    def load_posts(self, column: Column, files: list[Path]) -> list[_PostSource]:
+        bundles = {f.parent for f in files if f.name == "index.md" and f.parent != column.source}
+        sources: list[_PostSource] = []
+        bundle_files: dict[Path, list[Path]] = {}
+        for path in files:
+            bundle = next((p for p in (path.parent, *path.parent.parents) if p in bundles), None)
+            if bundle is not None and path != bundle / "index.md":
+                bundle_files.setdefault(bundle, []).append(path)
+                continue
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+                relpath = f"{column.slug}/{path.relative_to(column.source).as_posix()}"
+                self.add_asset(path, relpath)
+                continue
+            if column.is_page:
+                self.problems.append(SiteError(path, None, f"column '{column.slug}' is a single page (layout: page) and cannot hold posts",
+                                               "move the post to another column, or remove 'layout: page' from _index.md"))
+                continue
+            source = self.load_post(column, path, bundle)
+            if source is not None:
+                sources.append(source)
+        for source in sources:
+            if source.bundle is not None and source.path in self.targets:
+                folder = source.url[len(self.config.base_path):].rstrip("/")
+                for path in bundle_files.get(source.bundle, []):
+                    self.add_asset(path, f"{folder}/{path.relative_to(source.bundle).as_posix()}")
+        return sources
+
+    def load_post(self, column: Column, path: Path, bundle: Path | None) -> _PostSource | None:
+        doc = self.read(path)
+        if doc is None:
+            return None
+        meta, problems = post_meta(doc, self.config.tz)
+        self.problems.extend(problems)
+        if meta is None:
+            return None
+        if meta.slug is not None:
+            reason = unsafe_slug_reason(meta.slug)
+            if reason:
+                self.problems.append(SiteError(path, doc.line("slug"), f"{reason}: {meta.slug!r}",
+                                               "use lowercase letters, digits and '-', such as 'party-lesson'"))
+                return None
+            slug = slugify(meta.slug)
+        else:
+            slug = slugify(strip_date_prefix(bundle.name if bundle else path.stem))
+        if not slug:
+            self.problems.append(SiteError(path, doc.line("slug") if meta.slug else 1,
+                                           "the post's name gives no usable web address",
+                                           "add a line 'slug: my-post' to the front matter"))
+            return None
+        url = join_url(self.config.base_path, column.slug, slug)
+        if meta.draft and not self.drafts:
+            self.left_out[path] = "a draft"
+        elif meta.date > self.now and not self.future:
+            self.left_out[path] = f"dated in the future ({meta.date:%Y-%m-%d %H:%M})"
+        else:
+            self.targets[path] = url
+            if bundle is not None:
+                self.targets[bundle] = url
+            return _PostSource(column, path, bundle, doc, meta, slug, url)
+        return None
+
+    def check_url_collisions(self, sources: list[_PostSource]) -> None:
+        first: dict[str, _PostSource] = {}
+        for source in sources:
+            # Windows and macOS file systems ignore case, so 'Party' and 'party' would collide.
+            key = source.url.lower()
+            if key in first:
+                other = first[key]
+                self.problems.append(SiteError(source.path, source.doc.line("slug") if source.meta.slug else 1,
+                                               f"this post gets the same web address {source.url} as {other.path}",
+                                               "give one of them a different 'slug:' or file name"))
+            else:
+                first[key] = source
+
+    def render_post(self, source: _PostSource, column: Column) -> Post | None:
+        meta, doc = source.meta, source.doc
+        rendered = self.renderer.render(doc.body, source.path, doc.body_line, self.resolve, summary=meta.summary)
+        self.problems.extend(rendered.problems)
+        cover_url = None
+        if meta.cover:
+            cover = self.resolve(source.path.parent / meta.cover)
+            if isinstance(cover, LinkProblem):
+                self.problems.append(SiteError(source.path, doc.line("cover"), f"cover: {cover.message}: '{meta.cover}'", cover.hint))
+            else:
+                cover_url = cover
+        attachments: list[Attachment] = []
+        if source.bundle is not None:
+            for path, size in sorted(self.asset_sizes.items()):
+                if path.parent == source.bundle and path.suffix.lower().lstrip(".") in ATTACHMENT_SUFFIXES:
+                    attachments.append(Attachment(path.name, self.targets[path], size))
+        return Post(
+            source=source.path, column=column, slug=source.slug, url=source.url, title=meta.title,
+            date=meta.date.astimezone(self.config.tz),
+            updated=meta.updated.astimezone(self.config.tz) if meta.updated else None, author=meta.author, tags=self.tags(source),
+            summary_html=Markup(rendered.summary_html), body_html=Markup(rendered.body_html),
+            toc_html=Markup(rendered.toc_html), text=rendered.text, reading_minutes=rendered.reading_minutes,
+            attachments=tuple(attachments), cover_url=cover_url, draft=meta.draft, pinned=meta.pinned,
+        )
+
+    def tags(self, source: _PostSource) -> tuple[Tag, ...]:
+        tags = []
+        for name in source.meta.tags:
+            slug = slugify(name)
+            line = source.doc.line("tags")
+            if not slug:
+                self.problems.append(SiteError(source.path, line, f"the tag {name!r} gives no usable web address",
+                                               "use words, digits or Chinese characters in tags"))
+                continue
+            owner = self.tag_owners.setdefault(slug, (name, source.path))
+            if owner[0] != name and owner[0].lower() != name.lower():
+                self.problems.append(SiteError(source.path, line, f"the tag {name!r} gets the same web address as the tag {owner[0]!r} in {owner[1]}",
+                                               "use the same spelling for both, or rename one"))
+                continue
+            tags.append(Tag(owner[0], slug, join_url(self.config.base_path, "tags", slug)))
+        return tuple(tags)
+
+    # ------------------------------------------------------------------ files and links
+
+    def add_asset(self, path: Path, relpath: str) -> None:
+        try:
+            self.asset_sizes[path] = path.stat().st_size
+        except OSError as exc:
+            self.problems.append(SiteError(path, None, f"cannot read the file: {exc.strerror}"))
+            return
+        self.assets.append(Asset(path, relpath))
+        self.targets[path] = file_url(self.config.base_path, relpath)
+
+    def add_static(self) -> None:
+        folder = self.root / STATIC_DIR
+        if folder.is_dir():
+            for path in self.walk(folder):
+                self.add_asset(path, path.relative_to(folder).as_posix())
+
+    def resolve(self, target: Path) -> str | LinkProblem:
+        path = Path(os.path.normpath(target))
+        if path != self.root and self.root not in path.parents:
+            return LinkProblem("the link leaves the site", "link only to posts and files inside the site's folder")
+        if path in self.targets:
+            return self.targets[path]
+        if path in self.left_out:
+            return LinkProblem(f"links to a post that this build leaves out, because it is {self.left_out[path]}",
+                               "publish that post first, or remove the link")
+        if path.exists():
+            return LinkProblem("links to a file that is not part of the site",
+                               "link to posts and to files inside columns/ or static/")
+        siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+
+
+def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: bool = False,
+              now: datetime | None = None) -> tuple[Site | None, list[SiteError]]:
+    """Reads every column and post under root; the Site is None when any error was found."""
+    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz))
+    site = loader.load()
+    return site, loader.problems

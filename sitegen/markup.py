@@ -1,0 +1,277 @@
+"""Markdown -> HTML body, summary, table of contents, plain text and reading time.
+
+Links and images written as paths to source files are rewritten to the URLs of what they
+point at by a tree-processor; the caller supplies the lookup, so this module does no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import SiteError
+
+# A resolver gets a link target as a filesystem path (relative links already joined to the
+# post's folder) and returns its URL, or a message saying why it cannot be linked.
+Resolver = Callable[[Path], "str | LinkProblem"]
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body_html: str
+    summary_html: str
+    toc_html: str
+    text: str
+    reading_minutes: int
+    problems: tuple[SiteError, ...] = ()
+
+
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
+_SENTENCE_END = re.compile(r"[。！？!?；]|[.](?=\s|$)")
+
+HAN_PER_MINUTE = 300
+WORDS_PER_MINUTE = 200
+SUMMARY_UNITS = 120  # about 120 Chinese characters, or 50 English words (2.4 units a word)
+UNITS_PER_WORD = 2.4
+
+# What raw HTML in a post may keep. Everything else, and every on* attribute, is removed.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "ruby", "rt", "rp",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "rel"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "details": {"open"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # data: URLs only as images; a data: link can carry a whole HTML page with scripts.
+    if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
+        return value if tag == "img" and value.strip().lower().startswith("data:image/") else None
+    if attribute == "style":  # only the text-align Python-Markdown writes on table cells
+        return value if re.fullmatch(r"text-align:\s*(left|right|center);?", value.strip()) else None
+    return value
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "form", "textarea", "select"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def is_local(url: str) -> bool:
+    """A link written as a path to something in the site's sources (not a URL, not an anchor)."""
+    if not url or url.startswith(("#", "/", "?")):
+        return False
+    split = urlsplit(url)
+    return not split.scheme and not split.netloc
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: etree.Element) -> None:
+        job = self.owner.job
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            target = element.get(attribute) if attribute else None
+            if not target or not is_local(target):
+                continue
+            split = urlsplit(target)
+            path = unquote(split.path)
+            if not path:
+                continue
+            result = job.resolve(job.folder / path)
+            if isinstance(result, LinkProblem):
+                job.fail(target, result)
+                continue
+            fragment = f"#{split.fragment}" if split.fragment else ""
+            element.set(attribute, result + fragment)  # type: ignore[arg-type]
+
+
+class _TextCollector(Treeprocessor):
+    """Keeps the plain text of the body's paragraphs for summaries, reading time and search."""
+
+    def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: etree.Element) -> None:
+        blocks: list[str] = []
+        for element in root:
+            if element.tag in ("div",) and "footnote" in (element.get("class") or ""):
+                continue
+            text = _STASHED.sub("", "".join(_itertext(element))).strip()
+            if text:
+                blocks.append((element.tag, re.sub(r"\s+", " ", text)))  # type: ignore[arg-type]
+        self.owner.job.blocks = blocks  # type: ignore[assignment]
+
+
+# Raw HTML waits in Python-Markdown's stash as placeholders until after the tree-processors.
+_STASHED = re.compile(r"\x02wzxhzdk:\d+\x03")
+
+
+def _itertext(element: etree.Element):
+    """Like Element.itertext, but without footnote reference numbers."""
+    if (element.get("id") or "").startswith("fnref"):
+        yield element.tail or ""
+        return
+    yield element.text or ""
+    for child in element:
+        yield from _itertext(child)
+    yield element.tail or ""
+
+
+@dataclass
+class _Job:
+    path: Path
+    folder: Path
+    body: str
+    body_line: int
+    resolve: Resolver
+    problems: list[SiteError] = field(default_factory=list)
+    blocks: list[tuple[str, str]] = field(default_factory=list)
+
+    def fail(self, target: str, problem: LinkProblem) -> None:
+        self.problems.append(SiteError(self.path, self.line_of(target), f"{problem.message}: '{target}'", problem.hint))
+
+    def line_of(self, needle: str) -> int:
+        """Python-Markdown keeps no source positions, so find where the target was written."""
+        for candidate in (f"({needle}", f'"{needle}"', f"'{needle}'", needle, unquote(needle)):
+            index = self.body.find(candidate)
+            if index >= 0:
+                return self.body_line + self.body.count("\n", 0, index)
+        return self.body_line
+
+
+class MarkdownRenderer:
+    """One Python-Markdown instance, reset between documents (building it is the slow part)."""
+
+    def __init__(self, unsafe_html: bool = False) -> None:
+        self.unsafe_html = unsafe_html
+        self.md = markdown.Markdown(
+            extensions=["tables", "footnotes", "fenced_code", "toc", "sane_lists", "attr_list", "abbr", "def_list"],
+            extension_configs={
+                # Chinese headings keep their characters in the anchor (#学习内容), not #_1.
+                "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
+                "footnotes": {"BACKLINK_TITLE": "↩ %d"},
+            },
+            output_format="html",
+        )
+        self.md.treeprocessors.register(_LinkRewriter(self.md, self), "sitegen-links", 1)
+        self.md.treeprocessors.register(_TextCollector(self.md, self), "sitegen-text", 0)
+        self.job: _Job
+
+    def render(self, body: str, path: Path, body_line: int, resolve: Resolver, summary: str | None = None) -> Rendered:
+        self.job = _Job(path, path.parent, body, body_line, resolve)
+        self.md.reset()
+        html = self.md.convert(body)
+        toc_tokens = getattr(self.md, "toc_tokens", [])
+        toc_html = self.md.toc if _count_headings(toc_tokens) >= 2 else ""  # type: ignore[attr-defined]
+        more = _MORE.search(html)
+        text = " ".join(text for _, text in self.job.blocks)
+        if summary is not None:
+            summary_html = f"<p>{escape(summary)}</p>"
+        elif more:
+            summary_html = html[: more.start()]
+        else:
+            summary_html = f"<p>{escape(cut_summary(self.job.blocks))}</p>" if text else ""
+        if not self.unsafe_html:
+            html, summary_html, toc_html = sanitise(html), sanitise(summary_html), sanitise(toc_html)
+        else:
+            html = _MORE.sub("", html)
+        return Rendered(
+            body_html=html,
+            summary_html=_strip_footnote_refs(summary_html),
+            toc_html=toc_html,
+            text=text,
+            reading_minutes=reading_minutes(text),
+            problems=tuple(self.job.problems),
+        )
+
+    def render_fragment(self, body: str, path: Path, body_line: int, resolve: Resolver) -> Rendered:
+        return self.render(body, path, body_line, resolve, summary="")
+
+
+def _count_headings(tokens: list[dict]) -> int:
+    return sum(1 + _count_headings(t.get("children", [])) for t in tokens)
+
+
+def _strip_footnote_refs(html: str) -> str:
+    # A summary stands on list pages where the footnotes it points at are not shown.
+    return re.sub(r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>.*?</a></sup>', "", html)
+
+
+def _units(text: str) -> float:
+    return len(_HAN_CHAR.findall(text)) + UNITS_PER_WORD * len(_WORD.findall(text))
+
+
+def cut_summary(blocks: list[tuple[str, str]], budget: float = SUMMARY_UNITS) -> str:
+    """The opening text, cut at a sentence end if one falls in the second half of the budget,
+    else at a word (or Chinese character) boundary, with an ellipsis when cut."""
+    paragraphs = [text for tag, text in blocks if tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr")]
+    text = " ".join(paragraphs) or " ".join(text for _, text in blocks)
+    if _units(text) <= budget:
+        return text
+    used = 0.0
+    cut = 0
+    best_sentence = 0
+    for match in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|" + _WORD.pattern + r"|[^\s]", text):
+        token = match.group(0)
+        cost = 1.0 if _HAN_CHAR.fullmatch(token) else (UNITS_PER_WORD if _WORD.fullmatch(token) else 0.0)
+        if used + cost > budget:
+            break
+        used += cost
+        cut = match.end()
+        if _SENTENCE_END.fullmatch(token) and used >= budget / 2:
+            best_sentence = cut
+    if best_sentence:
+        return text[:best_sentence]
+    return text[:cut].rstrip(" ,，、;；:：") + "…"
+
+
+def reading_minutes(text: str) -> int:
+    han = len(_HAN_CHAR.findall(text))
+    words = len(_WORD.findall(text))
+    return max(1, math.ceil(han / HAN_PER_MINUTE + words / WORDS_PER_MINUTE))

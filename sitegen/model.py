@@ -1,0 +1,113 @@
+"""The content model: frozen dataclasses, built once by load.py, read by everything after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .config import SiteConfig
+
+
+@dataclass(frozen=True)
+class Column:
+    slug: str
+    title: str
+    description: str
+    order: int
+    url: str
+    source: Path  # the column's folder
+    intro_html: Markup = Markup("")
+    is_page: bool = False  # a single page with no posts, such as the secretary mailbox
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    url: str
+    size: int
+
+    @property
+    def ext(self) -> str:
+        return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
+
+    @property
+    def size_text(self) -> str:
+        size = float(self.size)
+        for unit in ("B", "KB", "MB", "GB"):
+            if size < 1024 or unit == "GB":
+                return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            size /= 1024
+        raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied as it is: a bundle's image or attachment, or a file of the site's static/."""
+
+    source: Path
+    relpath: str  # POSIX path under the output folder
+
+
+@dataclass(frozen=True)
+class Post:
+    source: Path
+    column: Column
+    slug: str
+    url: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    author: str | None
+    tags: tuple[Tag, ...]
+    summary_html: Markup
+    body_html: Markup
+    toc_html: Markup
+    text: str
+    reading_minutes: int
+    attachments: tuple[Attachment, ...] = ()
+    cover_url: str | None = None
+    draft: bool = False
+    pinned: bool = False
+
+    @property
+    def lastmod(self) -> datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    root: Path
+    columns: tuple[Column, ...]
+    posts: tuple[Post, ...]  # newest first; only those this build publishes
+    assets: tuple[Asset, ...] = ()
+    _by_column: dict[str, tuple[Post, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        groups: dict[str, list[Post]] = {c.slug: [] for c in self.columns}
+        for post in self.posts:
+            groups[post.column.slug].append(post)
+        self._by_column.update({slug: tuple(posts) for slug, posts in groups.items()})
+
+    def posts_in(self, column: Column) -> tuple[Post, ...]:
+        """A column's posts, newest first."""
+        return self._by_column.get(column.slug, ())
+
+    @property
+    def tags(self) -> dict[str, tuple[Tag, tuple[Post, ...]]]:
+        """Tag slug -> (tag, its posts newest first)."""
+        found: dict[str, tuple[Tag, list[Post]]] = {}
+        for post in self.posts:
+            for tag in post.tags:
+                found.setdefault(tag.slug, (tag, []))[1].append(post)
+        return {slug: (tag, tuple(posts)) for slug, (tag, posts) in sorted(found.items())}

@@ -1,0 +1,60 @@
+"""Slugs, URLs and output paths. Everything content-derived passes through here, and
+nothing it returns can point outside the output folder."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from pypinyin import Style, lazy_pinyin
+
+_DATE_PREFIX = re.compile(r"^(?:\d{4}[-_]\d{1,2}(?:[-_]\d{1,2})?|\d{8})[-_ ]+(?=.)")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+
+
+def strip_date_prefix(name: str) -> str:
+    """'2019-05-party-lesson' -> 'party-lesson'; a name that is only a date stays."""
+    return _DATE_PREFIX.sub("", name, count=1)
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by '-'; Chinese becomes pinyin ('党建动态' -> 'dang-jian-dong-tai')."""
+    # Each Han run is spelled out syllable by syllable, separated from its neighbours.
+    spelled = _HAN.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0), style=Style.NORMAL)) + " ", text)
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unsafe_slug_reason(slug: str) -> str | None:
+    """Why a slug written by hand cannot be used as one path segment, or None if it can."""
+    if "/" in slug or "\\" in slug:
+        return "a slug cannot contain '/' or '\\'"
+    if ".." in slug:
+        return "a slug cannot contain '..'"
+    return None
+
+
+def join_url(base_path: str, *segments: str) -> str:
+    """base_path + quoted segments + '/' : the URL of a folder page."""
+    path = "/".join(quote(s, safe="") for s in segments if s)
+    return base_path + (path + "/" if path else "")
+
+
+def file_url(base_path: str, relpath: str) -> str:
+    """URL of a copied file at relpath (POSIX, relative to the output root)."""
+    return base_path + "/".join(quote(part, safe="") for part in relpath.split("/"))
+
+
+def page_output(url_path: str) -> str:
+    """Folder-style URL path (without base_path) -> 'a/b/index.html'."""
+    return (url_path.strip("/") + "/index.html").lstrip("/")
+
+
+def safe_relpath(relpath: str) -> str:
+    """Checks that relpath stays inside the output folder and returns it normalised."""
+    pure = PurePosixPath(relpath)
+    if pure.is_absolute() or any(part in ("..", "") for part in pure.parts) or "\\" in relpath:
+        raise ValueError(f"output path escapes the site: {relpath!r}")
+    return pure.as_posix()
