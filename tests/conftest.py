@@ -1,0 +1,82 @@
+"""Shared fixtures: build real sites from {path: text} dicts in temporary folders."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitegen.build import BuildResult, Options, build
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_TOML = """\
+title = "Test Site"
+description = "A site for tests"
+base_url = "http://intranet.test/"
+language = "en"
+timezone = "Asia/Shanghai"
+posts_per_page = 10
+"""
+
+# "Now" for builds in tests, so "future" posts stay in the future whatever the date is.
+NOW = datetime(2020, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def column(title: str, order: int = 1, extra: str = "", body: str = "") -> str:
+    return f"---\ntitle: {title}\norder: {order}\n{extra}---\n{body}"
+
+
+def post(title: str, date: str = "2019-03-05", extra: str = "", body: str = "Some text.\n") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\n{body}"
+
+
+class SiteDir:
+    """A site in a temporary folder: write files, build, read what came out."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.output = root / "output"
+
+    def write(self, files: dict[str, str | bytes]) -> "SiteDir":
+        for name, content in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+        return self
+
+    def build(self, **options: object) -> BuildResult:
+        options.setdefault("now", NOW)
+        return build(self.root, self.output, Options(**options))  # type: ignore[arg-type]
+
+    def html(self, relpath: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / relpath).read_text("utf-8"), "html.parser")
+
+    def exists(self, relpath: str) -> bool:
+        return (self.output / relpath).is_file()
+
+    def files(self) -> set[str]:
+        return {p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteDir:
+    """An English site with one column, ready for more files."""
+    return SiteDir(tmp_path / "site").write({
+        "site.toml": SITE_TOML,
+        "columns/news/_index.md": column("News", 1, "description: Branch news\n", "News of the branch.\n"),
+    })
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs the real `sitegen` command line in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
