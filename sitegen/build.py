@@ -10,10 +10,12 @@ from pathlib import Path
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
+from .feeds import Feed, feeds_for, render_feed
 from .load import load_site
 from .model import Site
 from .pages import Page, plan
 from .render import Renderer, Theme
+from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
 from .write import OutputFile, WriteStats, check_output_folder, find_collisions, write_site
 
 
@@ -78,7 +80,11 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
         raise BuildFailed(_sorted(problems))
     theme = Theme(source)
     pages: list[Page] = plan(site)
-    files, render_problems = _render(site, theme, pages)
+    feeds = feeds_for(site)
+    files, render_problems = _render(site, theme, pages, feeds)
+    files += [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
+    files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
+    files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
     files += [OutputFile(a.relpath, str(a.source), source=a.source) for a in site.assets]
     files += [OutputFile(f.relpath, str(f.source), source=f.source) for f in theme.files.values()]
     problems += render_problems + find_collisions(files)
@@ -89,13 +95,17 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
     return BuildResult(site, len(pages), None, time.perf_counter() - started, _sorted(problems)), files
 
 
-def _render(site: Site, theme: Theme, pages: list[Page]) -> tuple[list[OutputFile], list[SiteError]]:
+def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed]) -> tuple[list[OutputFile], list[SiteError]]:
     renderer = Renderer(site, theme)
     files: list[OutputFile] = []
     problems: list[SiteError] = []
+    site_feed, column_feeds = feeds[0], {f.page_url: f for f in feeds[1:]}
     for page in pages:
+        page_feeds = [site_feed]
+        if page.current_column is not None and page.current_column.url in column_feeds:
+            page_feeds.append(column_feeds[page.current_column.url])
         try:
-            files.append(OutputFile(page.output, page.template, data=renderer.render(page)))
+            files.append(OutputFile(page.output, page.template, data=renderer.render(page, feeds=page_feeds)))
         except SiteError as exc:
             problems.append(exc)
             if exc.path is not None and exc.path.suffix in (".html", ".xml"):
