@@ -75,7 +75,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(Path(args.source).resolve(), Path(args.output).resolve() if args.output else None,
-                 args.host, args.port, Options(drafts=args.drafts, future=args.future))
+                 args.host, args.port, Options(drafts=args.drafts, future=args.future), poll=args.poll)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import watch
+
+    return watch(Path(args.source).resolve(), Path(args.output).resolve() if args.output else None,
+                 Options(drafts=args.drafts, future=args.future), poll=args.poll)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -108,7 +115,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--poll", action="store_true", help="poll for changes (for network folders without file events)")
     p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser("watch", help="build, then rebuild whenever a source file changes")
+    content_options(p)
+    p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
+    p.add_argument("--poll", action="store_true", help="poll for changes (for network folders without file events)")
+    p.set_defaults(func=cmd_watch)
     return top
 
 

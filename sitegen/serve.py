@@ -1,23 +1,87 @@
-"""Preview server: serves the output folder under base_path on loopback. Outside the pipeline:
-it only calls build() and reads what it wrote."""
+"""Preview server: serves the output folder under base_path on loopback, rebuilds on change
+and reloads open pages. The reload script is added to responses here, never to what
+`sitegen build` writes."""
 
 from __future__ import annotations
 
 import http.server
+import json
 import mimetypes
 import posixpath
 import sys
+import threading
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import Options, build
+from .build import Options
 from .config import load_config
-from .errors import BuildFailed
+from .errors import SiteError
+from .watch import Outcome, Watcher, report
 
 mimetypes.add_type("text/css", ".css")
-mimetypes.add_type("application/atom+xml", ".atom")
 mimetypes.add_type("application/javascript", ".js")
+mimetypes.add_type("application/xml", ".xml")
+
+HOOK = "__sitegen__/"
+
+# Reloads the page after a successful build; shows a failed build's problems over the page.
+LIVE_RELOAD_JS = r"""(function () {
+  var source = new EventSource(document.currentScript.dataset.events);
+  var seen = null;
+  function overlay(problems) {
+    var box = document.getElementById("sitegen-errors");
+    if (!problems) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sitegen-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,0,0,.92);" +
+        "color:#fff;font:15px/1.6 monospace;padding:2rem;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "sitegen: the build failed; the page shows the last good site.\n\n" + problems.join("\n");
+  }
+  source.addEventListener("hello", function (e) {
+    var state = JSON.parse(e.data);
+    if (seen !== null && state.version !== seen && state.ok) { location.reload(); return; }
+    seen = state.version;
+    overlay(state.ok ? null : state.problems);
+  });
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("failed", function (e) {
+    var state = JSON.parse(e.data);
+    seen = state.version;
+    overlay(state.problems);
+  });
+})();
+"""
+
+
+class BuildState:
+    """The latest build's outcome and a version counter that waiting clients follow."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.outcome: Outcome | None = None
+        self.root: Path | None = None
+        self.closing = False
+
+    def publish(self, outcome: Outcome) -> None:
+        with self.changed:
+            self.outcome = outcome
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closing = True
+            self.changed.notify_all()
+
+    def as_json(self, outcome: Outcome | None) -> str:
+        if outcome is None:
+            return json.dumps({"version": 0, "ok": True, "problems": []})
+        problems = [p.format(self.root) for p in outcome.problems if p.is_error]
+        return json.dumps({"version": outcome.version, "ok": outcome.ok, "problems": problems}, ensure_ascii=False)
 
 
 def resolve_request(output: Path, base_path: str, raw_path: str) -> Path | None:
@@ -26,8 +90,7 @@ def resolve_request(output: Path, base_path: str, raw_path: str) -> Path | None:
     if "\x00" in path or "\\" in path or not path.startswith(base_path):
         return None
     rest = path[len(base_path):]
-    parts = rest.split("/")
-    if any(part in ("..", ".") for part in parts) or posixpath.isabs(rest):
+    if any(part in ("..", ".") for part in rest.split("/")) or posixpath.isabs(rest):
         return None
     root = output.resolve()
     target = (root / rest).resolve()
@@ -42,10 +105,12 @@ def resolve_request(output: Path, base_path: str, raw_path: str) -> Path | None:
 
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server_version = "sitegen-preview"
+    protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, output: Path, base_path: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, output: Path, base_path: str, state: BuildState | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.output = output
         self.base_path = base_path
+        self.state = state
         super().__init__(*args, **kwargs)
 
     def do_HEAD(self) -> None:
@@ -56,6 +121,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def respond(self, head: bool) -> None:
         split = urlsplit(self.path)
+        hook = self.base_path + HOOK
+        if self.state is not None and split.path == hook + "events":
+            return self.events()
+        if self.state is not None and split.path == hook + "livereload.js":
+            return self.send(200, "application/javascript; charset=utf-8", LIVE_RELOAD_JS.encode(), head)
         if split.path in ("", "/") and self.base_path != "/":
             return self.redirect(self.base_path)
         target = resolve_request(self.output, self.base_path, self.path)
@@ -67,10 +137,22 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         try:
             body = target.read_bytes()
         except OSError:
-            status, body, target = 404, b"Not Found", Path("404.txt")
+            status, target = 404, Path("404.html")
+            body = b"<!doctype html><title>Not Found</title><h1>Not Found</h1>"
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html" and self.state is not None:
+            body = self.inject(body)
         if kind.startswith("text/") or kind.endswith(("xml", "javascript")):
             kind += "; charset=utf-8"
+        self.send(status, kind, body, head)
+
+    def inject(self, body: bytes) -> bytes:
+        hook = self.base_path + HOOK
+        tag = f'<script src="{hook}livereload.js" data-events="{hook}events"></script>'.encode()
+        index = body.rfind(b"</body>")
+        return body[:index] + tag + body[index:] if index >= 0 else body + tag
+
+    def send(self, status: int, kind: str, body: bytes, head: bool) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -85,35 +167,76 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def events(self) -> None:
+        """Server-sent events: 'hello' with the current state, then 'reload' or 'failed' per build."""
+        assert self.state is not None
+        state = self.state
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        with state.changed:
+            seen = state.outcome
+        try:
+            self.wfile.write(f"retry: 1000\nevent: hello\ndata: {state.as_json(seen)}\n\n".encode())
+            self.wfile.flush()
+            while True:
+                with state.changed:
+                    state.changed.wait_for(lambda: state.outcome is not seen or state.closing, timeout=15)
+                    if state.closing:
+                        return
+                    current = state.outcome
+                if current is seen:
+                    self.wfile.write(b": keep-alive\n\n")  # also notices a closed browser tab
+                else:
+                    seen = current
+                    name = "reload" if current is not None and current.ok else "failed"
+                    self.wfile.write(f"event: {name}\ndata: {state.as_json(current)}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
+        if self.server.verbose:  # type: ignore[attr-defined]
+            sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
 
 
-def make_server(output: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000) -> http.server.ThreadingHTTPServer:
-    handler = partial(PreviewHandler, output=output, base_path=base_path)
+def make_server(output: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000,
+                state: BuildState | None = None, verbose: bool = False) -> http.server.ThreadingHTTPServer:
+    handler = partial(PreviewHandler, output=output, base_path=base_path, state=state)
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
+    server.verbose = verbose  # type: ignore[attr-defined]
     return server
 
 
-def serve(source: Path, output: Path | None, host: str, port: int, options: Options) -> int:
-    output = output or source / "output"
+def serve(source: Path, output: Path | None, host: str, port: int, options: Options, poll: bool = False) -> int:
+    source = source.resolve()
     try:
-        result = build(source, output, options)
-        print(f"built {result.summary()}")
-    except BuildFailed as failed:
-        for problem in failed.problems:
-            print(problem.format(source), file=sys.stderr)
-        if not (output / "index.html").is_file():
-            return 1
-        print("build failed; serving the last good site", file=sys.stderr)
-    base_path = load_config(source).base_path
-    server = make_server(output, base_path, host, port)
-    print(f"serving {output} at http://{host}:{server.server_address[1]}{base_path} (Ctrl+C stops)")
+        base_path = load_config(source).base_path
+    except SiteError as exc:
+        print(exc.format(source), file=sys.stderr)
+        return 1
+    state = BuildState()
+    state.root = source
+
+    def on_build(outcome: Outcome) -> None:
+        report(outcome, source)
+        state.publish(outcome)
+
+    watcher = Watcher(source, output, options, on_build=on_build, poll=poll)
+    watcher.start()
+    server = make_server(watcher.output, base_path, host, port, state)
+    print(f"serving {watcher.output} at http://{host}:{server.server_address[1]}{base_path} (Ctrl+C stops)",
+          file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        state.close()
+        watcher.stop()
         server.server_close()
     return 0

@@ -1,0 +1,154 @@
+"""Rebuild on change: watchdog events -> wait until they stop -> build(). Outside the
+pipeline: it only calls build() and reports what happened."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import (
+    EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_OPENED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from .build import BuildResult, Options, build
+from .config import CONFIG_NAME
+from .errors import BuildFailed, SiteError
+from .load import COLUMNS_DIR, STATIC_DIR, is_ignored
+from .render import TEMPLATES_DIR
+
+QUIET_SECONDS = 0.2  # a burst of events (git pull, save-by-rename) ends when none came for this long
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one build did: a result, or the problems that stopped it."""
+
+    version: int
+    result: BuildResult | None
+    problems: tuple[SiteError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, relevant: Callable[[str], bool], changed: Callable[[], None]) -> None:
+        self.relevant = relevant
+        self.changed = changed
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's mtime changes with every file in it; the file events say more
+        paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
+        if any(p and self.relevant(p) for p in paths):
+            self.changed()
+
+
+class Watcher:
+    """Builds once, then again after every burst of changes to the site's sources."""
+
+    def __init__(self, source: Path, output: Path | None = None, options: Options = Options(),
+                 on_build: Callable[[Outcome], None] | None = None, poll: bool = False,
+                 quiet: float = QUIET_SECONDS) -> None:
+        self.source = source.resolve()
+        self.output = (output or self.source / "output").resolve()
+        self.options = options
+        self.on_build = on_build or report
+        self.quiet = quiet
+        self.version = 0
+        self.last: Outcome | None = None
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self._observer = PollingObserver(timeout=0.5) if poll else Observer()
+        self._thread = threading.Thread(target=self._loop, name="sitegen-watch", daemon=True)
+
+    def relevant(self, path: str) -> bool:
+        """Only what the site is built from; never the output (that would loop)."""
+        candidate = Path(path)
+        if candidate == self.output or self.output in candidate.parents:
+            return False
+        try:
+            parts = candidate.relative_to(self.source).parts
+        except ValueError:
+            return False
+        if not parts or any(is_ignored(part) for part in parts):
+            return False
+        return parts[0] in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR) or parts == (CONFIG_NAME,)
+
+    def start(self) -> None:
+        self.rebuild()
+        self._observer.schedule(_Events(self.relevant, self._dirty.set), str(self.source), recursive=True)
+        self._observer.start()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._dirty.set()
+        self._observer.stop()
+        self._observer.join(timeout=5)
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._dirty.wait()
+            # Wait for the burst to end: every new event restarts the quiet period.
+            while not self._stop.is_set():
+                self._dirty.clear()
+                if not self._dirty.wait(self.quiet):
+                    break
+            if self._stop.is_set():
+                return
+            self.rebuild()
+
+    def rebuild(self) -> Outcome:
+        self.version += 1
+        try:
+            outcome = Outcome(self.version, build(self.source, self.output, self.options), ())
+        except BuildFailed as failed:
+            outcome = Outcome(self.version, None, tuple(failed.problems))
+        except Exception as exc:  # keep watching whatever happened; say what it was
+            outcome = Outcome(self.version, None, (SiteError(None, None, f"build crashed: {exc!r}"),))
+        self.last = outcome
+        self.on_build(outcome)
+        return outcome
+
+
+def report(outcome: Outcome, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]
+    """Prints a build's summary, or its problems as file:line: message."""
+    stream = stream or sys.stderr
+    stamp = time.strftime("%H:%M:%S")
+    if outcome.result is not None:
+        for problem in outcome.result.warnings:
+            print(problem.format(root), file=stream)
+        print(f"[{stamp}] built {outcome.result.summary()}", file=stream, flush=True)
+    else:
+        for problem in outcome.problems:
+            print(problem.format(root), file=stream)
+        print(f"[{stamp}] build failed: the last good site stays in place", file=stream, flush=True)
+
+
+def watch(source: Path, output: Path | None, options: Options, poll: bool = False) -> int:
+    watcher = Watcher(source, output, options, on_build=lambda o: report(o, source.resolve()), poll=poll)
+    watcher.start()
+    print(f"watching {watcher.source} for changes (Ctrl+C stops)", file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+    return 0
