@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .config import SiteConfig, load_config
-from .errors import BuildFailed, SiteError
+from .config import CONFIG_NAME, SiteConfig, load_config
+from .errors import BuildFailed, SiteError, warning
 from .feeds import Feed, feeds_for, render_feed
 from .load import load_site
 from .model import Site
@@ -76,6 +76,10 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now)
+    if config.unsafe_html:
+        problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
+                                "so a script in a post runs in every visitor's browser",
+                                "remove the setting unless every editor is trusted with that"))
     if site is None:
         raise BuildFailed(_sorted(problems))
     theme = Theme(source)
