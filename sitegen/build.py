@@ -55,7 +55,10 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     result, files = _prepare(source, options)
-    result.stats = write_site(output, files)
+    try:
+        result.stats = write_site(output, files)
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
     result.seconds = time.perf_counter() - started
     return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -61,9 +62,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         print(f"sitegen: {path.relative_to(source)} already exists", file=sys.stderr)
         return 1
-    title = args.title.replace('"', '\\"')
+    title = json.dumps(args.title, ensure_ascii=False)  # a JSON string is a valid YAML one
     path.write_text(
-        f'---\ntitle: "{title}"\ndate: {now:%Y-%m-%d %H:%M}\nauthor: \ntags: []\ndraft: true\n---\n\n'
+        f'---\ntitle: {title}\ndate: {now:%Y-%m-%d %H:%M}\nauthor: \ntags: []\ndraft: true\n---\n\n'
         "Write the post here. Remove the line 'draft: true' above to publish it.\n",
         encoding="utf-8",
     )

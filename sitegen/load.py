@@ -61,6 +61,7 @@ class _Loader:
         self.asset_sizes: dict[Path, int] = {}
         self.renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
         self.tag_owners: dict[str, tuple[str, Path]] = {}  # tag slug -> first spelling and where
+        self._known_urls: set[str] | None = None  # filled once every target is known
 
     # ------------------------------------------------------------------ discovery
 
@@ -100,7 +101,7 @@ class _Loader:
         try:
             size = path.stat().st_size
             if size > self.config.max_file_size:
-                raise SiteError(path, None, f"the file is {size / 1048576:.1f} MB, over the {self.config.max_file_size_mb:g} MB limit",
+                raise SiteError(path, None, f"the file is {_size(size)}, over the {_size(self.config.max_file_size)} limit",
                                 "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
             return split_document(decode_source(path.read_bytes(), path), path)
         except SiteError as exc:
@@ -181,7 +182,7 @@ class _Loader:
         return column, doc, files
 
     def with_intro(self, column: Column, doc: Document) -> Column:
-        rendered = self.renderer.render_fragment(doc.body, doc.path, doc.body_line, self.resolve)
+        rendered = self.renderer.render_fragment(doc.body, doc.path, doc.body_line, self.resolve, self.rebase)
         self.problems.extend(rendered.problems)
         return Column(**{**column.__dict__, "intro_html": Markup(rendered.body_html)})
 
@@ -263,7 +264,8 @@ class _Loader:
 
     def render_post(self, source: _PostSource, column: Column) -> Post | None:
         meta, doc = source.meta, source.doc
-        rendered = self.renderer.render(doc.body, source.path, doc.body_line, self.resolve, summary=meta.summary)
+        rendered = self.renderer.render(doc.body, source.path, doc.body_line, self.resolve, summary=meta.summary,
+                                        rebase=self.rebase)
         self.problems.extend(rendered.problems)
         cover_url = None
         if meta.cover:
@@ -320,6 +322,18 @@ class _Loader:
             for path in self.walk(folder):
                 self.add_asset(path, path.relative_to(folder).as_posix())
 
+    def rebase(self, url: str) -> str | None:
+        """'/news/' written for a site that lives under '/party/' -> '/party/news/', when that
+        names one of the site's pages or files; other root paths are left to the intranet."""
+        base = self.config.base_path
+        if base == "/" or url.startswith(base):
+            return None
+        path, hash_, fragment = url.partition("#")
+        candidate = base + path.lstrip("/")
+        if self._known_urls is None:
+            self._known_urls = set(self.targets.values()) | {base}
+        return candidate + hash_ + fragment if candidate in self._known_urls else None
+
     def resolve(self, target: Path) -> str | LinkProblem:
         path = Path(os.path.normpath(target))
         if path != self.root and self.root not in path.parents:
@@ -334,6 +348,10 @@ class _Loader:
                                "link to posts and to files inside columns/ or static/")
         siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
         return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+
+
+def _size(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.1f} KB"
 
 
 def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: bool = False,

@@ -46,7 +46,7 @@ class Rendered:
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
-_SENTENCE_END = re.compile(r"[。！？!?；]|[.](?=\s|$)")
+_SENTENCE_END = frozenset("。！？!?；.")
 
 HAN_PER_MINUTE = 300
 WORDS_PER_MINUTE = 200
@@ -116,6 +116,12 @@ class _LinkRewriter(Treeprocessor):
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             target = element.get(attribute) if attribute else None
+            if target and target.startswith("/") and not target.startswith("//") and job.rebase:
+                # Written from the site's root ('/news/'), but the site lives under base_path.
+                rebased = job.rebase(target)
+                if rebased:
+                    element.set(attribute, rebased)  # type: ignore[arg-type]
+                continue
             if not target or not is_local(target):
                 continue
             split = urlsplit(target)
@@ -170,16 +176,24 @@ class _Job:
     body: str
     body_line: int
     resolve: Resolver
+    rebase: Callable[[str], str | None] | None = None
     problems: list[SiteError] = field(default_factory=list)
     blocks: list[tuple[str, str]] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
 
     def fail(self, target: str, problem: LinkProblem) -> None:
-        self.problems.append(SiteError(self.path, self.line_of(target), f"{problem.message}: '{target}'", problem.hint))
+        nth = self.failures[target] = self.failures.get(target, 0) + 1
+        self.problems.append(SiteError(self.path, self.line_of(target, nth), f"{problem.message}: '{target}'", problem.hint))
 
-    def line_of(self, needle: str) -> int:
-        """Python-Markdown keeps no source positions, so find where the target was written."""
+    def line_of(self, needle: str, nth: int = 1) -> int:
+        """Python-Markdown keeps no source positions, so find where the target was written
+        (its nth time, when the same target fails more than once)."""
         for candidate in (f"({needle}", f'"{needle}"', f"'{needle}'", needle, unquote(needle)):
-            index = self.body.find(candidate)
+            index = -1
+            for _ in range(nth):
+                index = self.body.find(candidate, index + 1)
+                if index < 0:
+                    break
             if index >= 0:
                 return self.body_line + self.body.count("\n", 0, index)
         return self.body_line
@@ -203,8 +217,9 @@ class MarkdownRenderer:
         self.md.treeprocessors.register(_TextCollector(self.md, self), "sitegen-text", 0)
         self.job: _Job
 
-    def render(self, body: str, path: Path, body_line: int, resolve: Resolver, summary: str | None = None) -> Rendered:
-        self.job = _Job(path, path.parent, body, body_line, resolve)
+    def render(self, body: str, path: Path, body_line: int, resolve: Resolver, summary: str | None = None,
+               rebase: Callable[[str], str | None] | None = None) -> Rendered:
+        self.job = _Job(path, path.parent, body, body_line, resolve, rebase)
         self.md.reset()
         html = self.md.convert(body)
         toc_tokens = getattr(self.md, "toc_tokens", [])
@@ -230,8 +245,9 @@ class MarkdownRenderer:
             problems=tuple(self.job.problems),
         )
 
-    def render_fragment(self, body: str, path: Path, body_line: int, resolve: Resolver) -> Rendered:
-        return self.render(body, path, body_line, resolve, summary="")
+    def render_fragment(self, body: str, path: Path, body_line: int, resolve: Resolver,
+                        rebase: Callable[[str], str | None] | None = None) -> Rendered:
+        return self.render(body, path, body_line, resolve, summary="", rebase=rebase)
 
 
 def _count_headings(tokens: list[dict]) -> int:
@@ -264,7 +280,9 @@ def cut_summary(blocks: list[tuple[str, str]], budget: float = SUMMARY_UNITS) ->
             break
         used += cost
         cut = match.end()
-        if _SENTENCE_END.fullmatch(token) and used >= budget / 2:
+        # A '.' ends a sentence only before a space or the end (not in 3.5, e.g. or www.x.cn).
+        ends = token in _SENTENCE_END and (token != "." or cut == len(text) or text[cut].isspace())
+        if ends and used >= budget / 2:
             best_sentence = cut
     if best_sentence:
         return text[:best_sentence]

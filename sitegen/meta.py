@@ -34,6 +34,9 @@ _BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 
 def decode_source(data: bytes, path: Path) -> str:
     """Bytes of a Markdown file -> text with LF line endings, or a SiteError saying what to do."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SiteError(path, 1, "the file is encoded as UTF-16 (Notepad's \"Unicode\"), not UTF-8",
+                        "open it in your editor and save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")
     if b"\x00" in data[:8192]:
         raise SiteError(path, None, "this is a binary file, not a Markdown text file",
                         "only Markdown (.md) text files belong here; remove it or rename it")
@@ -101,7 +104,9 @@ def _parse_yaml(fm_text: str, path: Path, first_line: int) -> tuple[dict[str, An
         }
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote is noticed at the end; the line where it opens is the useful one.
+        quoted = exc.context_mark is not None and "quoted scalar" in (exc.context or "")
+        mark = exc.context_mark if quoted else (exc.problem_mark or exc.context_mark)
         line = mark.line + first_line if mark else None
         problem = exc.problem or "invalid YAML"
         raise SiteError(path, line, f"invalid front matter: {problem}",

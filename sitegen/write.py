@@ -61,18 +61,55 @@ def check_output_folder(output: Path) -> None:
                         "choose an empty or new folder with --output, or empty this one first")
 
 
+def find_blockers(root: Path, files: list[OutputFile], ours: set[str]) -> list[SiteError]:
+    """Files in the way of folders the site needs (or folders where a file must go), found
+    before anything is written, so a blocked build changes nothing."""
+    problems = []
+    checked: set[Path] = set()
+    for file in files:
+        target = root / file.relpath
+        if target.is_dir() and not target.is_symlink():
+            problems.append(SiteError(target, None, "a folder stands where the site needs a file",
+                                      "move that folder out of the output folder"))
+        for parent in target.relative_to(root).parents:
+            folder = root / parent
+            if folder in checked or folder == root:
+                continue
+            checked.add(folder)
+            if folder.exists() and not folder.is_dir() and parent.as_posix() not in ours:
+                problems.append(SiteError(folder, None, "a file stands where the site needs a folder",
+                                          "move that file out of the output folder"))
+    return problems
+
+
 def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
+    """Raises SiteError, before writing anything, when the output folder cannot take the site."""
     check_output_folder(output)
     previous = read_manifest(output) or set()
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SiteError(output, None, f"cannot create the output folder: {exc.strerror}") from None
     root = output.resolve()
+    blockers = find_blockers(root, files, previous)
+    if blockers:
+        raise blockers[0] if len(blockers) == 1 else SiteError(
+            output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
+    try:
+        return _write(root, files, previous)
+    except OSError as exc:
+        raise SiteError(Path(exc.filename) if exc.filename else output, None,
+                        f"cannot write the site: {exc.strerror}") from None
+
+
+def _write(root: Path, files: list[OutputFile], previous: set[str]) -> WriteStats:
     written = unchanged = 0
     for file in files:
         target = root / safe_relpath(file.relpath)
         if _same(target, file):
             unchanged += 1
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent, root, previous)
         if root not in target.parent.resolve().parents and target.parent.resolve() != root:
             raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
         _replace(target, file)
@@ -88,8 +125,26 @@ def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
             stale.unlink()
             removed += 1
             _prune_empty(stale.parent, root)
-    _atomic_write(root / MANIFEST, json.dumps(sorted(current), ensure_ascii=False, indent=0).encode("utf-8"))
+    manifest = json.dumps(sorted(current), ensure_ascii=False, indent=0).encode("utf-8")
+    if current != previous or not (root / MANIFEST).is_file():
+        _atomic_write(root / MANIFEST, manifest)
     return WriteStats(written, unchanged, removed)
+
+
+def _make_folder(folder: Path, root: Path, ours: set[str]) -> None:
+    """mkdir -p; a file of an earlier build standing where a folder now goes is removed
+    (find_blockers has already refused files that are not ours)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    except (FileExistsError, NotADirectoryError):
+        pass
+    path = root
+    for part in folder.relative_to(root).parts:
+        path = path / part
+        if path.is_file() and path.relative_to(root).as_posix() in ours:
+            path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _same(target: Path, file: OutputFile) -> bool:
@@ -106,9 +161,6 @@ def _same(target: Path, file: OutputFile) -> bool:
 
 
 def _replace(target: Path, file: OutputFile) -> None:
-    if target.is_dir() and not target.is_symlink():
-        raise SiteError(target, None, "a folder stands where this file must be written",
-                        "move the folder out of the output folder")
     if file.data is not None:
         _atomic_write(target, file.data)
     else:
