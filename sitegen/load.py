@@ -87,6 +87,13 @@ class _Loader:
                     found.append(path)
         return found
 
+    def show(self, path: Path) -> str:
+        """A path as messages show it: relative to the site, like the location they start with."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
     def inside_site(self, path: Path) -> bool:
         if not path.is_symlink():
             return True
@@ -163,7 +170,7 @@ class _Loader:
                                            f"rename the folder; these names are reserved: {', '.join(sorted(RESERVED_SLUGS))}"))
             return None
         if slug in slugs:
-            self.problems.append(SiteError(folder, None, f"this column has the same web address '{slug}' as {slugs[slug]}",
+            self.problems.append(SiteError(folder, None, f"this column has the same web address '{slug}' as {self.show(slugs[slug])}",
                                            "rename one of the folders"))
             return None
         slugs[slug] = folder
@@ -257,7 +264,7 @@ class _Loader:
             if key in first:
                 other = first[key]
                 self.problems.append(SiteError(source.path, source.doc.line("slug") if source.meta.slug else 1,
-                                               f"this post gets the same web address {source.url} as {other.path}",
+                                               f"this post gets the same web address {source.url} as {self.show(other.path)}",
                                                "give one of them a different 'slug:' or file name"))
             else:
                 first[key] = source
@@ -299,7 +306,7 @@ class _Loader:
                 continue
             owner = self.tag_owners.setdefault(slug, (name, source.path))
             if owner[0] != name and owner[0].lower() != name.lower():
-                self.problems.append(SiteError(source.path, line, f"the tag {name!r} gets the same web address as the tag {owner[0]!r} in {owner[1]}",
+                self.problems.append(SiteError(source.path, line, f"the tag {name!r} gets the same web address as the tag {owner[0]!r} in {self.show(owner[1])}",
                                                "use the same spelling for both, or rename one"))
                 continue
             tags.append(Tag(owner[0], slug, join_url(self.config.base_path, "tags", slug)))

@@ -98,10 +98,15 @@ def _parse_yaml(fm_text: str, path: Path, first_line: int) -> tuple[dict[str, An
             raise SiteError(path, node.start_mark.line + first_line,
                             "the front matter must be 'key: value' lines",
                             "for example 'title: 主题党日活动' on one line and 'date: 2019-03-05' on the next")
-        key_lines = {
-            str(key.value): key.start_mark.line + first_line
-            for key, _ in node.value if isinstance(key, yaml.ScalarNode)
-        }
+        key_lines: dict[str, int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            line = key.start_mark.line + first_line
+            if key.value in key_lines:  # YAML would silently keep the last one
+                raise SiteError(path, line, f"'{key.value}' appears twice in the front matter (first on line {key_lines[key.value]})",
+                                "keep one of them")
+            key_lines[key.value] = line
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote is noticed at the end; the line where it opens is the useful one.
@@ -205,7 +210,11 @@ class _Checker:
                 self.problems.append(SiteError(self.doc.path, 1 if key not in self.doc.key_lines else self.doc.line(key),
                                                f"'{key}' is missing from the front matter", f"add a line '{key}: ...'"))
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool):  # YAML reads yes/no/on/off as true/false
+            self.fail(key, f"'{key}' must be plain text, not true/false",
+                      f"put the value in quotes, like '{key}: \"yes\"'")
+            return None
+        if not isinstance(value, (str, int, float)):
             self.fail(key, f"'{key}' must be plain text, not {_kind(value)}",
                       f"write it on one line, like '{key}: 主题党日活动'")
             return None
