@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -51,11 +52,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     except SiteError as exc:
         _print_problems([exc], source)
         return 1
-    folder = source / COLUMNS_DIR / args.column
-    if not (folder / "_index.md").is_file():
-        known = sorted(p.name for p in (source / COLUMNS_DIR).glob("*/_index.md") for p in [p.parent])
+    index_files = sorted((source / COLUMNS_DIR).glob("*/_index.md"))
+    known = {p.parent.name: p for p in index_files}
+    if args.column not in known:
         print(f"sitegen: there is no column '{args.column}' (columns: {', '.join(known) or 'none'})", file=sys.stderr)
         return 1
+    if re.search(r"^layout:\s*['\"]?page", known[args.column].read_text("utf-8-sig"), re.MULTILINE):
+        print(f"sitegen: column '{args.column}' is a single page (layout: page) and holds no posts; "
+              f"edit {known[args.column].relative_to(source)} instead", file=sys.stderr)
+        return 1
+    if not args.title.strip():
+        print("sitegen: the title is empty; give the post a title in quotes", file=sys.stderr)
+        return 1
+    folder = source / COLUMNS_DIR / args.column
     now = datetime.now(config.tz)
     slug = slugify(args.title) or "post"
     path = folder / f"{now:%Y-%m-%d}-{slug}.md"

@@ -296,10 +296,12 @@ class _Loader:
         )
 
     def tags(self, source: _PostSource) -> tuple[Tag, ...]:
-        tags = []
+        tags: dict[str, Tag] = {}  # one per slug: 'Reading' and 'reading' are one tag
         for name in source.meta.tags:
             slug = slugify(name)
             line = source.doc.line("tags")
+            if slug in tags:
+                continue
             if not slug:
                 self.problems.append(SiteError(source.path, line, f"the tag {name!r} gives no usable web address",
                                                "use words, digits or Chinese characters in tags"))
@@ -309,8 +311,8 @@ class _Loader:
                 self.problems.append(SiteError(source.path, line, f"the tag {name!r} gets the same web address as the tag {owner[0]!r} in {self.show(owner[1])}",
                                                "use the same spelling for both, or rename one"))
                 continue
-            tags.append(Tag(owner[0], slug, join_url(self.config.base_path, "tags", slug)))
-        return tuple(tags)
+            tags[slug] = Tag(owner[0], slug, join_url(self.config.base_path, "tags", slug))
+        return tuple(tags.values())
 
     # ------------------------------------------------------------------ files and links
 

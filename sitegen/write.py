@@ -71,6 +71,9 @@ def find_blockers(root: Path, files: list[OutputFile], ours: set[str]) -> list[S
         if target.is_dir() and not target.is_symlink():
             problems.append(SiteError(target, None, "a folder stands where the site needs a file",
                                       "move that folder out of the output folder"))
+        elif ours and file.relpath not in ours and target.is_file():
+            problems.append(SiteError(target, None, "a file sitegen did not write stands where the site needs one",
+                                      "move it out of the output folder; sitegen never overwrites files it did not write"))
         for parent in target.relative_to(root).parents:
             folder = root / parent
             if folder in checked or folder == root:

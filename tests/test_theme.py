@@ -1,0 +1,251 @@
+"""The default theme and how a site changes it: overrides, fingerprinted CSS, nothing loaded
+from outside the site, landmarks for keyboard and screen-reader users, print styles, template
+mistakes reported with file and line, and the theme shipped inside the wheel."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, post, run_cli
+from test_site_pages import crawl, party_site, problems_of
+
+THEME_CSS = REPO / "templates" / "static" / "style.css"
+CSS_NAME = re.compile(r"static/style\.[0-9a-f]{8,}\.css")
+
+
+def html_pages(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def css_files(output: Path) -> list[str]:
+    return sorted(p.relative_to(output).as_posix() for p in (output / "static").glob("*.css"))
+
+
+def simple_site(site):
+    return site.write({
+        "columns/news/2019-01-01-a.md": post("First post", "2019-01-01", "tags: [meeting]\n"),
+        "columns/news/2019-02-01-b.md": post("Second post", "2019-02-01"),
+    })
+
+
+# ----------------------------------------------------------------------------- stylesheet
+
+
+def test_the_css_is_copied_with_a_fingerprint_and_every_page_links_that_name(site):
+    party_site(site).build()
+    [css] = css_files(site.output)
+    assert CSS_NAME.fullmatch(css), css
+    assert (site.output / css).read_bytes() == THEME_CSS.read_bytes()
+    assert not (site.output / "static/style.css").exists()
+    for page in html_pages(site.output):
+        links = [str(l["href"]) for l in soup(page).find_all("link", rel="stylesheet")]
+        assert links == ["/party/" + css], page
+
+
+def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_goes(site):
+    simple_site(site).build()
+    [old] = css_files(site.output)
+    site.write({"templates/static/style.css": THEME_CSS.read_text("utf-8") + "\n.site-title { letter-spacing: 1px; }\n"})
+    site.build()
+    [new] = css_files(site.output)
+    assert new != old and CSS_NAME.fullmatch(new)
+    assert "letter-spacing: 1px" in (site.output / new).read_text("utf-8")
+    assert soup(site.output / "index.html").find("link", rel="stylesheet")["href"] == "/" + new
+
+
+def test_the_stylesheet_loads_nothing_from_outside_and_has_print_styles():
+    css = THEME_CSS.read_text("utf-8")
+    assert not re.search(r"@import", css)
+    assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", css, re.IGNORECASE)
+    assert re.search(r"@media\s+print\b", css)
+    print_block = css[re.search(r"@media\s+print\b", css).start():]
+    assert re.search(r"\.site-nav\b[^{]*\{[^}]*display:\s*none", print_block)  # navigation is not printed
+
+
+# ----------------------------------------------------------------------------- nothing from outside
+
+
+def test_no_page_loads_anything_from_outside_the_site(site):
+    party_site(site)
+    site.write({"columns/news/2019-05-01-links.md": post(
+        "Links", "2019-05-01", "", "Read [the party website](https://www.12371.cn/) and "
+        "[the district](http://example.gov.cn/news).\n")})
+    site.build()
+    report = crawl(site.output, "/party/")
+    assert report.problems == []
+    # The only http(s) URLs are the two content links in the post's body.
+    assert sorted(report.external) == [
+        "news/links/index.html: <a href> http://example.gov.cn/news",
+        "news/links/index.html: <a href> https://www.12371.cn/",
+    ]
+    for page in html_pages(site.output):
+        for tag in soup(page).find_all(["link", "script", "img", "iframe", "source", "video", "audio"]):
+            for attribute in ("href", "src"):
+                assert not str(tag.get(attribute, "")).startswith(("http:", "https:", "//")), (page, tag)
+        assert not soup(page).find_all(style=re.compile(r"url\(", re.I)), page
+
+
+# ----------------------------------------------------------------------------- landmarks
+
+
+def test_every_page_has_a_skip_link_main_landmark_navigation_and_viewport(site):
+    party_site(site).build()
+    pages = html_pages(site.output)
+    assert len(pages) > 15
+    for page in pages:
+        doc = soup(page)
+        body_links = doc.body.find_all("a", href=True)
+        assert body_links[0]["href"] == "#main", page  # the first thing a keyboard reaches
+        main = doc.find_all("main")
+        assert len(main) == 1 and main[0].get("id") == "main", page
+        site_nav = doc.select("nav.site-nav, header nav")
+        assert site_nav and site_nav[0].get("aria-label"), page
+        viewport = doc.find("meta", attrs={"name": "viewport"})
+        assert viewport and "width=device-width" in viewport["content"], page
+        assert doc.html.get("lang") == "en", page
+        assert doc.find("meta", charset=True)["charset"].lower() == "utf-8"
+        assert doc.title and doc.title.get_text(strip=True), page
+        assert len(doc.find_all("h1")) == 1, page
+
+
+def test_navigation_marks_the_current_column(site):
+    party_site(site).build()
+    nav = soup(site.output / "study/index.html").select_one("nav.site-nav")
+    current = nav.select('[aria-current]')
+    assert [a.get_text(strip=True) for a in current] == ["Study"]
+    post_nav = soup(site.output / "study/bundle/index.html").select_one("nav.site-nav")
+    assert [a.get_text(strip=True) for a in post_nav.select("[aria-current]")] == ["Study"]
+
+
+# ----------------------------------------------------------------------------- a site's own templates
+
+
+OWN_POST = """{% extends "base.html" %}
+{% block content %}
+<article class="my-post"><h1>{{ post.title }} (school layout)</h1>{{ post.body_html }}</article>
+{% endblock %}
+"""
+
+
+def test_a_sites_own_post_template_overrides_only_that_template(site):
+    simple_site(site)
+    site.write({"templates/post.html": OWN_POST})
+    site.build()
+    page = soup(site.output / "news/a/index.html")
+    assert page.find("h1").get_text(strip=True) == "First post (school layout)"
+    assert page.select_one("article.my-post") is not None
+    assert page.select_one("nav.site-nav") is not None  # base.html still comes from the default theme
+    assert page.find("link", rel="stylesheet")["href"].startswith("/static/style.")
+    index = soup(site.output / "news/index.html")
+    assert "(school layout)" not in index.get_text()
+    assert index.select(".post-card")  # the column list is the default theme's
+
+
+def test_a_sites_own_base_template_changes_every_page(site):
+    simple_site(site)
+    base = (REPO / "templates" / "base.html").read_text("utf-8")
+    site.write({"templates/base.html": base.replace('<footer class="site-footer">',
+                                                    '<footer class="site-footer"><p class="school-footer">No. 1 School</p>')})
+    site.build()
+    for page in html_pages(site.output):
+        assert soup(page).select_one(".school-footer") is not None, page
+
+
+def test_a_site_without_templates_builds_with_the_default_theme_from_another_folder(site, tmp_path):
+    simple_site(site)
+    assert not (site.root / "templates").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("build", "--source", str(site.root), cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    page = soup(site.output / "news/a/index.html")
+    assert page.select_one("main#main") is not None and page.select_one("nav.site-nav") is not None
+    assert len(css_files(site.output)) == 1
+    assert crawl(site.output, "/").problems == []
+
+
+# ----------------------------------------------------------------------------- template mistakes
+
+
+def test_a_jinja_syntax_error_is_reported_with_the_template_file_and_line(site):
+    simple_site(site)
+    site.write({"templates/post.html": '{% extends "base.html" %}\n{% block content %}\n<h1>{{ post.title }</h1>\n{% endblock %}\n'})
+    errors = problems_of(site)
+    assert len(errors) == 1, errors  # one broken template, one message
+    assert errors[0].startswith("templates/post.html:3: "), errors
+
+
+def test_a_jinja_syntax_error_on_the_command_line(site):
+    simple_site(site).build()
+    before = {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
+    site.write({"templates/column.html": '{% extends "base.html" %}\n\n{% block content %}\n{% for p in posts %}\n{% endblock %}\n'})
+    result = run_cli("build", cwd=site.root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"^templates/column\.html:\d+: ", result.stderr, re.MULTILINE), result.stderr
+    assert {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()} == before
+
+
+def test_an_error_while_rendering_a_template_names_the_template_and_line(site):
+    simple_site(site)
+    site.write({"templates/post.html": '{% extends "base.html" %}\n{% block content %}\n\n<p>{{ post.no_such_field }}</p>\n{% endblock %}\n'})
+    errors = problems_of(site)
+    assert any(e.startswith("templates/post.html:4: ") and "no_such_field" in e for e in errors), errors
+
+
+# ----------------------------------------------------------------------------- the wheel
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The project's wheel, built once (about a second; no network)."""
+    folder = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-cache-dir",
+         "--disable-pip-version-check", "-q", "-w", str(folder), str(REPO)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    [built] = folder.glob("sitegen-*.whl")
+    return built
+
+
+def test_the_wheel_carries_the_default_theme(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "sitegen/_theme/base.html" in names
+    assert "sitegen/_theme/static/style.css" in names
+    theme = {p.relative_to(REPO / "templates").as_posix() for p in (REPO / "templates").rglob("*") if p.is_file()}
+    assert {f"sitegen/_theme/{name}" for name in theme} <= names
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("sitegen/_theme/static/style.css") == THEME_CSS.read_bytes()
+    assert not any(n.startswith(("tests/", "columns/", "output/")) for n in names)
+
+
+def test_the_installed_package_builds_a_site_with_its_own_copy_of_the_theme(wheel, site, tmp_path):
+    simple_site(site)
+    installed = tmp_path / "installed"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(installed)
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = "import sitegen.render as r, sys; print(r.default_theme()); sys.argv[0] = 'sitegen'; from sitegen.cli import main; sys.exit(main())"
+    result = subprocess.run([sys.executable, "-c", code, "build", "--source", str(site.root)],
+                            cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == str(installed / "sitegen" / "_theme")
+    [css] = css_files(site.output)
+    assert (site.output / css).read_bytes() == THEME_CSS.read_bytes()
+    assert soup(site.output / "news/a/index.html").find("h1").get_text(strip=True) == "First post"

@@ -1,0 +1,426 @@
+"""Live editing: a real Watcher (watchdog, in this process) follows what an editor does to
+the site's sources, and the output folder follows it after each burst of changes.
+
+Every test waits for the output by polling with a timeout; none sleeps for a fixed time to
+"let the watcher catch up". The watcher uses the real clock, so posts are dated in 2019.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import post
+from sitegen.watch import Outcome, Watcher
+
+TIMEOUT = 10.0
+
+# watchdog's inotify observer watches output/ too (the whole source folder is watched) and
+# warns "Callback with id ... already exists for watch" when a build creates nested output
+# folders quickly. The project turns warnings into errors, which would kill watchdog's
+# reader thread and with it the watcher; the warning itself is harmless noise.
+pytestmark = pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def wait_until(predicate: Callable[[], object], timeout: float = TIMEOUT, what: str = "") -> object:
+    """Polls every 0.05 s until predicate() is truthy; fails the test after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what or predicate}")
+        time.sleep(0.05)
+
+
+def stays(predicate: Callable[[], object], seconds: float = 1.0, what: str = "") -> None:
+    """Polls for `seconds` and fails as soon as predicate() turns false."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert predicate(), f"no longer true: {what or predicate}"
+        time.sleep(0.05)
+
+
+def settle(builds: "Recorder", quiet: float = 0.6, timeout: float = TIMEOUT) -> int:
+    """Waits until no outcome came for `quiet` s (the watcher is idle); returns the count."""
+    deadline = time.monotonic() + timeout
+    count, since = builds.count, time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            pytest.fail(f"the watcher kept building for {timeout} s: {builds.count} builds")
+        time.sleep(0.05)
+        if builds.count != count:
+            count, since = builds.count, time.monotonic()
+    return count
+
+
+class Recorder:
+    """on_build callback: keeps every Outcome, in order."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[Outcome] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.outcomes.append(outcome)
+
+    @property
+    def count(self) -> int:
+        with self.lock:
+            return len(self.outcomes)
+
+    @property
+    def last(self) -> Outcome:
+        with self.lock:
+            return self.outcomes[-1]
+
+    def since(self, count: int) -> list[Outcome]:
+        with self.lock:
+            return self.outcomes[count:]
+
+
+def read(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        return None
+
+
+def has(path: Path, text: str) -> Callable[[], bool]:
+    return lambda: text in (read(path) or "")
+
+
+def gone(path: Path) -> Callable[[], bool]:
+    return lambda: not path.exists()
+
+
+def save_like_an_editor(path: Path, text: str) -> None:
+    """Writes a hidden temporary file next to the target and renames it over the target."""
+    temp = path.with_name(f".{path.name}.goutputstream-{os.getpid()}")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+@pytest.fixture
+def watch(site):
+    """Starts Watchers on the test site; every one is stopped at teardown."""
+    started: list[Watcher] = []
+
+    def start(poll: bool = False) -> tuple[Watcher, Recorder]:
+        recorder = Recorder()
+        watcher = Watcher(site.root, site.output, on_build=recorder, poll=poll)
+        started.append(watcher)
+        watcher.start()
+        assert recorder.count == 1 and recorder.last.ok, recorder.outcomes  # start() builds once
+        return watcher, recorder
+
+    yield start
+    for watcher in started:
+        watcher.stop()
+
+
+ALPHA = "columns/news/2019-03-05-alpha.md"
+BETA = "columns/news/2019-03-06-beta.md"
+
+
+# ----------------------------------------------------------------------------- what counts
+
+def test_only_the_sources_are_relevant(site):
+    watcher = Watcher(site.root, site.output)
+    root = str(site.root.resolve())
+    assert watcher.relevant(f"{root}/columns/news/2019-03-05-alpha.md")
+    assert watcher.relevant(f"{root}/columns/news")
+    assert watcher.relevant(f"{root}/site.toml")
+    assert watcher.relevant(f"{root}/templates/post.html")
+    assert watcher.relevant(f"{root}/static/logo.png")
+    assert not watcher.relevant(f"{root}/output/index.html")
+    assert not watcher.relevant(f"{root}/output")
+    assert not watcher.relevant(f"{root}/output/columns/news/x.md")
+    assert not watcher.relevant(f"{root}/columns/news/.2019-03-05-alpha.md.swp")
+    assert not watcher.relevant(f"{root}/columns/news/2019-03-05-alpha.md~")
+    assert not watcher.relevant(f"{root}/columns/.git/index")
+    assert not watcher.relevant(f"{root}/README.md")
+    assert not watcher.relevant(f"{root}/site.toml.bak")
+    assert not watcher.relevant(root)
+    assert not watcher.relevant(str(site.root.parent / "elsewhere" / "columns" / "a.md"))
+
+
+# ----------------------------------------------------------------------------- create, modify, delete, rename
+
+def test_a_created_post_appears_and_a_modified_post_changes(site, watch):
+    watcher, builds = watch()
+    page = site.output / "news/alpha/index.html"
+    assert not page.exists()
+
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="First version.\n")})
+    wait_until(has(page, "First version."), what="the new post's page")
+    wait_until(has(site.output / "news/index.html", "news/alpha/"), what="the column index to link it")
+    wait_until(lambda: builds.count >= 2, what="the build's outcome")  # reported after the writes
+    assert builds.last.ok and builds.last.version >= 2
+
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Second version.\n")})
+    wait_until(has(page, "Second version."), what="the modified page")
+    assert "First version." not in page.read_text("utf-8")
+    assert builds.last.ok
+
+
+def test_a_deleted_post_disappears_from_the_output_and_its_column(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05"), BETA: post("Beta", "2019-03-06")})
+    watcher, builds = watch()
+    page = site.output / "news/alpha/index.html"
+    index = site.output / "news/index.html"
+    assert page.is_file() and "news/alpha/" in index.read_text("utf-8")
+
+    (site.root / ALPHA).unlink()
+    wait_until(gone(page), what="the deleted post's page to go")
+    wait_until(lambda: "news/alpha/" not in (read(index) or "news/alpha/"), what="the column index to drop it")
+    assert "Alpha" not in index.read_text("utf-8")
+    assert "news/beta/" in index.read_text("utf-8")
+    assert not (site.output / "news/alpha").exists()  # its emptied folder goes too
+    assert builds.last.ok
+
+
+def test_a_renamed_post_moves_and_leaves_no_old_page(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05"), BETA: post("Beta", "2019-03-06")})
+    watcher, builds = watch()
+    old = site.output / "news/alpha/index.html"
+    new = site.output / "news/gamma/index.html"
+    index = site.output / "news/index.html"
+    assert old.is_file()
+
+    os.rename(site.root / ALPHA, site.root / "columns/news/2019-03-05-gamma.md")
+    wait_until(lambda: new.is_file() and not old.exists(), what="the page to move")
+    wait_until(lambda: "news/gamma/" in (read(index) or "") and "news/alpha/" not in (read(index) or ""),
+               what="the column index to follow the rename")
+    assert "news/beta/" in index.read_text("utf-8")
+    assert builds.last.ok
+
+
+def test_a_new_column_folder_with_posts_is_picked_up(site, watch):
+    watcher, builds = watch()
+    site.write({
+        "columns/study/_index.md": "---\ntitle: Study\norder: 2\n---\nStudy.\n",
+        "columns/study/2019-04-01-lesson.md": post("Lesson", "2019-04-01", body="Party lesson.\n"),
+    })
+    wait_until(has(site.output / "study/lesson/index.html", "Party lesson."), what="the new column's post")
+    wait_until(has(site.output / "index.html", "study/"), what="the home page to link the column")
+
+
+# ----------------------------------------------------------------------------- bursts
+
+def test_a_burst_of_fifty_new_posts_is_a_few_builds(site, watch):
+    watcher, builds = watch()
+    before = builds.count
+    for n in range(50):
+        site.write({f"columns/news/2019-05-{n % 28 + 1:02d}-burst-{n:02d}.md": post(f"Burst {n}", f"2019-05-{n % 28 + 1:02d}")})
+    pages = [site.output / f"news/burst-{n:02d}/index.html" for n in range(50)]
+    wait_until(lambda: all(p.is_file() for p in pages), what="all 50 pages")
+    wait_until(lambda: builds.last.ok and len(builds.last.result.site.posts) == 50, what="the build's outcome")
+    settle(builds)
+    burst = builds.since(before)
+    assert 1 <= len(burst) <= 3, [o.version for o in burst]
+    assert burst[-1].ok
+    assert len(burst[-1].result.site.posts) == 50
+
+
+def test_saving_through_a_temporary_file_and_rename_rebuilds_once_per_burst(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Version 0.\n")})
+    watcher, builds = watch()
+    before = builds.count
+    page = site.output / "news/alpha/index.html"
+    for n in range(1, 21):
+        save_like_an_editor(site.root / ALPHA, post("Alpha", "2019-03-05", body=f"Version {n}.\n"))
+    wait_until(has(page, "Version 20."), what="the last save")
+    wait_until(lambda: builds.count > before, what="the rebuild's outcome")
+    settle(builds)
+    assert has(page, "Version 20.")()
+    assert 1 <= builds.count - before <= 3, builds.since(before)
+    assert not any(p.name.startswith(".") for p in (site.root / "columns/news").iterdir())
+    assert not any(".goutputstream" in p.as_posix() for p in site.output.rglob("*"))
+
+
+# ----------------------------------------------------------------------------- no build loop
+
+def test_changes_in_the_output_folder_do_not_trigger_builds(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="One.\n")})
+    watcher, builds = watch()
+    # A person (or another program) writes into output/: nothing to build.
+    (site.output / "extra.html").write_text("put here by a person", encoding="utf-8")
+    os.utime(site.output / "index.html")
+    (site.output / "news/alpha/note.txt").write_text("x", encoding="utf-8")
+    stays(lambda: builds.count == 1, 1.0, "no build after writing into output/")
+
+    # A real change rebuilds once; its own writes into output/ do not start another build.
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Two.\n")})
+    wait_until(has(site.output / "news/alpha/index.html", "Two."), what="the rebuild")
+    wait_until(lambda: builds.count >= 2, what="the rebuild's outcome")
+    count = settle(builds)  # fails if builds never stop coming
+    assert count <= 3, builds.outcomes
+    stays(lambda: builds.count == count, 0.5, "no build loop after a rebuild")
+    assert watcher.version == count
+
+
+def test_ignored_editor_files_do_not_trigger_builds(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    watcher, builds = watch()
+    site.write({
+        "columns/news/.2019-03-05-alpha.md.swp": "swap",
+        "columns/news/2019-03-05-alpha.md~": "backup",
+        "columns/news/#2019-03-05-alpha.md#": "emacs",
+        "README.md": "not a source",
+    })
+    stays(lambda: builds.count == 1, 0.7, "no build for editor droppings")
+
+
+# ----------------------------------------------------------------------------- broken saves
+
+def test_a_broken_save_keeps_the_last_good_page_and_a_fix_brings_the_site_back(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Good text.\n")})
+    watcher, builds = watch()
+    page = site.output / "news/alpha/index.html"
+    good = page.read_bytes()
+    good_mtime = page.stat().st_mtime_ns
+    before = builds.count
+
+    # Line 2 is "title: Alpha: beta" -- a ':' in an unquoted value.
+    site.write({ALPHA: "---\ntitle: Alpha: beta\ndate: 2019-03-05\n---\n\nBroken text.\n"})
+    wait_until(lambda: builds.count > before and not builds.last.ok, what="a failed outcome")
+    failed = builds.last
+    assert failed.result is None
+    errors = [p for p in failed.problems if p.is_error]
+    assert errors
+    located = [p.format(site.root.resolve()) for p in errors]
+    assert any(re.match(r"columns/news/2019-03-05-alpha\.md:2: ", text) for text in located), located
+    assert page.read_bytes() == good
+    assert page.stat().st_mtime_ns == good_mtime
+    assert watcher.last is failed
+
+    site.write({ALPHA: post("Alpha fixed", "2019-03-05", body="Fixed text.\n")})
+    wait_until(lambda: builds.last.ok and builds.last.version > failed.version, what="a good outcome after the fix")
+    wait_until(has(page, "Fixed text."), what="the fixed page")
+    assert "Alpha fixed" in page.read_text("utf-8")
+    assert builds.last.problems == ()
+
+
+def test_a_broken_site_toml_fails_and_keeps_the_site(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    watcher, builds = watch()
+    home = site.output / "index.html"
+    good = home.read_bytes()
+    before = builds.count
+    toml = (site.root / "site.toml").read_text("utf-8")
+    (site.root / "site.toml").write_text(toml + "posts_per_page = \n", encoding="utf-8")
+    wait_until(lambda: builds.count > before and not builds.last.ok, what="a failed outcome")
+    assert any(p.path is not None and p.path.name == "site.toml" and p.line for p in builds.last.problems), \
+        builds.last.problems
+    assert home.read_bytes() == good
+    (site.root / "site.toml").write_text(toml, encoding="utf-8")
+    wait_until(lambda: builds.last.ok and builds.count > before + 1, what="a good build after the fix")
+
+
+# ----------------------------------------------------------------------------- templates and settings
+
+def test_a_template_change_rebuilds_the_pages(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    watcher, builds = watch()
+    page = site.output / "news/alpha/index.html"
+    assert "TEMPLATE-MARK" not in page.read_text("utf-8")
+    site.write({"templates/post.html": (
+        '{% extends "base.html" %}{% block content %}<h1>{{ post.title }}</h1>'
+        "<p>TEMPLATE-MARK one</p>{% endblock %}"
+    )})
+    wait_until(has(page, "TEMPLATE-MARK one"), what="the page to use the new template")
+    site.write({"templates/post.html": (
+        '{% extends "base.html" %}{% block content %}<h1>{{ post.title }}</h1>'
+        "<p>TEMPLATE-MARK two</p>{% endblock %}"
+    )})
+    wait_until(has(page, "TEMPLATE-MARK two"), what="the page to follow the template edit")
+    assert builds.last.ok
+
+
+def test_a_site_toml_change_rebuilds_the_pages(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    watcher, builds = watch()
+    home = site.output / "index.html"
+    assert "Renamed Site" not in home.read_text("utf-8")
+    toml = (site.root / "site.toml").read_text("utf-8")
+    (site.root / "site.toml").write_text(toml.replace('title = "Test Site"', 'title = "Renamed Site"'), encoding="utf-8")
+    wait_until(has(home, "Renamed Site"), what="the new title on the home page")
+    wait_until(has(site.output / "news/alpha/index.html", "Renamed Site"), what="the new title on a post")
+
+
+def test_a_static_file_change_is_copied(site, watch):
+    watcher, builds = watch()
+    # static/ is copied to the top of the output folder.
+    site.write({"static/notice.txt": "first"})
+    wait_until(lambda: read(site.output / "notice.txt") == "first", what="the static file")
+    site.write({"static/notice.txt": "second"})
+    wait_until(lambda: read(site.output / "notice.txt") == "second", what="the changed static file")
+    (site.root / "static/notice.txt").unlink()
+    wait_until(gone(site.output / "notice.txt"), what="the removed static file")
+
+
+# ----------------------------------------------------------------------------- unchanged files
+
+def test_unchanged_pages_keep_their_mtime_across_rebuilds(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha text.\n"),
+                BETA: post("Beta", "2019-03-06", body="Beta text.\n")})
+    watcher, builds = watch()
+    alpha = site.output / "news/alpha/index.html"
+    beta = site.output / "news/beta/index.html"
+    css = next((site.output / "static").glob("style.*.css"))
+    alpha_before, beta_before, css_before = (p.stat().st_mtime_ns for p in (alpha, beta, css))
+    beta_inode = beta.stat().st_ino
+
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha text, edited.\n")})
+    wait_until(has(alpha, "Alpha text, edited."), what="the edited page")
+    wait_until(lambda: builds.count >= 2, what="the rebuild's outcome")
+    assert builds.last.ok
+
+    assert alpha.stat().st_mtime_ns != alpha_before
+    assert beta.stat().st_mtime_ns == beta_before
+    assert beta.stat().st_ino == beta_inode  # not even replaced by an identical copy
+    assert css.stat().st_mtime_ns == css_before
+    stats = builds.last.result.stats
+    assert stats.written >= 1 and stats.unchanged >= 3 and stats.removed == 0
+
+
+# ----------------------------------------------------------------------------- polling
+
+def test_the_polling_observer_sees_creates_and_changes(site, watch):
+    watcher, builds = watch(poll=True)
+    assert type(watcher._observer).__name__ == "PollingObserver"
+    page = site.output / "news/alpha/index.html"
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Polled one.\n")})
+    wait_until(has(page, "Polled one."), what="the polled create")
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Polled two, longer.\n")})
+    wait_until(has(page, "Polled two, longer."), what="the polled change")
+    (site.root / ALPHA).unlink()
+    wait_until(gone(page), what="the polled delete")
+
+
+# ----------------------------------------------------------------------------- stopping
+
+def test_stop_ends_the_watcher_threads_and_later_changes_build_nothing(site):
+    builds = Recorder()
+    watcher = Watcher(site.root, site.output, on_build=builds)
+    watcher.start()
+    try:
+        assert watcher._thread.is_alive()
+    finally:
+        watcher.stop()
+    assert not watcher._thread.is_alive()
+    assert not watcher._observer.is_alive()
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    stays(lambda: builds.count == 1, 0.6, "no build after stop()")
+    assert not (site.output / "news/alpha/index.html").exists()
