@@ -13,6 +13,7 @@ from .errors import BuildFailed, SiteError, warning
 from .feeds import Feed, feeds_for, render_feed
 from .load import load_site
 from .model import Site
+from .parallel import map_indexed
 from .pages import Page, plan
 from .render import Renderer, Theme
 from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
@@ -24,6 +25,7 @@ class Options:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # "now" for leaving out future posts; tests pin it
+    jobs: int | None = None  # processes for Markdown and templates; None: one per CPU
 
 
 @dataclass
@@ -78,7 +80,8 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
         config: SiteConfig = load_config(source)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now)
+    site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
+                               jobs=options.jobs)
     if config.unsafe_html:
         problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
                                 "so a script in a post runs in every visitor's browser",
@@ -88,7 +91,7 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
     theme = Theme(source)
     pages: list[Page] = plan(site)
     feeds = feeds_for(site)
-    files, render_problems = _render(site, theme, pages, feeds)
+    files, render_problems = _render(site, theme, pages, feeds, options.jobs)
     files += [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
     files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
     files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
@@ -102,21 +105,29 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
     return BuildResult(site, len(pages), None, time.perf_counter() - started, _sorted(problems)), files
 
 
-def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed]) -> tuple[list[OutputFile], list[SiteError]]:
+def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed],
+            jobs: int | None) -> tuple[list[OutputFile], list[SiteError]]:
     renderer = Renderer(site, theme)
     files: list[OutputFile] = []
     problems: list[SiteError] = []
     site_feed, column_feeds = feeds[0], {f.page_url: f for f in feeds[1:]}
-    for page in pages:
+
+    def render(index: int) -> bytes | SiteError:
+        page = pages[index]
         page_feeds = [site_feed]
         if page.current_column is not None and page.current_column.url in column_feeds:
             page_feeds.append(column_feeds[page.current_column.url])
         try:
-            files.append(OutputFile(page.output, page.template, data=renderer.render(page, feeds=page_feeds)))
+            return renderer.render(page, feeds=page_feeds)
         except SiteError as exc:
-            problems.append(exc)
-            if exc.path is not None and exc.path.suffix in (".html", ".xml"):
-                break  # a broken template breaks every page; one message is enough
+            return exc
+
+    for page, result in zip(pages, map_indexed(render, len(pages), jobs)):
+        if isinstance(result, SiteError):
+            if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
+                problems.append(result)
+        else:
+            files.append(OutputFile(page.output, page.template, data=result))
     return files, problems
 
 

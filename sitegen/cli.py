@@ -26,7 +26,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     source = Path(args.source).resolve()
     output = Path(args.output).resolve() if args.output else None
     try:
-        result = build(source, output, Options(drafts=args.drafts, future=args.future))
+        result = build(source, output, Options(drafts=args.drafts, future=args.future, jobs=args.jobs))
     except BuildFailed as failed:
         _print_problems(failed.problems, source)
         print(f"build failed: {len(failed.errors)} error(s); the output folder was left as it was", file=sys.stderr)
@@ -38,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     source = Path(args.source).resolve()
-    problems = check(source, Options(drafts=args.drafts, future=args.future))
+    problems = check(source, Options(drafts=args.drafts, future=args.future, jobs=args.jobs))
     _print_problems(problems, source)
     errors = sum(p.is_error for p in problems)
     print(f"{errors} error(s), {len(problems) - errors} warning(s)")
@@ -85,14 +85,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(Path(args.source).resolve(), Path(args.output).resolve() if args.output else None,
-                 args.host, args.port, Options(drafts=args.drafts, future=args.future), poll=args.poll)
+                 args.host, args.port, Options(drafts=args.drafts, future=args.future, jobs=args.jobs), poll=args.poll)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from .watch import watch
 
     return watch(Path(args.source).resolve(), Path(args.output).resolve() if args.output else None,
-                 Options(drafts=args.drafts, future=args.future), poll=args.poll)
+                 Options(drafts=args.drafts, future=args.future, jobs=args.jobs), poll=args.poll)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -104,6 +104,8 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
         p.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
         p.add_argument("--future", action="store_true", help="include posts dated in the future")
+        p.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="processes to use (default: one per CPU; 1 for none)")
 
     p = commands.add_parser("build", help="build the site into the output folder")
     content_options(p)

@@ -19,6 +19,10 @@ class SiteError(Exception):
     hint: str | None = None
     severity: str = "error"  # or "warning"
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Exceptions pickle their args, which a dataclass leaves empty; workers send these back.
+        return (SiteError, (self.path, self.line, self.message, self.hint, self.severity))
+
     def location(self, root: Path | None = None) -> str:
         if self.path is None:
             return "sitegen"

@@ -12,9 +12,10 @@ from markupsafe import Markup
 
 from .config import SiteConfig, did_you_mean
 from .errors import SiteError, warning
-from .markup import LinkProblem, MarkdownRenderer
+from .markup import LinkProblem, MarkdownRenderer, Rendered
 from .meta import ColumnMeta, Document, PostMeta, column_meta, decode_source, post_meta, split_document
 from .model import Asset, Attachment, Column, Post, Site, Tag
+from .parallel import map_indexed
 from .urls import file_url, join_url, slugify, strip_date_prefix, unsafe_slug_reason
 
 COLUMNS_DIR = "columns"
@@ -48,8 +49,10 @@ class _PostSource:
 
 
 class _Loader:
-    def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime) -> None:
+    def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
+                 jobs: int | None = None) -> None:
         self.root = root
+        self.jobs = jobs
         self.config = config
         self.drafts = drafts
         self.future = future
@@ -147,7 +150,8 @@ class _Loader:
         self.check_url_collisions(sources)
         columns = [self.with_intro(column, *column_docs[column.slug][1:]) for column in columns]
         by_slug = {c.slug: c for c in columns}
-        posts = [self.render_post(source, by_slug[source.column.slug]) for source in sources]
+        bodies = map_indexed(lambda i: self.render_body(sources[i]), len(sources), self.jobs)
+        posts = [self.make_post(source, body, by_slug[source.column.slug]) for source, body in zip(sources, bodies)]
         if any(p.is_error for p in self.problems):
             return None
         columns.sort(key=lambda c: (c.order, c.slug))
@@ -269,10 +273,14 @@ class _Loader:
             else:
                 first[key] = source
 
-    def render_post(self, source: _PostSource, column: Column) -> Post | None:
+    def render_body(self, source: _PostSource) -> Rendered:
+        """The slow, independent part of a post (may run in a worker process: no side effects)."""
+        doc = source.doc
+        return self.renderer.render(doc.body, source.path, doc.body_line, self.resolve, summary=source.meta.summary,
+                                    rebase=self.rebase)
+
+    def make_post(self, source: _PostSource, rendered: Rendered, column: Column) -> Post:
         meta, doc = source.meta, source.doc
-        rendered = self.renderer.render(doc.body, source.path, doc.body_line, self.resolve, summary=meta.summary,
-                                        rebase=self.rebase)
         self.problems.extend(rendered.problems)
         cover_url = None
         if meta.cover:
@@ -291,7 +299,7 @@ class _Loader:
             date=meta.date.astimezone(self.config.tz),
             updated=meta.updated.astimezone(self.config.tz) if meta.updated else None, author=meta.author, tags=self.tags(source),
             summary_html=Markup(rendered.summary_html), body_html=Markup(rendered.body_html),
-            toc_html=Markup(rendered.toc_html), text=rendered.text, reading_minutes=rendered.reading_minutes,
+            toc_html=Markup(rendered.toc_html), reading_minutes=rendered.reading_minutes,
             attachments=tuple(attachments), cover_url=cover_url, draft=meta.draft, pinned=meta.pinned,
         )
 
@@ -364,8 +372,8 @@ def _size(size: int) -> str:
 
 
 def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: bool = False,
-              now: datetime | None = None) -> tuple[Site | None, list[SiteError]]:
+              now: datetime | None = None, jobs: int | None = None) -> tuple[Site | None, list[SiteError]]:
     """Reads every column and post under root; the Site is None when any error was found."""
-    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz))
+    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs)
     site = loader.load()
     return site, loader.problems

@@ -72,7 +72,6 @@ class Post:
     summary_html: Markup
     body_html: Markup
     toc_html: Markup
-    text: str
     reading_minutes: int
     attachments: tuple[Attachment, ...] = ()
     cover_url: str | None = None

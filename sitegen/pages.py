@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Sequence
 
 from .i18n import Translator
 from .model import Column, Post, Site, Tag
+from .related import related_posts
 from .urls import join_url
 
-RELATED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -118,24 +119,15 @@ def paginate(items: Sequence[Post], per_page: int, first_url: str) -> list[tuple
     return [(Paginator(n + 1, total, urls), tuple(items[n * per_page : (n + 1) * per_page])) for n in range(total)]
 
 
-def related(post: Post, site: Site, limit: int = RELATED_LIMIT) -> tuple[Post, ...]:
-    """Other posts sharing the most tags with this one, newest first among equals."""
-    mine = {t.slug for t in post.tags}
-    if not mine:
-        return ()
-    scored = [(len(mine & {t.slug for t in other.tags}), other) for other in site.posts if other is not post]
-    scored = [(score, other) for score, other in scored if score]
-    scored.sort(key=lambda item: (-item[0], -item[1].date.timestamp(), item[1].url))
-    return tuple(other for _, other in scored[:limit])
-
-
-def plan(site: Site) -> list[Page]:
-    """Every HTML page of the site, posts first, so they are written before the pages linking to them."""
+def plan(site: Site, now: datetime | None = None) -> list[Page]:
+    """Every HTML page of the site, posts first, so they are written before the pages linking to them.
+    `now` (default: the current time) decides which academic year the work report calls current."""
     config = site.config
     t = Translator(config.language)
     base = config.base_path
     home = Crumb(t("home"), base)
     pages: list[Page] = []
+    related = related_posts(site)
 
     for column in site.columns:
         posts = site.posts_in(column)
@@ -146,7 +138,7 @@ def plan(site: Site) -> list[Page]:
                 post.url, output_of(base, post.url), "post.html", "post", post.title,
                 (home, Crumb(column.title, column.url), Crumb(post.title, None)), column,
                 tuple(p for p in (post, older, newer) if p),
-                {"post": post, "prev_post": older, "next_post": newer, "related": related(post, site)},
+                {"post": post, "prev_post": older, "next_post": newer, "related": related[id(post)]},
             ))
 
     for column in site.columns:
@@ -186,11 +178,32 @@ def plan(site: Site) -> list[Page]:
     pages.append(Page(archive_url, output_of(base, archive_url), "archive.html", "archive", t("archive"),
                       (home, Crumb(t("archive"), None)), None, site.posts, {"years": years}))
 
+    if config.report:
+        pages += report_pages(site, local_now(site, now), t, home)
+
     pinned = tuple(p for p in site.posts if p.pinned)
     sections = [Section(c, site.posts_in(c)[: config.home_posts_per_column], len(site.posts_in(c))) for c in site.columns]
     pages.append(Page(base, "index.html", "home.html", "home", None, (), None, site.posts,
                       {"pinned": pinned, "sections": sections}))
     pages.append(Page(base + "404.html", "404.html", "404.html", "404", t("not_found_title")))
+    return pages
+
+
+def report_pages(site: Site, now: datetime, t: Translator, home: Crumb) -> list[Page]:
+    """The work report: /report/ for the current academic year, /report/<year>/ for the others."""
+    settings = ReportSettings.of(site.config)
+    links = year_links(site, now, t)
+    current = next(link for link in links if link.is_current)
+    pages = []
+    for link in links:
+        report = year_report(site, link.year, now, settings)
+        label = year_label(t, link.year, settings.start_month)
+        crumbs = ((home, Crumb(t("report"), None)) if link.is_current else
+                  (home, Crumb(t("report"), current.url), Crumb(label, None)))
+        pages.append(Page(link.url, output_of(site.config.base_path, link.url), "report.html",
+                          "report" if link.is_current else "report_year", t("report_title", year=label), crumbs,
+                          None, site.posts, {"report": report, "chart": chart(report, t), "year_links": links,
+                                             "year_label": label, "this_year": link}))
     return pages
 
 
