@@ -3,12 +3,15 @@ pages -> bytes in memory; then, only if nothing failed, into the output folder."
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .cache import Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
+from .digest import Digester
 from .errors import BuildFailed, SiteError, warning
 from .feeds import Feed, feeds_for, render_feed
 from .load import load_site
@@ -17,7 +20,17 @@ from .parallel import map_indexed
 from .pages import Page, plan
 from .render import Renderer, Theme
 from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
-from .write import OutputFile, WriteStats, check_output_folder, find_collisions, write_site
+from .write import (
+    Manifest,
+    OutputFile,
+    WriteStats,
+    check_output_folder,
+    copy_digest,
+    find_collisions,
+    read_manifest,
+    unchanged,
+    write_site,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,7 @@ class Options:
     future: bool = False
     now: datetime | None = None  # "now" for leaving out future posts; tests pin it
     jobs: int | None = None  # processes for Markdown and templates; None: one per CPU
+    cache: bool = True  # keep parsed and rendered posts in <output>/.sitegen-cache/
 
 
 @dataclass
@@ -56,11 +70,12 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
         check_output_folder(output)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    result, files = _prepare(source, options)
+    result, files, cache = _prepare(source, options, output)
     try:
         result.stats = write_site(output, files)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
+    cache.save()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -68,20 +83,24 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
     """Everything build() checks, with nothing written; returns warnings and errors alike."""
     try:
-        result, _ = _prepare(source.resolve(), options)
+        result, _, _ = _prepare(source.resolve(), options)
     except BuildFailed as failed:
         return failed.problems
     return result.warnings
 
 
-def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFile]]:
+def _prepare(source: Path, options: Options, output: Path | None = None) -> tuple[BuildResult, list[OutputFile], Cache]:
+    """Everything but writing. With an output folder, pages whose inputs are unchanged since
+    the build that wrote it are not rendered again."""
     started = time.perf_counter()
     try:
         config: SiteConfig = load_config(source)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
+    environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
+    cache = Cache(output if options.cache else None, environment)
     site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
-                               jobs=options.jobs)
+                               jobs=options.jobs, cache=cache)
     if config.unsafe_html:
         problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
                                 "so a script in a post runs in every visitor's browser",
@@ -91,43 +110,63 @@ def _prepare(source: Path, options: Options) -> tuple[BuildResult, list[OutputFi
     theme = Theme(source)
     pages: list[Page] = plan(site)
     feeds = feeds_for(site)
-    files, render_problems = _render(site, theme, pages, feeds, options.jobs)
+    previous = read_manifest(output) if output is not None else None
+    files, render_problems = _render(site, theme, pages, feeds, options.jobs, output, previous)
     files += [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
     files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
     files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
-    files += [OutputFile(a.relpath, str(a.source), source=a.source) for a in site.assets]
-    files += [OutputFile(f.relpath, str(f.source), source=f.source) for f in theme.files.values()]
+    copies = [(a.relpath, a.source) for a in site.assets] + [(f.relpath, f.source) for f in theme.files.values()]
+    files += [OutputFile(relpath, str(path), source=path, digest=copy_digest(path)) for relpath, path in copies]
     problems += render_problems + find_collisions(files)
     if any(p.is_error for p in problems):
         raise BuildFailed(_sorted(problems))
     # Copied files first, then pages in plan order (posts before the lists and home that link to them).
     files.sort(key=lambda f: f.data is not None)
-    return BuildResult(site, len(pages), None, time.perf_counter() - started, _sorted(problems)), files
+    return BuildResult(site, len(pages), None, time.perf_counter() - started, _sorted(problems)), files, cache
 
 
-def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed],
-            jobs: int | None) -> tuple[list[OutputFile], list[SiteError]]:
+@dataclass(frozen=True)
+class FeedLink:
+    """What a page's <head> says about a feed."""
+
+    title: str
+    url: str
+
+
+def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs: int | None,
+            output: Path | None, previous: Manifest | None) -> tuple[list[OutputFile], list[SiteError]]:
     renderer = Renderer(site, theme)
+    site_feed = FeedLink(feeds[0].title, feeds[0].url)
+    column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
+    digester = Digester(code_key(), site.config, site.columns, theme.fingerprint())
+
+    def feeds_of(page: Page) -> list[FeedLink]:
+        column = page.current_column
+        return [site_feed] + ([column_feeds[column.url]] if column is not None and column.url in column_feeds else [])
+
+    digests = [digester.page(page, feeds_of(page)) for page in pages]
     files: list[OutputFile] = []
-    problems: list[SiteError] = []
-    site_feed, column_feeds = feeds[0], {f.page_url: f for f in feeds[1:]}
+    todo: list[int] = []
+    for index, page in enumerate(pages):
+        if output is not None and unchanged(output, previous, page.output, digests[index]):
+            files.append(OutputFile(page.output, page.template, digest=digests[index]))  # kept as it is
+        else:
+            todo.append(index)
 
     def render(index: int) -> bytes | SiteError:
-        page = pages[index]
-        page_feeds = [site_feed]
-        if page.current_column is not None and page.current_column.url in column_feeds:
-            page_feeds.append(column_feeds[page.current_column.url])
+        page = pages[todo[index]]
         try:
-            return renderer.render(page, feeds=page_feeds)
+            return renderer.render(page, feeds=feeds_of(page))
         except SiteError as exc:
             return exc
 
-    for page, result in zip(pages, map_indexed(render, len(pages), jobs)):
+    problems: list[SiteError] = []
+    for index, result in zip(todo, map_indexed(render, len(todo), jobs)):
         if isinstance(result, SiteError):
             if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
                 problems.append(result)
         else:
-            files.append(OutputFile(page.output, page.template, data=result))
+            files.append(OutputFile(pages[index].output, pages[index].template, data=result, digest=digests[index]))
     return files, problems
 
 

@@ -3,6 +3,7 @@ from being read, so an editor sees all mistakes at once."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .cache import Cache
 from .config import SiteConfig, did_you_mean
 from .errors import SiteError, warning
 from .markup import LinkProblem, MarkdownRenderer, Rendered
@@ -46,13 +48,19 @@ class _PostSource:
     meta: PostMeta
     slug: str
     url: str
+    digest: str  # of the file's bytes
+
+
+# What rendering a body asked the site: ("file", path, url or None) and ("root", url, url or None).
+Dependencies = tuple[tuple[str, str, "str | None"], ...]
 
 
 class _Loader:
     def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, cache: Cache | None = None) -> None:
         self.root = root
         self.jobs = jobs
+        self.cache = cache or Cache(None, "")
         self.config = config
         self.drafts = drafts
         self.future = future
@@ -92,10 +100,10 @@ class _Loader:
 
     def show(self, path: Path) -> str:
         """A path as messages show it: relative to the site, like the location they start with."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        return text
 
     def inside_site(self, path: Path) -> bool:
         if not path.is_symlink():
@@ -107,17 +115,27 @@ class _Loader:
                                        "copy the file into the site instead of linking to it"))
         return False
 
-    def read(self, path: Path) -> Document | None:
+    def read_bytes(self, path: Path) -> bytes | None:
         try:
             size = path.stat().st_size
             if size > self.config.max_file_size:
                 raise SiteError(path, None, f"the file is {_size(size)}, over the {_size(self.config.max_file_size)} limit",
                                 "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
-            return split_document(decode_source(path.read_bytes(), path), path)
+            return path.read_bytes()
         except SiteError as exc:
             self.problems.append(exc)
         except OSError as exc:
             self.problems.append(SiteError(path, None, f"cannot read the file: {exc.strerror}"))
+        return None
+
+    def read(self, path: Path, data: bytes | None = None) -> Document | None:
+        data = self.read_bytes(path) if data is None else data
+        if data is None:
+            return None
+        try:
+            return split_document(decode_source(data, path), path)
+        except SiteError as exc:
+            self.problems.append(exc)
         return None
 
     # ------------------------------------------------------------------ columns
@@ -150,7 +168,7 @@ class _Loader:
         self.check_url_collisions(sources)
         columns = [self.with_intro(column, *column_docs[column.slug][1:]) for column in columns]
         by_slug = {c.slug: c for c in columns}
-        bodies = map_indexed(lambda i: self.render_body(sources[i]), len(sources), self.jobs)
+        bodies = self.render_bodies(sources)
         posts = [self.make_post(source, body, by_slug[source.column.slug]) for source, body in zip(sources, bodies)]
         if any(p.is_error for p in self.problems):
             return None
@@ -227,10 +245,21 @@ class _Loader:
         return sources
 
     def load_post(self, column: Column, path: Path, bundle: Path | None) -> _PostSource | None:
-        doc = self.read(path)
-        if doc is None:
+        data = self.read_bytes(path)
+        if data is None:
             return None
-        meta, problems = post_meta(doc, self.config.tz)
+        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        key = self.cache.key("post", self.show(path), digest)
+        cached = self.cache.get(key)
+        if cached is not None:
+            doc, meta, problems = cached
+        else:
+            doc = self.read(path, data)
+            if doc is None:
+                return None
+            meta, problems = post_meta(doc, self.config.tz)
+            if meta is not None:
+                self.cache.put(key, (doc, meta, problems))
         self.problems.extend(problems)
         if meta is None:
             return None
@@ -257,7 +286,7 @@ class _Loader:
             self.targets[path] = url
             if bundle is not None:
                 self.targets[bundle] = url
-            return _PostSource(column, path, bundle, doc, meta, slug, url)
+            return _PostSource(column, path, bundle, doc, meta, slug, url, digest)
         return None
 
     def check_url_collisions(self, sources: list[_PostSource]) -> None:
@@ -273,11 +302,47 @@ class _Loader:
             else:
                 first[key] = source
 
-    def render_body(self, source: _PostSource) -> Rendered:
+    def render_bodies(self, sources: list[_PostSource]) -> list[Rendered]:
+        """Every post's Markdown, from the cache when the source and every link it resolved
+        are as they were, else rendered (on worker processes when there are many)."""
+        keys = [self.cache.key("body", self.show(s.path), s.digest) for s in sources]
+        found: list[Rendered | None] = []
+        for key in keys:
+            cached = self.cache.get(key)
+            found.append(cached[0] if cached is not None and self.still_valid(cached[1]) else None)
+        todo = [i for i, rendered in enumerate(found) if rendered is None]
+        fresh = map_indexed(lambda i: self.render_body(sources[todo[i]]), len(todo), self.jobs)
+        for index, (rendered, dependencies) in zip(todo, fresh):
+            found[index] = rendered
+            if not rendered.problems:
+                self.cache.put(keys[index], (rendered, dependencies))
+        return found  # type: ignore[return-value]
+
+    def still_valid(self, dependencies: Dependencies) -> bool:
+        for kind, asked, answer in dependencies:
+            result = self.resolve(Path(asked)) if kind == "file" else self.rebase(asked)
+            if (result if isinstance(result, str) else None) != answer:
+                return False
+        return True
+
+    def render_body(self, source: _PostSource) -> tuple[Rendered, Dependencies]:
         """The slow, independent part of a post (may run in a worker process: no side effects)."""
+        asked: list[tuple[str, str, str | None]] = []
+
+        def resolve(target: Path) -> str | LinkProblem:
+            result = self.resolve(target)
+            asked.append(("file", str(target), result if isinstance(result, str) else None))
+            return result
+
+        def rebase(url: str) -> str | None:
+            result = self.rebase(url)
+            asked.append(("root", url, result))
+            return result
+
         doc = source.doc
-        return self.renderer.render(doc.body, source.path, doc.body_line, self.resolve, summary=source.meta.summary,
-                                    rebase=self.rebase)
+        rendered = self.renderer.render(doc.body, source.path, doc.body_line, resolve, summary=source.meta.summary,
+                                        rebase=rebase)
+        return rendered, tuple(asked)
 
     def make_post(self, source: _PostSource, rendered: Rendered, column: Column) -> Post:
         meta, doc = source.meta, source.doc
@@ -372,8 +437,9 @@ def _size(size: int) -> str:
 
 
 def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: bool = False,
-              now: datetime | None = None, jobs: int | None = None) -> tuple[Site | None, list[SiteError]]:
+              now: datetime | None = None, jobs: int | None = None,
+              cache: Cache | None = None) -> tuple[Site | None, list[SiteError]]:
     """Reads every column and post under root; the Site is None when any error was found."""
-    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs)
+    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache)
     site = loader.load()
     return site, loader.problems

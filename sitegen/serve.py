@@ -90,7 +90,8 @@ def resolve_request(output: Path, base_path: str, raw_path: str) -> Path | None:
     if "\x00" in path or "\\" in path or not path.startswith(base_path):
         return None
     rest = path[len(base_path):]
-    if any(part in ("..", ".") for part in rest.split("/")) or posixpath.isabs(rest):
+    # Hidden files (the manifest, the build cache, editors' droppings) are not part of the site.
+    if any(part.startswith(".") for part in rest.split("/")) or posixpath.isabs(rest):
         return None
     root = output.resolve()
     target = (root / rest).resolve()

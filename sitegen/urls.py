@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ def strip_date_prefix(name: str) -> str:
     return _DATE_PREFIX.sub("", name, count=1)
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by '-'; Chinese becomes pinyin ('党建动态' -> 'dang-jian-dong-tai')."""
     # Each Han run is spelled out syllable by syllable, separated from its neighbours.

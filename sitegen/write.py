@@ -1,8 +1,13 @@
 """Puts a finished build into the output folder: every file written to a temporary name and
-renamed into place, identical files left alone, and only files sitegen wrote ever removed."""
+renamed into place, identical files left alone, and only files sitegen wrote ever removed.
+
+The manifest (output/.sitegen-manifest.json) lists what sitegen wrote, each file with the
+digest of what it was made from and its size, so the next build can leave a page alone
+without rendering it again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,7 +25,8 @@ class OutputFile:
     relpath: str
     origin: str  # what made it (a source file or template), for collision messages
     data: bytes | None = None  # rendered bytes, or
-    source: Path | None = None  # a file copied as it is
+    source: Path | None = None  # a file copied as it is, or neither: kept as the last build left it
+    digest: str | None = None  # of what the file was made from (None: unknown, always compare bytes)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,15 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    digest: str | None
+    size: int
+
+
+Manifest = dict[str, Entry]
 
 
 def find_collisions(files: list[OutputFile]) -> list[SiteError]:
@@ -45,11 +60,35 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
     return problems
 
 
-def read_manifest(output: Path) -> set[str] | None:
+def read_manifest(output: Path) -> Manifest | None:
+    """What the last build wrote, or None when sitegen did not write this folder. An
+    unreadable manifest from an older sitegen still says which files are ours."""
     try:
-        return set(json.loads((output / MANIFEST).read_text("utf-8")))
-    except (OSError, ValueError, TypeError):
+        raw = json.loads((output / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
         return None
+    if isinstance(raw, list):
+        return {str(path): Entry(None, -1) for path in raw}
+    if isinstance(raw, dict) and isinstance(raw.get("files"), dict):
+        manifest: Manifest = {}
+        for path, value in raw["files"].items():
+            ok = isinstance(value, list) and len(value) == 2
+            manifest[str(path)] = Entry(value[0], value[1]) if ok else Entry(None, -1)
+        return manifest
+    return None
+
+
+def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str | None) -> bool:
+    """The last build wrote relpath from inputs with this digest, and the file is still there."""
+    if digest is None or manifest is None:
+        return False
+    entry = manifest.get(relpath)
+    if entry is None or entry.digest != digest:
+        return False
+    try:
+        return (output / relpath).stat().st_size == entry.size
+    except OSError:
+        return False
 
 
 def check_output_folder(output: Path) -> None:
@@ -61,12 +100,14 @@ def check_output_folder(output: Path) -> None:
                         "choose an empty or new folder with --output, or empty this one first")
 
 
-def find_blockers(root: Path, files: list[OutputFile], ours: set[str]) -> list[SiteError]:
+def find_blockers(root: Path, files: list[OutputFile], ours: Manifest) -> list[SiteError]:
     """Files in the way of folders the site needs (or folders where a file must go), found
     before anything is written, so a blocked build changes nothing."""
     problems = []
     checked: set[Path] = set()
     for file in files:
+        if file.data is None and file.source is None:
+            continue  # kept as it is: nothing can be in its way
         target = root / file.relpath
         if target.is_dir() and not target.is_symlink():
             problems.append(SiteError(target, None, "a folder stands where the site needs a file",
@@ -88,7 +129,7 @@ def find_blockers(root: Path, files: list[OutputFile], ours: set[str]) -> list[S
 def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
     """Raises SiteError, before writing anything, when the output folder cannot take the site."""
     check_output_folder(output)
-    previous = read_manifest(output) or set()
+    previous = read_manifest(output) or {}
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -105,21 +146,27 @@ def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
                         f"cannot write the site: {exc.strerror}") from None
 
 
-def _write(root: Path, files: list[OutputFile], previous: set[str]) -> WriteStats:
-    written = unchanged = 0
+def _write(root: Path, files: list[OutputFile], previous: Manifest) -> WriteStats:
+    written = unchanged_count = 0
+    current: Manifest = {}
     for file in files:
         target = root / safe_relpath(file.relpath)
-        if _same(target, file):
-            unchanged += 1
+        if file.data is None and file.source is None:  # the build saw it needs no new bytes
+            current[file.relpath] = previous[file.relpath]
+            unchanged_count += 1
+            continue
+        size = len(file.data) if file.data is not None else file.source.stat().st_size  # type: ignore[union-attr]
+        current[file.relpath] = Entry(file.digest, size)
+        if _same(target, file, previous.get(file.relpath)):
+            unchanged_count += 1
             continue
         _make_folder(target.parent, root, previous)
         if root not in target.parent.resolve().parents and target.parent.resolve() != root:
             raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
         _replace(target, file)
         written += 1
-    current = {file.relpath for file in files}
     removed = 0
-    for relpath in sorted(previous - current, reverse=True):
+    for relpath in sorted(set(previous) - set(current), reverse=True):
         try:
             stale = root / safe_relpath(relpath)
         except ValueError:
@@ -128,13 +175,13 @@ def _write(root: Path, files: list[OutputFile], previous: set[str]) -> WriteStat
             stale.unlink()
             removed += 1
             _prune_empty(stale.parent, root)
-    manifest = json.dumps(sorted(current), ensure_ascii=False, indent=0).encode("utf-8")
     if current != previous or not (root / MANIFEST).is_file():
-        _atomic_write(root / MANIFEST, manifest)
-    return WriteStats(written, unchanged, removed)
+        files_json = {path: [entry.digest, entry.size] for path, entry in sorted(current.items())}
+        _atomic_write(root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, indent=0).encode("utf-8"))
+    return WriteStats(written, unchanged_count, removed)
 
 
-def _make_folder(folder: Path, root: Path, ours: set[str]) -> None:
+def _make_folder(folder: Path, root: Path, ours: Manifest) -> None:
     """mkdir -p; a file of an earlier build standing where a folder now goes is removed
     (find_blockers has already refused files that are not ours)."""
     try:
@@ -150,14 +197,17 @@ def _make_folder(folder: Path, root: Path, ours: set[str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _same(target: Path, file: OutputFile) -> bool:
+def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
+    """Whether target already holds exactly these bytes (so its mtime can stay)."""
     try:
+        stat = target.stat()
         if file.data is not None:
-            return target.stat().st_size == len(file.data) and target.read_bytes() == file.data
+            return stat.st_size == len(file.data) and target.read_bytes() == file.data
         assert file.source is not None
-        mine, theirs = target.stat(), file.source.stat()
-        if mine.st_size != theirs.st_size:
+        if stat.st_size != file.source.stat().st_size:
             return False
+        if entry is not None and file.digest is not None and entry.digest == file.digest:
+            return True  # same source size and modification time as last time
         return target.read_bytes() == file.source.read_bytes()
     except OSError:
         return False
@@ -187,3 +237,9 @@ def _prune_empty(folder: Path, root: Path) -> None:
         except OSError:
             return
         folder = folder.parent
+
+
+def copy_digest(source: Path) -> str:
+    """Identifies a copied file's version by size and modification time, without reading it."""
+    stat = source.stat()
+    return hashlib.blake2b(f"{stat.st_size}:{stat.st_mtime_ns}".encode(), digest_size=16).hexdigest()

@@ -1,0 +1,103 @@
+"""Digests of what a page is made from, so an unchanged page is not rendered again.
+
+A page's digest covers the templates, the settings, the navigation and everything in the
+page's context. Posts shown on a page other than their own are taken as cards (title, date,
+summary, tags, ...): a change to the body alone re-renders the post's own page, not every
+list that mentions it. Anything the walker does not understand makes the page's digest
+None, which means "always render" — slower, never stale."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from . import __version__
+from .model import Post
+from .pages import Page
+
+# The fields of a post that lists, neighbours and related posts may show.
+CARD_FIELDS = ("title", "url", "date", "updated", "author", "tags", "summary_html", "column", "cover_url",
+               "pinned", "draft", "reading_minutes", "attachments", "slug")
+
+
+class _Opaque(Exception):
+    """A value whose content the walker cannot see."""
+
+
+class Digester:
+    def __init__(self, *globals_: Any) -> None:
+        self._memo: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # objects behind memo ids stay alive, so ids are not reused
+        base = hashlib.blake2b(__version__.encode(), digest_size=20)
+        self._feed(base, globals_)
+        self._base = base.digest()
+
+    def page(self, page: Page, *extra: Any) -> str | None:
+        h = hashlib.blake2b(self._base, digest_size=20)
+        try:
+            self._feed(h, (page.url, page.output, page.template, page.kind, page.title, page.breadcrumbs,
+                           page.current_column, page.posts, extra))
+            for key in sorted(page.context):
+                h.update(key.encode())
+                self._feed(h, page.context[key])
+            if page.kind == "post":
+                post = page.context["post"]
+                h.update(post.body_html.encode())
+                h.update(post.toc_html.encode())
+        except _Opaque:
+            return None
+        return h.hexdigest()
+
+    def _feed(self, h: Any, value: Any) -> None:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            h.update(type(value).__name__.encode())
+            h.update(str(value).encode())
+            h.update(b"\x00")
+        elif isinstance(value, (datetime, date)):
+            h.update(value.isoformat().encode())
+        elif isinstance(value, PurePath):
+            h.update(str(value).encode())
+        elif isinstance(value, tuple):  # immutable, and often shared (site.posts): worth remembering
+            h.update(self._tuple(value))
+        elif isinstance(value, list):
+            h.update(b"[")
+            for item in value:
+                self._feed(h, item)
+            h.update(b"]")
+        elif isinstance(value, dict):
+            h.update(b"{")
+            for key in sorted(value, key=repr):
+                self._feed(h, key)
+                self._feed(h, value[key])
+            h.update(b"}")
+        elif is_dataclass(value) and not isinstance(value, type):
+            h.update(self._object(value))
+        else:
+            raise _Opaque(type(value).__name__)
+
+    def _tuple(self, value: tuple[Any, ...]) -> bytes:
+        key = id(value)
+        found = self._memo.get(key)
+        if found is None:
+            sub = hashlib.blake2b(b"(", digest_size=20)
+            for item in value:
+                self._feed(sub, item)
+            found = self._memo[key] = sub.digest()
+            self._keep.append(value)
+        return found
+
+    def _object(self, value: Any) -> bytes:
+        key = id(value)
+        found = self._memo.get(key)
+        if found is None:
+            sub = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
+            names = CARD_FIELDS if isinstance(value, Post) else [f.name for f in fields(value)]
+            for name in names:
+                sub.update(name.encode())
+                self._feed(sub, getattr(value, name))
+            found = self._memo[key] = sub.digest()
+            self._keep.append(value)
+        return found

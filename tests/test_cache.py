@@ -1,0 +1,138 @@
+"""The build cache and skipped pages never change what a build produces: after any edit,
+an incremental build's output equals a clean build's, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, SiteDir, column, post
+from sitegen import cache as cache_module
+from sitegen.build import Options, build
+from sitegen.cache import CACHE_DIR
+from sitegen.errors import BuildFailed
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*") if p.is_file() and CACHE_DIR not in p.parts
+    }
+
+
+def clean_build(site: SiteDir, tmp_path: Path, **options: object) -> dict[str, bytes]:
+    """What a build with no cache and an empty output folder makes of the site as it is now."""
+    fresh = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
+    build(site.root, fresh, Options(now=NOW, cache=False, **options))  # type: ignore[arg-type]
+    return tree(fresh)
+
+
+@pytest.fixture
+def linked(site: SiteDir) -> SiteDir:
+    site.write({
+        "columns/study/_index.md": column("Study", 2),
+        "columns/news/2019-01-01-first.md": post("First", "2019-01-01", "tags: [a]\n",
+                                                  "Read [the lesson](../study/lesson.md) first.\n"),
+        "columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [a, b]\n", "Second body.\n"),
+        "columns/study/lesson.md": post("Lesson", "2019-01-15", "tags: [b]\n", "The lesson.\n"),
+    })
+    site.build()
+    return site
+
+
+EDITS = {
+    "body": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [a, b]\n", "New body.\n")}),
+    "title": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second, renamed", "2019-02-01", "tags: [a, b]\n")}),
+    "linked slug": lambda s: s.write({"columns/study/lesson.md": post("Lesson", "2019-01-15", "slug: party-lesson\ntags: [b]\n", "The lesson.\n")}),
+    "rename": lambda s: (s.root / "columns/news/2019-02-01-second.md").rename(s.root / "columns/news/2019-02-01-renamed.md"),
+    "delete": lambda s: (s.root / "columns/news/2019-02-01-second.md").unlink(),
+    "new post": lambda s: s.write({"columns/news/2019-03-01-third.md": post("Third", "2019-03-01", "tags: [b]\n")}),
+    "template": lambda s: s.write({"templates/post.html": '{% extends "base.html" %}{% block content %}<h1>{{ post.title }}</h1>{{ post.body_html }}{% endblock %}'}),
+    "setting": lambda s: s.write({"site.toml": (s.root / "site.toml").read_text().replace('title = "Test Site"', 'title = "Renamed Site"')}),
+    "language": lambda s: s.write({"site.toml": (s.root / "site.toml").read_text().replace('language = "en"', 'language = "zh-CN"')}),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_incremental_build_equals_a_clean_build(linked: SiteDir, tmp_path: Path, edit: str) -> None:
+    EDITS[edit](linked)
+    linked.build()
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_the_cache_is_used_and_lives_inside_the_output(linked: SiteDir) -> None:
+    database = linked.output / CACHE_DIR / "cache.sqlite"
+    assert database.is_file()
+    assert not (linked.root / CACHE_DIR).exists()
+    result = linked.build()
+    assert result.stats is not None and result.stats.written == 0
+
+
+def test_a_change_of_sitegen_itself_renders_everything_again(linked: SiteDir, tmp_path: Path, monkeypatch) -> None:
+    page = linked.output / "news/first/index.html"
+    page.write_text("stale")  # the manifest still says this page is up to date...
+    os.utime(page, ns=(0, 0))
+    monkeypatch.setattr("sitegen.build.code_key", lambda: "another version of sitegen")
+    linked.build()  # ...but a new sitegen trusts neither the cache nor the old pages
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_a_broken_link_is_found_even_when_the_linking_post_is_cached(linked: SiteDir) -> None:
+    (linked.root / "columns/study/lesson.md").unlink()
+    with pytest.raises(BuildFailed) as failed:
+        linked.build()
+    assert any("first.md" in str(p.path) and p.line == 7 for p in failed.value.errors)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "wrong table", "deleted"])
+def test_a_damaged_cache_is_rebuilt_silently(linked: SiteDir, tmp_path: Path, damage: str) -> None:
+    database = linked.output / CACHE_DIR / "cache.sqlite"
+    if damage == "garbage":
+        database.write_bytes(b"this is not a database" * 100)
+    elif damage == "empty":
+        database.write_bytes(b"")
+    elif damage == "wrong table":
+        database.unlink()
+        with sqlite3.connect(database) as db:
+            db.execute("CREATE TABLE entries (something INTEGER)")
+        db.close()
+    else:
+        database.unlink()
+    EDITS["body"](linked)
+    result = linked.build()
+    assert not result.warnings
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+    assert database.is_file() and database.stat().st_size > 0
+
+
+def test_an_unreadable_cache_entry_is_ignored(linked: SiteDir, tmp_path: Path) -> None:
+    database = linked.output / CACHE_DIR / "cache.sqlite"
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE entries SET value = x'00ff00'")
+    db.close()
+    linked.build()
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_one_and_two_processes_give_identical_output(site: SiteDir, tmp_path: Path) -> None:
+    # Enough posts and pages for the work to be split between processes.
+    site.write({
+        f"columns/news/p{i:03d}.md": post(f"Post {i}", f"2019-{i % 12 + 1:02d}-{i % 28 + 1:02d}", f"tags: [t{i % 7}]\n",
+                                          f"Body of post {i} with a [link](p{(i + 1) % 150:03d}.md).\n")
+        for i in range(150)
+    })
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    build(site.root, one, Options(now=NOW, jobs=1, cache=False))
+    build(site.root, two, Options(now=NOW, jobs=2, cache=False))
+    assert tree(one) == tree(two)
+    assert len(tree(one)) > 150
+
+
+def test_code_key_follows_the_code(tmp_path: Path, monkeypatch) -> None:
+    before = cache_module.code_key()
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert cache_module.code_key() != before
