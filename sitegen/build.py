@@ -20,17 +20,7 @@ from .parallel import map_indexed
 from .pages import Page, plan
 from .render import Renderer, Theme
 from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
-from .write import (
-    Manifest,
-    OutputFile,
-    WriteStats,
-    check_output_folder,
-    copy_digest,
-    find_collisions,
-    read_manifest,
-    unchanged,
-    write_site,
-)
+from .write import OutputFile, Staged, Staging, WriteStats, check_output_folder, copy_digest, find_collisions
 
 
 @dataclass(frozen=True)
@@ -63,35 +53,25 @@ class BuildResult:
 def build(source: Path, output: Path | None = None, options: Options = Options()) -> BuildResult:
     """Builds the site in `source` into `output` (default source/output). Raises BuildFailed
     with every problem, and then leaves the output folder exactly as it was."""
-    started = time.perf_counter()
     source = source.resolve()
     output = (output or source / "output").resolve()
     try:
         check_output_folder(output)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    result, files, cache = _prepare(source, options, output)
-    try:
-        result.stats = write_site(output, files)
-    except SiteError as exc:
-        raise BuildFailed([exc]) from None
-    cache.save()
-    result.seconds = time.perf_counter() - started
-    return result
+    return _run(source, options, output)
 
 
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
     """Everything build() checks, with nothing written; returns warnings and errors alike."""
     try:
-        result, _, _ = _prepare(source.resolve(), options)
+        return _run(source.resolve(), options, None).warnings
     except BuildFailed as failed:
         return failed.problems
-    return result.warnings
 
 
-def _prepare(source: Path, options: Options, output: Path | None = None) -> tuple[BuildResult, list[OutputFile], Cache]:
-    """Everything but writing. With an output folder, pages whose inputs are unchanged since
-    the build that wrote it are not rendered again."""
+def _run(source: Path, options: Options, output: Path | None) -> BuildResult:
+    """The pipeline. Without an output folder it checks everything and writes nothing."""
     started = time.perf_counter()
     try:
         config: SiteConfig = load_config(source)
@@ -99,30 +79,50 @@ def _prepare(source: Path, options: Options, output: Path | None = None) -> tupl
         raise BuildFailed([exc]) from None
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
     cache = Cache(output if options.cache else None, environment)
-    site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
-                               jobs=options.jobs, cache=cache)
-    if config.unsafe_html:
-        problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
-                                "so a script in a post runs in every visitor's browser",
-                                "remove the setting unless every editor is trusted with that"))
-    if site is None:
-        raise BuildFailed(_sorted(problems))
-    theme = Theme(source)
-    pages: list[Page] = plan(site)
-    feeds = feeds_for(site)
-    previous = read_manifest(output) if output is not None else None
-    files, render_problems = _render(site, theme, pages, feeds, options.jobs, output, previous)
-    files += [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
-    files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
-    files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
-    copies = [(a.relpath, a.source) for a in site.assets] + [(f.relpath, f.source) for f in theme.files.values()]
-    files += [OutputFile(relpath, str(path), source=path, digest=copy_digest(path)) for relpath, path in copies]
-    problems += render_problems + find_collisions(files)
-    if any(p.is_error for p in problems):
-        raise BuildFailed(_sorted(problems))
-    # Copied files first, then pages in plan order (posts before the lists and home that link to them).
-    files.sort(key=lambda f: f.data is not None)
-    return BuildResult(site, len(pages), None, time.perf_counter() - started, _sorted(problems)), files, cache
+    try:
+        site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
+                                   jobs=options.jobs, cache=cache)
+        if config.unsafe_html:
+            problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
+                                    "so a script in a post runs in every visitor's browser",
+                                    "remove the setting unless every editor is trusted with that"))
+        if site is None:
+            raise BuildFailed(_sorted(problems))
+        theme = Theme(source)
+        pages = plan(site, now=options.now)
+        feeds = feeds_for(site)
+        extras = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
+        extras.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
+        extras.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
+        copies = [(a.relpath, a.source) for a in site.assets] + [(f.relpath, f.source) for f in theme.files.values()]
+        extras += [OutputFile(relpath, str(path), source=path, digest=copy_digest(path)) for relpath, path in copies]
+        problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + extras)
+        if any(p.is_error for p in problems):
+            raise BuildFailed(_sorted(problems))
+        try:
+            staging = Staging(output, [page.output for page in pages] + [f.relpath for f in extras]) if output else None
+        except SiteError as exc:
+            raise BuildFailed([exc]) from None
+        staged, render_problems = _render(site, theme, pages, feeds, options.jobs, staging)
+        problems += render_problems
+        if any(p.is_error for p in problems):
+            if staging is not None:
+                staging.abort(staged)
+            raise BuildFailed(_sorted(problems))
+        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems))
+        if staging is not None:
+            try:
+                # Copied files first, then pages in plan order (posts before the lists and home that link to them).
+                staged = [staging.stage(file) for file in extras] + staged
+                result.stats = staging.commit(staged)
+            except SiteError as exc:
+                staging.abort(staged)
+                raise BuildFailed([exc]) from None
+            cache.save()
+    finally:
+        cache.close()
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,9 @@ class FeedLink:
 
 
 def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs: int | None,
-            output: Path | None, previous: Manifest | None) -> tuple[list[OutputFile], list[SiteError]]:
+            staging: Staging | None) -> tuple[list[Staged], list[SiteError]]:
+    """Renders every page whose inputs changed and stages it; with no staging (check), the
+    bytes are thrown away once they are known to render."""
     renderer = Renderer(site, theme)
     site_feed = FeedLink(feeds[0].title, feeds[0].url)
     column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
@@ -145,18 +147,16 @@ def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs
         return [site_feed] + ([column_feeds[column.url]] if column is not None and column.url in column_feeds else [])
 
     digests = [digester.page(page, feeds_of(page)) for page in pages]
-    files: list[OutputFile] = []
-    todo: list[int] = []
-    for index, page in enumerate(pages):
-        if output is not None and unchanged(output, previous, page.output, digests[index]):
-            files.append(OutputFile(page.output, page.template, digest=digests[index]))  # kept as it is
-        else:
-            todo.append(index)
+    kept = [staging.unchanged(page.output, digest) if staging else None for page, digest in zip(pages, digests)]
+    todo = [index for index, found in enumerate(kept) if found is None]
 
-    def render(index: int) -> bytes | SiteError:
+    def render(index: int) -> Staged | SiteError | None:
         page = pages[todo[index]]
         try:
-            return renderer.render(page, feeds=feeds_of(page))
+            data = renderer.render(page, feeds=feeds_of(page))
+            if staging is None:
+                return None
+            return staging.stage(OutputFile(page.output, page.template, data=data, digest=digests[todo[index]]))
         except SiteError as exc:
             return exc
 
@@ -166,8 +166,8 @@ def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs
             if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
                 problems.append(result)
         else:
-            files.append(OutputFile(pages[index].output, pages[index].template, data=result, digest=digests[index]))
-    return files, problems
+            kept[index] = result
+    return [item for item in kept if item is not None], problems
 
 
 def _sorted(problems: list[SiteError]) -> list[SiteError]:

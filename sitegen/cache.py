@@ -30,65 +30,70 @@ def code_key() -> str:
 
 
 class Cache:
-    """A key -> value store read whole at the start of a build and written at its end."""
+    """A key -> value store. Reads go to the database as they come (holding every entry in
+    memory would cost more than the lookups); writes wait for save(), after a good build."""
 
     def __init__(self, folder: Path | None, environment: str) -> None:
         self.environment = environment
         self.path = folder / CACHE_DIR / _FILE if folder is not None else None
-        self._rows: dict[str, bytes] = {}
+        self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
         self._new: dict[str, bytes] = {}
-        if self.path is not None:
-            self._rows = self._read()
+        if self.path is not None and self.path.is_file():
+            try:
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                self._db.execute("SELECT key, value FROM entries LIMIT 1").fetchall()
+            except sqlite3.Error:  # corrupt or from another version: start again
+                self.close()
+                self._discard()
 
     def key(self, *parts: str) -> str:
         return "\x1f".join((*parts, self.environment))
 
     def get(self, key: str) -> Any | None:
-        blob = self._rows.get(key)
-        if blob is None:
+        if self._db is None:
             return None
         try:
-            value = pickle.loads(blob)
-        except Exception:  # an entry from an incompatible version: as if it were not there
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            value = pickle.loads(row[0]) if row else None
+        except Exception:  # a damaged database or an entry from an incompatible version: not there
             return None
-        self._used.add(key)
+        if value is not None:
+            self._used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
         self._new[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self._used.add(key)
 
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     def save(self) -> None:
         """Stores new entries and forgets the ones this build did not use."""
         if self.path is None:
             return
-        stale = set(self._rows) - self._used
-        if not self._new and not stale:
-            return
         try:
+            stale: list[str] = []
+            if self._db is not None:
+                stale = [k for (k,) in self._db.execute("SELECT key FROM entries") if k not in self._used]
+            self.close()
+            if not self._new and not stale:
+                return
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(self.path) as db:
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-                db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._new.items())
-            db.close()
-        except (sqlite3.Error, OSError):
-            self._discard()
-
-    def _read(self) -> dict[str, bytes]:
-        assert self.path is not None
-        if not self.path.is_file():
-            return {}
-        try:
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            db = sqlite3.connect(self.path)
             try:
-                return dict(db.execute("SELECT key, value FROM entries"))
+                with db:
+                    db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+                    db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
+                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._new.items())
             finally:
                 db.close()
-        except sqlite3.Error:  # corrupt or from another version: start again
+        except (sqlite3.Error, OSError):
+            self.close()
             self._discard()
-            return {}
 
     def _discard(self) -> None:
         if self.path is not None:

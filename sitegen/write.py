@@ -14,10 +14,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import CACHE_DIR
 from .errors import SiteError
 from .urls import safe_relpath
 
 MANIFEST = ".sitegen-manifest.json"
+STAGING_DIR = f"{CACHE_DIR}/staging"  # new files wait here until the whole build has succeeded
 
 
 @dataclass(frozen=True)
@@ -100,85 +102,134 @@ def check_output_folder(output: Path) -> None:
                         "choose an empty or new folder with --output, or empty this one first")
 
 
-def find_blockers(root: Path, files: list[OutputFile], ours: Manifest) -> list[SiteError]:
+def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteError]:
     """Files in the way of folders the site needs (or folders where a file must go), found
     before anything is written, so a blocked build changes nothing."""
     problems = []
     checked: set[Path] = set()
-    for file in files:
-        if file.data is None and file.source is None:
-            continue  # kept as it is: nothing can be in its way
-        target = root / file.relpath
+    for relpath in relpaths:
+        target = root / relpath
         if target.is_dir() and not target.is_symlink():
             problems.append(SiteError(target, None, "a folder stands where the site needs a file",
                                       "move that folder out of the output folder"))
-        elif ours and file.relpath not in ours and target.is_file():
-            problems.append(SiteError(target, None, "a file sitegen did not write stands where the site needs one",
-                                      "move it out of the output folder; sitegen never overwrites files it did not write"))
-        for parent in target.relative_to(root).parents:
+        elif relpath not in ours:  # a file of the last build can only be in the way of itself
+            if ours and target.is_file():
+                problems.append(SiteError(target, None, "a file sitegen did not write stands where the site needs one",
+                                          "move it out of the output folder; sitegen never overwrites files it did not write"))
+        for parent in Path(relpath).parents:
             folder = root / parent
             if folder in checked or folder == root:
                 continue
             checked.add(folder)
-            if folder.exists() and not folder.is_dir() and parent.as_posix() not in ours:
+            if parent.as_posix() in ours:
+                continue  # our own old file, replaced by a folder when written
+            if folder.exists() and not folder.is_dir():
                 problems.append(SiteError(folder, None, "a file stands where the site needs a folder",
                                           "move that file out of the output folder"))
     return problems
 
 
-def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
-    """Raises SiteError, before writing anything, when the output folder cannot take the site."""
-    check_output_folder(output)
-    previous = read_manifest(output) or {}
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SiteError(output, None, f"cannot create the output folder: {exc.strerror}") from None
-    root = output.resolve()
-    blockers = find_blockers(root, files, previous)
-    if blockers:
-        raise blockers[0] if len(blockers) == 1 else SiteError(
-            output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
-    try:
-        return _write(root, files, previous)
-    except OSError as exc:
-        raise SiteError(Path(exc.filename) if exc.filename else output, None,
-                        f"cannot write the site: {exc.strerror}") from None
+@dataclass(frozen=True)
+class Staged:
+    """One output file of this build: kept as it was (temp None), or waiting in temp."""
+
+    relpath: str
+    entry: Entry
+    temp: Path | None
 
 
-def _write(root: Path, files: list[OutputFile], previous: Manifest) -> WriteStats:
-    written = unchanged_count = 0
-    current: Manifest = {}
-    for file in files:
-        target = root / safe_relpath(file.relpath)
-        if file.data is None and file.source is None:  # the build saw it needs no new bytes
-            current[file.relpath] = previous[file.relpath]
-            unchanged_count += 1
-            continue
-        size = len(file.data) if file.data is not None else file.source.stat().st_size  # type: ignore[union-attr]
-        current[file.relpath] = Entry(file.digest, size)
-        if _same(target, file, previous.get(file.relpath)):
-            unchanged_count += 1
-            continue
-        _make_folder(target.parent, root, previous)
-        if root not in target.parent.resolve().parents and target.parent.resolve() != root:
-            raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
-        _replace(target, file)
-        written += 1
-    removed = 0
-    for relpath in sorted(set(previous) - set(current), reverse=True):
+class Staging:
+    """A build's writes: each new file goes to a hidden temporary name beside its target
+    (workers may do this in parallel), and only commit() renames them into place, removes
+    stale files and updates the manifest. abort() deletes the temporary files: the site
+    stays as it was."""
+
+    def __init__(self, output: Path, files: list[str]) -> None:
+        check_output_folder(output)
+        self.previous = read_manifest(output) or {}
         try:
-            stale = root / safe_relpath(relpath)
-        except ValueError:
-            continue
-        if stale.is_file() or stale.is_symlink():
-            stale.unlink()
-            removed += 1
-            _prune_empty(stale.parent, root)
-    if current != previous or not (root / MANIFEST).is_file():
-        files_json = {path: [entry.digest, entry.size] for path, entry in sorted(current.items())}
-        _atomic_write(root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, indent=0).encode("utf-8"))
-    return WriteStats(written, unchanged_count, removed)
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SiteError(output, None, f"cannot create the output folder: {exc.strerror}") from None
+        self.root = output.resolve()
+        blockers = find_blockers(self.root, files, self.previous)
+        if blockers:
+            raise blockers[0] if len(blockers) == 1 else SiteError(
+                output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
+
+    def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
+        """The file as the last build left it, if it was made from the same inputs."""
+        if unchanged(self.root, self.previous, relpath, digest):
+            return Staged(relpath, self.previous[relpath], None)
+        return None
+
+    def stage(self, file: OutputFile) -> Staged:
+        """Safe to call from worker processes: it only writes this file's own temporary name,
+        in sitegen's private folder, so an aborted build leaves the site's folders untouched."""
+        target = self.root / safe_relpath(file.relpath)
+        entry = Entry(file.digest, len(file.data) if file.data is not None else file.source.stat().st_size)  # type: ignore[union-attr]
+        if _same(target, file, self.previous.get(file.relpath)):
+            return Staged(file.relpath, entry, None)
+        temp = self.root / STAGING_DIR / (hashlib.blake2b(file.relpath.encode(), digest_size=16).hexdigest() + ".tmp")
+        try:
+            temp.parent.mkdir(parents=True, exist_ok=True)
+            if file.data is not None:
+                temp.write_bytes(file.data)
+            else:
+                shutil.copyfile(file.source, temp)  # type: ignore[arg-type]
+        except OSError as exc:
+            raise SiteError(target, None, f"cannot write the site: {exc.strerror}") from None
+        return Staged(file.relpath, entry, temp)
+
+    def abort(self, staged: list[Staged]) -> None:
+        shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
+
+    def commit(self, staged: list[Staged]) -> WriteStats:
+        """Renames every new file into place in the order given, then removes stale files."""
+        written = 0
+        current: Manifest = {}
+        try:
+            for item in staged:
+                current[item.relpath] = item.entry
+                if item.temp is not None:
+                    target = self.root / item.relpath
+                    _make_folder(target.parent, self.root, self.previous)
+                    if target.parent.resolve() != self.root and self.root not in target.parent.resolve().parents:
+                        raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
+                    os.replace(item.temp, target)
+                    written += 1
+            removed = 0
+            for relpath in sorted(set(self.previous) - set(current), reverse=True):
+                try:
+                    stale = self.root / safe_relpath(relpath)
+                except ValueError:
+                    continue
+                if stale.is_file() or stale.is_symlink():
+                    stale.unlink()
+                    removed += 1
+                    _prune_empty(stale.parent, self.root)
+            if current != self.previous or not (self.root / MANIFEST).is_file():
+                files_json = {path: [entry.digest, entry.size] for path, entry in sorted(current.items())}
+                _atomic_write(self.root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, indent=0).encode("utf-8"))
+        except OSError as exc:
+            raise SiteError(Path(exc.filename) if exc.filename else self.root, None,
+                            f"cannot write the site: {exc.strerror}") from None
+        finally:
+            shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
+        return WriteStats(written, len(staged) - written, removed)
+
+
+def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
+    """Writes a whole set of files at once (tests and small tools; the build stages as it renders)."""
+    staging = Staging(output, [f.relpath for f in files])
+    staged: list[Staged] = []
+    try:
+        for file in files:
+            staged.append(staging.unchanged(file.relpath, file.digest) or staging.stage(file))
+    except BaseException:
+        staging.abort(staged)
+        raise
+    return staging.commit(staged)
 
 
 def _make_folder(folder: Path, root: Path, ours: Manifest) -> None:
@@ -211,16 +262,6 @@ def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
         return target.read_bytes() == file.source.read_bytes()
     except OSError:
         return False
-
-
-def _replace(target: Path, file: OutputFile) -> None:
-    if file.data is not None:
-        _atomic_write(target, file.data)
-    else:
-        assert file.source is not None
-        temp = target.with_name(f".{target.name}.sitegen-tmp")
-        shutil.copyfile(file.source, temp)
-        os.replace(temp, target)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
