@@ -30,8 +30,11 @@ def code_key() -> str:
 
 
 class Cache:
-    """A key -> value store. Reads go to the database as they come (holding every entry in
-    memory would cost more than the lookups); writes wait for save(), after a good build."""
+    """A key -> value store in one SQLite file. Reads go to the database as they come, and new
+    entries are written in batches as the build goes, so neither has to fit in memory at
+    once. An entry only says what a source gave, so it is right even if the build fails."""
+
+    BATCH = 256
 
     def __init__(self, folder: Path | None, environment: str) -> None:
         self.environment = environment
@@ -41,11 +44,18 @@ class Cache:
         self._new: dict[str, bytes] = {}
         if self.path is not None and self.path.is_file():
             try:
-                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                self._db = self._connect()
                 self._db.execute("SELECT key, value FROM entries LIMIT 1").fetchall()
             except sqlite3.Error:  # corrupt or from another version: start again
                 self.close()
                 self._discard()
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path)
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        return db
 
     def key(self, *parts: str) -> str:
         return "\x1f".join((*parts, self.environment))
@@ -63,37 +73,47 @@ class Cache:
         return value
 
     def put(self, key: str, value: Any) -> None:
+        if self.path is None:
+            return
         self._new[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self._used.add(key)
+        if len(self._new) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._new:
+            return
+        try:
+            if self._db is None:
+                self._db = self._connect()
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._new.items())
+        except (sqlite3.Error, OSError):
+            self.close()
+            self._discard()
+            self.path = None  # caching is off for the rest of this build
+        self._new.clear()
+
+    def save(self) -> None:
+        """After a good build: stores what is left and forgets the entries it did not use."""
+        if self.path is None:
+            return
+        self._flush()
+        if self._db is None:
+            return
+        try:
+            stale = [k for (k,) in self._db.execute("SELECT key FROM entries") if k not in self._used]
+            if stale:
+                with self._db:
+                    self._db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
+        except sqlite3.Error:
+            self.close()
+            self._discard()
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
-
-    def save(self) -> None:
-        """Stores new entries and forgets the ones this build did not use."""
-        if self.path is None:
-            return
-        try:
-            stale: list[str] = []
-            if self._db is not None:
-                stale = [k for (k,) in self._db.execute("SELECT key FROM entries") if k not in self._used]
-            self.close()
-            if not self._new and not stale:
-                return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path)
-            try:
-                with db:
-                    db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-                    db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
-                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._new.items())
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError):
-            self.close()
-            self._discard()
 
     def _discard(self) -> None:
         if self.path is not None:

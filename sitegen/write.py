@@ -97,7 +97,8 @@ def check_output_folder(output: Path) -> None:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site."""
     if output.exists() and not output.is_dir():
         raise SiteError(output, None, "the output path is a file, not a folder", "choose another --output")
-    if output.is_dir() and any(output.iterdir()) and read_manifest(output) is None:
+    # A first build that failed may have left its cache behind, and nothing else.
+    if output.is_dir() and any(p.name != CACHE_DIR for p in output.iterdir()) and read_manifest(output) is None:
         raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
                         "choose an empty or new folder with --output, or empty this one first")
 
