@@ -127,7 +127,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return self.events()
         if self.state is not None and split.path == hook + "livereload.js":
             return self.send(200, "application/javascript; charset=utf-8", LIVE_RELOAD_JS.encode(), head)
-        if split.path in ("", "/") and self.base_path != "/":
+        if split.path in ("", "/", self.base_path.rstrip("/")) and self.base_path != "/":
             return self.redirect(self.base_path)
         target = resolve_request(self.output, self.base_path, self.path)
         if target is not None and target.is_dir():
@@ -228,8 +228,13 @@ def serve(source: Path, output: Path | None, host: str, port: int, options: Opti
         state.publish(outcome)
 
     watcher = Watcher(source, output, options, on_build=on_build, poll=poll)
+    try:
+        server = make_server(watcher.output, base_path, host, port, state)
+    except OSError as exc:
+        print(f"sitegen: cannot listen on {host}:{port}: {exc.strerror}"
+              " (is another server using that port? choose another with --port)", file=sys.stderr)
+        return 1
     watcher.start()
-    server = make_server(watcher.output, base_path, host, port, state)
     print(f"serving {watcher.output} at http://{host}:{server.server_address[1]}{base_path} (Ctrl+C stops)",
           file=sys.stderr, flush=True)
     try:

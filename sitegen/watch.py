@@ -89,10 +89,24 @@ class Watcher:
         return parts[0] in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR) or parts == (CONFIG_NAME,)
 
     def start(self) -> None:
-        self.rebuild()
-        self._observer.schedule(_Events(self.relevant, self._dirty.set), str(self.source), recursive=True)
+        # Watch before the first build, so a save made while it runs is not missed.
+        self._handler = _Events(self.relevant, self._dirty.set)
+        self._watched: set[str] = set()
+        self._observer.schedule(self._handler, str(self.source), recursive=False)  # site.toml, new folders
+        self._watch_folders()
         self._observer.start()
+        self._dirty.clear()
+        self.rebuild()
         self._thread.start()
+
+    def _watch_folders(self) -> None:
+        """Watches each source folder on its own: the output folder (often inside the source)
+        must not be watched, or every build would report its own writes."""
+        for name in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR):
+            folder = self.source / name
+            if name not in self._watched and folder.is_dir():
+                self._observer.schedule(self._handler, str(folder), recursive=True)
+                self._watched.add(name)
 
     def stop(self) -> None:
         self._stop.set()
@@ -111,6 +125,7 @@ class Watcher:
                     break
             if self._stop.is_set():
                 return
+            self._watch_folders()  # a folder such as templates/ may have just been created
             self.rebuild()
 
     def rebuild(self) -> Outcome:

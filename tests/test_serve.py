@@ -210,8 +210,6 @@ def test_the_root_redirects_to_base_path_and_folders_to_their_slash_form(party, 
     assert fetch(port, "/party/news/").status == 200
 
 
-@pytest.mark.xfail(reason="BUG: GET /party (base_path without its trailing slash) is a 404 instead of a "
-                          "redirect to /party/ -- PreviewHandler.respond only redirects '' and '/'", strict=True)
 def test_base_path_without_its_slash_redirects(party, serving):
     port = serving(party.output)
     response = fetch(port, "/party")
@@ -473,9 +471,6 @@ def test_sitegen_serve_end_to_end_on_loopback(party, serve_cli):
         stream.close()
 
 
-@pytest.mark.xfail(reason="BUG: `sitegen serve --port <a port in use>` dies with an OSError traceback "
-                          "(serve.serve calls make_server outside any try; cli promises no tracebacks)",
-                   strict=True)
 def test_sitegen_serve_on_a_busy_port_says_so_without_a_traceback(party):
     import socket
 

@@ -395,6 +395,20 @@ def test_unchanged_pages_keep_their_mtime_across_rebuilds(site, watch):
     assert stats.written >= 1 and stats.unchanged >= 3 and stats.removed == 0
 
 
+def test_a_changed_title_reaches_every_page_that_shows_it(site, watch):
+    """Rebuilds skip unchanged pages; the pages that show a post's title are not unchanged."""
+    site.write({ALPHA: post("Alpha", "2019-03-05", "tags: [study]\n"),
+                BETA: post("Beta", "2019-03-06", "tags: [study]\n")})
+    watcher, builds = watch()
+    site.write({ALPHA: post("Alpha Renamed", "2019-03-05", "tags: [study]\n")})
+    wait_until(has(site.output / "news/alpha/index.html", "Alpha Renamed"), what="the post's own page")
+    wait_until(lambda: builds.count >= 2, what="the rebuild's outcome")
+    settle(builds)
+    for relpath in ("news/beta/index.html", "news/index.html", "index.html", "tags/study/index.html",
+                    "archive/index.html", "feed.xml"):
+        assert "Alpha Renamed" in (site.output / relpath).read_text("utf-8"), relpath
+
+
 # ----------------------------------------------------------------------------- polling
 
 def test_the_polling_observer_sees_creates_and_changes(site, watch):
@@ -424,3 +438,21 @@ def test_stop_ends_the_watcher_threads_and_later_changes_build_nothing(site):
     site.write({ALPHA: post("Alpha", "2019-03-05")})
     stays(lambda: builds.count == 1, 0.6, "no build after stop()")
     assert not (site.output / "news/alpha/index.html").exists()
+
+
+def test_a_save_during_the_first_build_is_not_lost(site):
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Before.\n")})
+    builds = Recorder()
+
+    def on_build(outcome: Outcome) -> None:
+        builds(outcome)
+        if outcome.version == 1:  # still inside start(): the editor saves while serve starts up
+            site.write({ALPHA: post("Alpha", "2019-03-05", body="Saved during the first build.\n")})
+
+    watcher = Watcher(site.root, site.output, on_build=on_build)
+    watcher.start()
+    try:
+        wait_until(has(site.output / "news/alpha/index.html", "Saved during the first build."), timeout=3,
+                   what="the save made during the first build")
+    finally:
+        watcher.stop()
