@@ -233,7 +233,11 @@ class MarkdownRenderer:
         else:
             summary_html = f"<p>{escape(cut_summary(self.job.blocks))}</p>" if text else ""
         if not self.unsafe_html:
-            html, summary_html, toc_html = sanitise(html), sanitise(summary_html), sanitise(toc_html)
+            # The table of contents and cut or front-matter summaries are built from escaped
+            # text; only HTML that came from the body itself needs cleaning.
+            html = sanitise(html)
+            if more and summary is None:
+                summary_html = sanitise(summary_html)
         else:
             html = _MORE.sub("", html)
         return Rendered(
@@ -268,6 +272,8 @@ def cut_summary(blocks: list[tuple[str, str]], budget: float = SUMMARY_UNITS) ->
     else at a word (or Chinese character) boundary, with an ellipsis when cut."""
     paragraphs = [text for tag, text in blocks if tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr")]
     text = " ".join(paragraphs) or " ".join(text for _, text in blocks)
+    # Even the shortest units (one Chinese character each) use up the budget within this much.
+    text = text[: int(budget * 12)]
     if _units(text) <= budget:
         return text
     used = 0.0
