@@ -205,7 +205,7 @@ class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False) -> None:
         self.unsafe_html = unsafe_html
         self.md = markdown.Markdown(
-            extensions=["tables", "footnotes", "fenced_code", "toc", "sane_lists", "attr_list", "abbr", "def_list"],
+            extensions=["tables", "footnotes", "fenced_code", "toc", "sane_lists", "attr_list"],
             extension_configs={
                 # Chinese headings keep their characters in the anchor (#学习内容), not #_1.
                 "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
