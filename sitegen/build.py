@@ -19,6 +19,7 @@ from .model import Site
 from .parallel import map_indexed
 from .pages import Page, plan
 from .render import Renderer, Theme
+from .report import report_warnings
 from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
 from .write import OutputFile, Staged, Staging, WriteStats, check_output_folder, copy_digest, find_collisions
 
@@ -63,11 +64,14 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
 
 
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
-    """Everything build() checks, with nothing written; returns warnings and errors alike."""
+    """Everything build() checks, with nothing written, plus the work report's warnings
+    (columns with no recent post, a study_column naming no column); warnings and errors alike."""
     try:
-        return _run(source.resolve(), options, None).warnings
+        result = _run(source.resolve(), options, None)
     except BuildFailed as failed:
         return failed.problems
+    now = options.now or datetime.now(result.site.config.tz)
+    return _sorted(result.warnings + report_warnings(result.site, now))
 
 
 def _run(source: Path, options: Options, output: Path | None) -> BuildResult:

@@ -95,6 +95,52 @@ def cmd_watch(args: argparse.Namespace) -> int:
                  Options(drafts=args.drafts, future=args.future, jobs=args.jobs), poll=args.poll)
 
 
+# --- work report ---
+def cmd_report(args: argparse.Namespace) -> int:
+    """Prints the work report of an academic year as tables, or writes it as CSV."""
+    from .i18n import Translator
+    from .load import load_site
+    from .report import ReportSettings, academic_year_of, academic_years, csv_report, text_report, year_report
+
+    source = Path(args.source).resolve()
+    try:
+        config = load_config(source)
+    except SiteError as exc:
+        _print_problems([exc], source)
+        return 1
+    now = datetime.now(config.tz)
+    site, problems = load_site(source, config, now=now)
+    if site is None:
+        _print_problems(problems, source)
+        errors = sum(p.is_error for p in problems)
+        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+        return 1
+    _print_problems(problems, source)  # warnings; stale columns show in the report itself
+    settings = ReportSettings.of(config)
+    years = academic_years(site, settings.start_month, now)
+    year = academic_year_of(now, settings.start_month, config.tz) if args.year is None else args.year
+    if year not in years:
+        print(f"sitegen: no academic year {year} in this site (years: {', '.join(map(str, sorted(years)))})",
+              file=sys.stderr)
+        return 1
+    report = year_report(site, year, now, settings)
+    t = Translator(config.language)
+    if args.csv is None:
+        sys.stdout.write(text_report(report, t))
+    elif args.csv == "-":
+        sys.stdout.write(csv_report(report, t))
+    else:
+        path = Path(args.csv)
+        try:
+            path.write_text(csv_report(report, t), encoding="utf-8-sig", newline="")  # the BOM: Excel reads it as UTF-8
+        except OSError as exc:
+            print(f"sitegen: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}")
+    return 0
+# --- end work report ---
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sitegen", description="Build the party-building column site.")
     top.add_argument("--version", action="version", version=f"sitegen {__version__}")
@@ -135,6 +181,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
     p.add_argument("--poll", action="store_true", help="poll for changes (for network folders without file events)")
     p.set_defaults(func=cmd_watch)
+
+    # --- work report ---
+    p = commands.add_parser("report", help="print the work report of an academic year (posts per column, month, author)")
+    p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
+    p.add_argument("--year", type=int, metavar="YEAR",
+                   help="the academic year starting in YEAR, such as 2019 for 2019-2020 (default: the current one)")
+    p.add_argument("--csv", metavar="FILE", help="write the figures as CSV to FILE ('-': to the terminal) for a spreadsheet")
+    p.set_defaults(func=cmd_report)
+    # --- end work report ---
     return top
 
 

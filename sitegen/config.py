@@ -31,6 +31,13 @@ class SiteConfig:
     feed_full_content: bool = True
     max_file_size_mb: float = 5.0
     unsafe_html: bool = False
+    # --- work report (sitegen/report.py) ---
+    report: bool = True  # the /report/ pages
+    academic_year_start_month: int = 9
+    study_column: str = "study"  # the Special Study column's folder name; "" for none
+    author_threshold: int = 1  # authors with fewer posts in a year are marked
+    stale_days: int = 60  # a column with no post for longer is flagged; 0 turns that off
+    # --- end work report ---
 
     @property
     def tz(self) -> ZoneInfo:
@@ -60,6 +67,13 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "feed_full_content": (bool,),
     "max_file_size_mb": (int, float),
     "unsafe_html": (bool,),
+    # --- work report ---
+    "report": (bool,),
+    "academic_year_start_month": (int,),
+    "study_column": (str,),
+    "author_threshold": (int,),
+    "stale_days": (int,),
+    # --- end work report ---
 }
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
 _REQUIRED = ("title", "base_url")
@@ -138,4 +152,17 @@ def parse_config(raw: dict[str, Any], text: str, path: Path) -> SiteConfig:
     for key in ("posts_per_page", "home_posts_per_column", "feed_limit", "max_file_size_mb"):
         if key in values and values[key] <= 0:
             raise fail(key, f"'{key}' must be greater than 0")
+    # --- work report ---
+    month = values.get("academic_year_start_month", 9)
+    if not 1 <= month <= 12:
+        raise fail("academic_year_start_month", f"'academic_year_start_month' must be a month from 1 to 12, not {month}",
+                   "9 for an academic year from September to August")
+    for key, meaning in (("author_threshold", "0 marks no author"), ("stale_days", "0 turns the check off")):
+        if key in values and values[key] < 0:
+            raise fail(key, f"'{key}' must be 0 or more, not {values[key]}", meaning)
+    study = values.get("study_column", "study")
+    if study != study.strip() or "/" in study or "\\" in study:
+        raise fail("study_column", f"'study_column' must be a column's folder name, not {study!r}",
+                   'for example "study"')
+    # --- end work report ---
     return SiteConfig(**values)

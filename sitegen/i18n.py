@@ -52,6 +52,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": "The page you asked for does not exist. It may have been moved or removed.",
         "back_home": "Back to the home page",
         "draft": "Draft",
+        # --- work report ---
+        "report": "Work report",
+        "report_year": "{start}–{end} academic year",
+        "report_year_single": "Year {year}",
+        "report_title": "Work report: {year}",
+        "report_years": "Reports by academic year",
+        "report_current": "current",
+        "report_as_of": "figures as of {date}",
+        "report_span": "{start} to {end}",
+        "report_by_month": "Posts per column per month",
+        "report_chart_title": "Posts per column per month, {year}",
+        "report_chart_desc": "{total} posts in all, at most {most} in one month. {gaps} Every figure is in the table below.",
+        "report_chart_gaps": "Months without a post in {column}: {months}.",
+        "report_month": "Month",
+        "report_sep": ", ",
+        "report_total": "Total",
+        "report_gap": "gap",
+        "report_gap_key": "gap: no post in {column} that month",
+        "report_study_gap": "Study gap",
+        "report_gaps": "Months without a study post",
+        "report_gaps_lead": "Months that have ended with no post in {column}:",
+        "report_no_gaps": "Every month that has ended has a post in {column}.",
+        "report_no_study_column": "No Special Study column is set, so no gaps are counted.",
+        "report_authors": "Posts per author",
+        "report_authors_lead": "Posts by each author in this academic year; authors with fewer than {threshold} are marked.",
+        "report_author": "Author",
+        "report_posts": "Posts",
+        "report_note": "Note",
+        "report_below": "fewer than {threshold}",
+        "report_unknown_author": "Unknown",
+        "report_updates": "Column updates",
+        "report_updates_lead": "Columns with no new post for more than {days} days are marked.",
+        "report_column": "Column",
+        "report_latest": "Latest post",
+        "report_days_since": "Days since",
+        "report_status": "Status",
+        "report_stale": "no post for over {days} days",
+        "report_fresh": "up to date",
+        "report_empty_column": "no posts yet",
+        # --- end work report ---
     },
     "zh-CN": {
         "skip_to_content": "跳到正文",
@@ -93,6 +133,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": "您访问的页面不存在，可能已被移动或删除。",
         "back_home": "返回首页",
         "draft": "草稿",
+        # --- work report ---
+        "report": "工作报告",
+        "report_year": "{start}–{end}学年",
+        "report_year_single": "{year}年度",
+        "report_title": "工作报告：{year}",
+        "report_years": "各学年报告",
+        "report_current": "本学年",
+        "report_as_of": "统计截至{date}",
+        "report_span": "{start}至{end}",
+        "report_by_month": "各栏目每月发文",
+        "report_chart_title": "{year}各栏目每月发文数",
+        "report_chart_desc": "共{total}篇，单月最多{most}篇。{gaps}各项数字见下表。",
+        "report_chart_gaps": "{column}栏目没有文章的月份：{months}。",
+        "report_month": "月份",
+        "report_sep": "、",
+        "report_total": "合计",
+        "report_gap": "缺",
+        "report_gap_key": "缺：该月{column}栏目没有文章",
+        "report_study_gap": "专题学习缺口",
+        "report_gaps": "专题学习缺口",
+        "report_gaps_lead": "已结束的月份中，{column}栏目没有文章的月份：",
+        "report_no_gaps": "已结束的每个月，{column}栏目都有文章。",
+        "report_no_study_column": "未设置专题学习栏目，不统计缺口。",
+        "report_authors": "作者发文",
+        "report_authors_lead": "该学年每位作者的文章数；少于 {threshold} 篇的作者已标出。",
+        "report_author": "作者",
+        "report_posts": "文章数",
+        "report_note": "说明",
+        "report_below": "少于{threshold}篇",
+        "report_unknown_author": "未署名",
+        "report_updates": "栏目更新情况",
+        "report_updates_lead": "超过 {days} 天没有新文章的栏目已标出。",
+        "report_column": "栏目",
+        "report_latest": "最新文章",
+        "report_days_since": "距今天数",
+        "report_status": "状态",
+        "report_stale": "超过{days}天未更新",
+        "report_fresh": "正常",
+        "report_empty_column": "暂无文章",
+        # --- end work report ---
     },
 }
 
@@ -115,6 +195,12 @@ class Translator:
         if self.language == "zh-CN":
             return f"{value.year}年{value.month}月{value.day}日"
         return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+
+    def month_short(self, month: int) -> str:
+        """'9月' / 'Sep': a month without its year (work report)."""
+        if self.language == "zh-CN":
+            return f"{month}月"
+        return _EN_MONTHS[month - 1][:3]
 
     def month(self, year: int, month: int) -> str:
         if self.language == "zh-CN":

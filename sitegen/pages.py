@@ -10,6 +10,7 @@ from typing import Any, Sequence
 from .i18n import Translator
 from .model import Column, Post, Site, Tag
 from .related import related_posts
+from .report import ReportSettings, chart, local_now, year_label, year_links, year_report
 from .urls import join_url
 
 

