@@ -20,6 +20,7 @@ from .parallel import map_indexed
 from .pages import Page, plan
 from .render import Renderer, Theme
 from .report import report_warnings
+from .search import INDEX_DIR, IndexResult, index_site
 from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
 from .write import OutputFile, Staged, Staging, WriteStats, check_output_folder, copy_digest, find_collisions
 
@@ -40,6 +41,7 @@ class BuildResult:
     stats: WriteStats | None
     seconds: float
     warnings: list[SiteError] = field(default_factory=list)
+    search: IndexResult | None = None  # when this build updated the search index
 
     def summary(self) -> str:
         per_column = ", ".join(
@@ -48,7 +50,10 @@ class BuildResult:
         text = f"{self.pages} pages, {len(self.site.posts)} posts ({per_column}), {len(self.warnings)} warnings"
         if self.stats is not None:
             text += f", {self.stats.written} written, {self.stats.unchanged} unchanged, {self.stats.removed} removed"
-        return text + f", {self.seconds:.2f} s"
+        text += f", {self.seconds:.2f} s"
+        if self.search is not None:
+            text += f"; search index {self.search.size / 1048576:.1f} MB in {self.search.seconds:.2f} s"
+        return text
 
 
 def build(source: Path, output: Path | None = None, options: Options = Options()) -> BuildResult:
@@ -60,7 +65,18 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
         check_output_folder(output)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    return _run(source, options, output)
+    result = _run(source, options, output)
+    config = result.site.config
+    # The search index follows what was just written (a build that changed nothing keeps it).
+    stats = result.stats
+    if config.search and stats is not None and (stats.written or stats.removed
+                                                or not (output / INDEX_DIR / "pagefind.js").is_file()):
+        indexed = index_site(output, config.language)
+        if isinstance(indexed, SiteError):
+            result.warnings.append(indexed)
+        else:
+            result.search = indexed
+    return result
 
 
 def check(source: Path, options: Options = Options()) -> list[SiteError]:

@@ -31,6 +31,7 @@ class SiteConfig:
     feed_full_content: bool = True
     max_file_size_mb: float = 5.0
     unsafe_html: bool = False
+    search: bool = True
     # --- work report (sitegen/report.py) ---
     report: bool = True  # the /report/ pages
     academic_year_start_month: int = 9
@@ -67,6 +68,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "feed_full_content": (bool,),
     "max_file_size_mb": (int, float),
     "unsafe_html": (bool,),
+    "search": (bool,),
     # --- work report ---
     "report": (bool,),
     "academic_year_start_month": (int,),

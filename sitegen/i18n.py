@@ -52,6 +52,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": "The page you asked for does not exist. It may have been moved or removed.",
         "back_home": "Back to the home page",
         "draft": "Draft",
+        "search": "Search",
+        "search_label": "Search the site",
+        "search_placeholder": "Search posts",
+        "search_button": "Search",
+        "search_needs_js": "Search needs JavaScript, which is turned off in this browser. You can still browse the columns, tags and the archive.",
         # --- work report ---
         "report": "Work report",
         "report_year": "{start}–{end} academic year",
@@ -133,6 +138,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": "您访问的页面不存在，可能已被移动或删除。",
         "back_home": "返回首页",
         "draft": "草稿",
+        "search": "站内搜索",
+        "search_label": "搜索本站",
+        "search_placeholder": "搜索文章",
+        "search_button": "搜索",
+        "search_needs_js": "站内搜索需要启用 JavaScript，当前浏览器已将其关闭。您仍可通过栏目、标签和文章归档浏览。",
         # --- work report ---
         "report": "工作报告",
         "report_year": "{start}–{end}学年",

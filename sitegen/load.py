@@ -23,7 +23,7 @@ from .urls import file_url, join_url, slugify, strip_date_prefix, unsafe_slug_re
 COLUMNS_DIR = "columns"
 STATIC_DIR = "static"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds"}
+RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds", "pagefind"}
 ATTACHMENT_SUFFIXES = {
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "wps", "et", "dps",
     "csv", "txt", "zip", "rar", "7z", "mp3", "mp4", "m4a", "wav",

@@ -186,6 +186,10 @@ def plan(site: Site, now: datetime | None = None) -> list[Page]:
     sections = [Section(c, site.posts_in(c)[: config.home_posts_per_column], len(site.posts_in(c))) for c in site.columns]
     pages.append(Page(base, "index.html", "home.html", "home", None, (), None, site.posts,
                       {"pinned": pinned, "sections": sections}))
+    if config.search:
+        search_url = join_url(base, "search")
+        pages.append(Page(search_url, output_of(base, search_url), "search.html", "search", t("search"),
+                          (home, Crumb(t("search"), None))))
     pages.append(Page(base + "404.html", "404.html", "404.html", "404", t("not_found_title")))
     return pages
 

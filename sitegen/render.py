@@ -94,6 +94,7 @@ class Renderer:
             home_url=config.base_path,
             archive_url=join_url(config.base_path, "archive"),
             tags_url=join_url(config.base_path, "tags"),
+            search_url=join_url(config.base_path, "search") if config.search else None,
             feeds=[],
         )
 

@@ -23,6 +23,7 @@ base_url = "http://intranet.test/"
 language = "en"
 timezone = "Asia/Shanghai"
 posts_per_page = 10
+search = false
 """
 
 # "Now" for builds in tests, so "future" posts stay in the future whatever the date is.
