@@ -1,5 +1,7 @@
-"""The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site; Site -> pages;
-pages -> bytes in memory; then, only if nothing failed, into the output folder."""
+"""The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site (from the cache
+where sources are unchanged); Site -> pages; pages whose inputs changed -> rendered and
+staged in sitegen's private folder; then, only if nothing failed, renamed into the output
+folder; then the search index follows what was written."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from .cache import Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
@@ -32,6 +35,7 @@ class Options:
     now: datetime | None = None  # "now" for leaving out future posts; tests pin it
     jobs: int | None = None  # processes for Markdown and templates; None: one per CPU
     cache: bool = True  # keep parsed and rendered posts in <output>/.sitegen-cache/
+    progress: Callable[[str, int, int], None] | None = None  # (what, done, total), for a progress bar
 
 
 @dataclass
@@ -101,7 +105,7 @@ def _run(source: Path, options: Options, output: Path | None) -> BuildResult:
     cache = Cache(output if options.cache else None, environment)
     try:
         site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
-                                   jobs=options.jobs, cache=cache)
+                                   jobs=options.jobs, cache=cache, progress=options.progress)
         if config.unsafe_html:
             problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
                                     "so a script in a post runs in every visitor's browser",
@@ -123,7 +127,7 @@ def _run(source: Path, options: Options, output: Path | None) -> BuildResult:
             staging = Staging(output, [page.output for page in pages] + [f.relpath for f in extras]) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
-        staged, render_problems = _render(site, theme, pages, feeds, options.jobs, staging)
+        staged, render_problems = _render(site, theme, pages, feeds, options.jobs, staging, options.progress)
         problems += render_problems
         if any(p.is_error for p in problems):
             if staging is not None:
@@ -154,7 +158,8 @@ class FeedLink:
 
 
 def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs: int | None,
-            staging: Staging | None) -> tuple[list[Staged], list[SiteError]]:
+            staging: Staging | None, progress: Callable[[str, int, int], None] | None = None,
+            ) -> tuple[list[Staged], list[SiteError]]:
     """Renders every page whose inputs changed and stages it; with no staging (check), the
     bytes are thrown away once they are known to render."""
     renderer = Renderer(site, theme)
@@ -181,7 +186,8 @@ def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs
             return exc
 
     problems: list[SiteError] = []
-    for index, result in zip(todo, map_indexed(render, len(todo), jobs)):
+    report = (lambda done, total: progress("pages written", done, total)) if progress else None
+    for index, result in zip(todo, map_indexed(render, len(todo), jobs, report)):
         if isinstance(result, SiteError):
             if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
                 problems.append(result)

@@ -14,6 +14,7 @@ from .build import Options, build, check
 from .config import load_config
 from .errors import BuildFailed, SiteError
 from .load import COLUMNS_DIR
+from .progress import Progress
 from .urls import slugify
 
 
@@ -25,12 +26,16 @@ def _print_problems(problems: list[SiteError], root: Path) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     source = Path(args.source).resolve()
     output = Path(args.output).resolve() if args.output else None
+    progress = Progress()
     try:
-        result = build(source, output, Options(drafts=args.drafts, future=args.future, jobs=args.jobs))
+        result = build(source, output, Options(drafts=args.drafts, future=args.future, jobs=args.jobs,
+                                               progress=progress.update))
     except BuildFailed as failed:
+        progress.finish()
         _print_problems(failed.problems, source)
         print(f"build failed: {len(failed.errors)} error(s); the output folder was left as it was", file=sys.stderr)
         return 1
+    progress.finish()
     _print_problems(result.warnings, source)
     print(f"built {result.summary()}")
     return 0

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -57,9 +58,11 @@ Dependencies = tuple[tuple[str, str, "str | None"], ...]
 
 class _Loader:
     def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
-                 jobs: int | None = None, cache: Cache | None = None) -> None:
+                 jobs: int | None = None, cache: Cache | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
         self.root = root
         self.jobs = jobs
+        self.progress = progress
         self.cache = cache or Cache(None, "")
         self.config = config
         self.drafts = drafts
@@ -148,7 +151,7 @@ class _Loader:
             return None
         columns: list[Column] = []
         sources: list[_PostSource] = []
-        column_docs: dict[str, tuple[Column, Document]] = {}
+        intros: dict[str, Document] = {}
         slugs: dict[str, Path] = {}
         for entry in sorted(columns_dir.iterdir()):
             if is_ignored(entry.name) or not self.inside_site(entry):
@@ -162,11 +165,11 @@ class _Loader:
                 continue
             column, doc, files = loaded
             columns.append(column)
-            column_docs[column.slug] = (column, doc)
+            intros[column.slug] = doc
             sources.extend(self.load_posts(column, files))
         self.add_static()
         self.check_url_collisions(sources)
-        columns = [self.with_intro(column, *column_docs[column.slug][1:]) for column in columns]
+        columns = [self.with_intro(column, intros[column.slug]) for column in columns]
         by_slug = {c.slug: c for c in columns}
         bodies = self.render_bodies(sources)
         posts = [self.make_post(source, body, by_slug[source.column.slug]) for source, body in zip(sources, bodies)]
@@ -311,7 +314,8 @@ class _Loader:
             cached = self.cache.get(key)
             found.append(cached[0] if cached is not None and self.still_valid(cached[1]) else None)
         todo = [i for i, rendered in enumerate(found) if rendered is None]
-        fresh = map_indexed(lambda i: self.render_body(sources[todo[i]]), len(todo), self.jobs)
+        report = (lambda done, total: self.progress("posts parsed", done, total)) if self.progress else None
+        fresh = map_indexed(lambda i: self.render_body(sources[todo[i]]), len(todo), self.jobs, report)
         for index, (rendered, dependencies) in zip(todo, fresh):
             found[index] = rendered
             if not rendered.problems:
@@ -438,8 +442,9 @@ def _size(size: int) -> str:
 
 def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: bool = False,
               now: datetime | None = None, jobs: int | None = None,
-              cache: Cache | None = None) -> tuple[Site | None, list[SiteError]]:
+              cache: Cache | None = None,
+              progress: Callable[[str, int, int], None] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Reads every column and post under root; the Site is None when any error was found."""
-    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache)
+    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache, progress)
     site = loader.load()
     return site, loader.problems

@@ -33,18 +33,29 @@ def _run(index: int) -> object:
     return _work(index)
 
 
-def map_indexed(work: Callable[[int], T], count: int, jobs: int | None) -> list[T]:
-    """[work(0), ..., work(count - 1)], on up to `jobs` processes."""
+def map_indexed(work: Callable[[int], T], count: int, jobs: int | None,
+                progress: Callable[[int, int], None] | None = None) -> list[T]:
+    """[work(0), ..., work(count - 1)], on up to `jobs` processes; progress(done, count)
+    is called as results come in."""
     global _work
     jobs = default_jobs() if jobs is None else jobs
     jobs = min(jobs, count // MIN_ITEMS_PER_WORKER)
+    results: list[T] = []
     if jobs <= 1 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(i) for i in range(count)]
+        for i in range(count):
+            results.append(work(i))
+            if progress:
+                progress(i + 1, count)
+        return results
     _work = work
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run, range(count), chunksize=max(1, count // (jobs * 8)))  # type: ignore[return-value]
+            for result in pool.imap(_run, range(count), chunksize=max(1, count // (jobs * 16))):
+                results.append(result)  # type: ignore[arg-type]
+                if progress:
+                    progress(len(results), count)
+        return results
     finally:
         _work = None
         gc.unfreeze()
