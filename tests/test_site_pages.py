@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import NOW, SITE_TOML, column, post
+from conftest import NO_SEARCH, NOW, SITE_TOML, column, post
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
 
@@ -157,7 +157,7 @@ def party_site(site, posts_per_page: int = 2):
     files, a page column with a mailto: link, links between posts."""
     site.write({
         "site.toml": SITE_TOML.replace("posts_per_page = 10", f"posts_per_page = {posts_per_page}")
-        + 'base_path = "/party/"\n',
+        + 'base_path = "/party/"\n' + NO_SEARCH,
         "columns/study/_index.md": column("Study", 2, "description: Monthly study\n", "Study intro.\n"),
         "columns/mailbox/_index.md": column("Mailbox", 9, "layout: page\n",
                                            "Write to [the secretary](mailto:secretary@example.edu.cn).\n"),
