@@ -24,6 +24,7 @@ from .urls import file_url, join_url, slugify, strip_date_prefix, unsafe_slug_re
 COLUMNS_DIR = "columns"
 STATIC_DIR = "static"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+MAX_SLUG = 200  # characters: file systems take at most 255 bytes a name
 RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds", "pagefind"}
 ATTACHMENT_SUFFIXES = {
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "wps", "et", "dps",
@@ -34,7 +35,8 @@ ATTACHMENT_SUFFIXES = {
 def is_ignored(name: str) -> bool:
     """Hidden files and the droppings of editors and operating systems."""
     return (
-        name.startswith((".", "~$", "#"))
+        name.startswith((".", "~$"))
+        or (name.startswith("#") and name.endswith("#"))  # Emacs autosave; '#2 纪要.pdf' is real
         or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
         or name.lower() in ("thumbs.db", "desktop.ini")
     )
@@ -190,6 +192,10 @@ class _Loader:
             self.problems.append(SiteError(folder, None, "the folder name gives no usable web address",
                                            "rename the folder with letters, digits or Chinese characters"))
             return None
+        if len(slug) > MAX_SLUG:
+            self.problems.append(SiteError(folder, None, f"the folder name is too long for a web address ({len(slug)} characters, over {MAX_SLUG})",
+                                           "give the folder a shorter name"))
+            return None
         if slug in RESERVED_SLUGS:
             self.problems.append(SiteError(folder, None, f"the column name '{slug}' is used by the site itself",
                                            f"rename the folder; these names are reserved: {', '.join(sorted(RESERVED_SLUGS))}"))
@@ -279,6 +285,11 @@ class _Loader:
             self.problems.append(SiteError(path, doc.line("slug") if meta.slug else 1,
                                            "the post's name gives no usable web address",
                                            "add a line 'slug: my-post' to the front matter"))
+            return None
+        if len(slug) > MAX_SLUG:
+            self.problems.append(SiteError(path, doc.line("slug") if meta.slug else 1,
+                                           f"the post's web address would be {len(slug)} characters long, over the limit of {MAX_SLUG}",
+                                           "add a shorter 'slug: ...' line to the front matter"))
             return None
         url = join_url(self.config.base_path, column.slug, slug)
         if meta.draft and not self.drafts:
@@ -382,6 +393,10 @@ class _Loader:
             if not slug:
                 self.problems.append(SiteError(source.path, line, f"the tag {name!r} gives no usable web address",
                                                "use words, digits or Chinese characters in tags"))
+                continue
+            if len(slug) > MAX_SLUG:
+                self.problems.append(SiteError(source.path, line, f"the tag {name[:40]!r}... is too long for a web address "
+                                               f"({len(slug)} characters, over {MAX_SLUG})", "use a shorter tag"))
                 continue
             owner = self.tag_owners.setdefault(slug, (name, source.path))
             if owner[0] != name and owner[0].lower() != name.lower():

@@ -51,10 +51,19 @@ def decode_source(data: bytes, path: Path) -> str:
                             "open it in your editor and save it with the UTF-8 encoding") from None
         raise SiteError(path, line, "the file is encoded as GBK/GB18030, not UTF-8",
                         "open it in your editor and save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise SiteError(path, 1, "the file is empty", "add front matter with a title and a date, then the text")
     return text
+
+
+# Invisible control characters (pasted from other programs, or YAML escapes like "\x01")
+# are not allowed in XML, so one of them would break a whole feed.
+_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def drop_controls(text: str) -> str:
+    return text.translate(_CONTROLS)
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,8 @@ _ZH_DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:�
 
 def parse_date(value: Any, tz: tzinfo) -> datetime:
     """A front-matter date -> aware datetime; naive values are read in the site's timezone."""
+    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"'{value}' has the year {value.year}, which looks mistyped")
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
@@ -153,11 +164,16 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     offset = parts[6] if match else None
     if offset:
         zone = datetime.strptime(("+0000" if offset == "Z" else offset.replace(":", "")), "%z").tzinfo  # type: ignore[assignment]
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"'{text}' has the year {year}, which looks mistyped")
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=zone)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date or time") from None
 
+
+# Before 1900 zone data uses local mean time (+08:05:43), which no feed or page can state.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 _DATE_HINT = "write it as 2019-03-05, 2019-03-05 08:30 or 2019-03-05T08:30:00+08:00"
 
@@ -218,7 +234,7 @@ class _Checker:
             self.fail(key, f"'{key}' must be plain text, not {_kind(value)}",
                       f"write it on one line, like '{key}: 主题党日活动'")
             return None
-        text = str(value).strip()
+        text = drop_controls(str(value)).strip()
         if required and not text:
             self.fail(key, f"'{key}' is empty")
             return None
@@ -254,7 +270,7 @@ class _Checker:
                       f"write it as '{key}: [专题学习, 党课]' or one '- tag' per line")
             return ()
         seen: dict[str, None] = {}
-        for tag in (str(v).strip() for v in value):
+        for tag in (drop_controls(str(v)).strip() for v in value):
             if tag:
                 seen.setdefault(tag, None)
         return tuple(seen)

@@ -122,6 +122,10 @@ def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteE
             if folder in checked or folder == root:
                 continue
             checked.add(folder)
+            if folder.is_symlink() and not _inside(folder.resolve(), root):
+                problems.append(SiteError(folder, None, "a symlink in the output folder points outside it; refused",
+                                          "replace it with a real folder"))
+                continue
             if parent.as_posix() in ours:
                 continue  # our own old file, replaced by a folder when written
             if folder.exists() and not folder.is_dir():
@@ -205,7 +209,7 @@ class Staging:
                     stale = self.root / safe_relpath(relpath)
                 except ValueError:
                     continue
-                if stale.is_file() or stale.is_symlink():
+                if (stale.is_file() or stale.is_symlink()) and _inside(stale.parent.resolve(), self.root):
                     stale.unlink()
                     removed += 1
                     _prune_empty(stale.parent, self.root)
@@ -231,6 +235,10 @@ def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
         staging.abort(staged)
         raise
     return staging.commit(staged)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _make_folder(folder: Path, root: Path, ours: Manifest) -> None:
