@@ -135,7 +135,7 @@ def test_build_drafts_future_and_output_options(site, tmp_path):
     site.write({
         "columns/news/2019-01-01-public.md": post("Public", "2019-01-01"),
         "columns/news/2019-02-01-draft.md": post("Draft", "2019-02-01", "draft: true\n"),
-        "columns/news/2999-01-01-future.md": post("Future", "2999-01-01"),
+        "columns/news/2099-01-01-future.md": post("Future", "2099-01-01"),
     })
 
     def built(*flags, output=None):
