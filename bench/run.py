@@ -4,7 +4,12 @@
     python bench/run.py --sizes 1000 --runs 5 --dir /tmp --write-results
 
 Builds run under /dev/shm when it exists (file creation on the disk adds erratic system
-time). Every figure is a median of --runs runs, with min and max."""
+time). Every figure is a median of --runs runs, with min and max.
+
+Search is on in the corpus (bench/corpus.py), so every build that writes something ends by
+indexing the site with Pagefind: the build columns are the wall time of the whole `sitegen
+build`, indexing included; the search columns give the indexing alone (as the build reports
+it), the index's size, and how long after a save in `sitegen watch` the index has followed."""
 
 from __future__ import annotations
 
@@ -35,6 +40,8 @@ class Sample:
     cpu: float
     rss_mb: float
     pages: int = 0
+    index_s: float = 0.0  # search indexing, part of wall ("; search index X MB in Y s")
+    index_mb: float = 0.0
 
 
 @dataclass
@@ -98,7 +105,9 @@ def run_build(args: list[str], cwd: Path) -> Sample:
     if process.returncode != 0:
         raise SystemExit(f"sitegen {' '.join(args)} failed:\n{err[-3000:]}")
     match = re.search(r"(\d+) pages", out)
-    return Sample(wall, usage.ru_utime + usage.ru_stime, peak / 1024, int(match.group(1)) if match else 0)
+    index = re.search(r"search index ([\d.]+) MB in ([\d.]+) s", out)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak / 1024, int(match.group(1)) if match else 0,
+                  float(index.group(2)) if index else 0.0, float(index.group(1)) if index else 0.0)
 
 
 # ------------------------------------------------------------------ the pure pipeline floor
@@ -165,8 +174,17 @@ def page_of(output: Path, post: Path) -> Path:
     return output / "study" / post.stem.removeprefix("") / "index.html"
 
 
-def watch_latency(source: Path, output: Path, runs: int) -> list[float]:
-    """Time from saving a post to its page being rewritten while `sitegen watch` runs."""
+def index_version(output: Path) -> int:
+    """Changes whenever a build swaps a new search index into output/pagefind/ (a new folder)."""
+    try:
+        return os.stat(output / "pagefind").st_ino
+    except FileNotFoundError:
+        return 0
+
+
+def watch_latency(source: Path, output: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Time from saving a post to its page being rewritten while `sitegen watch` runs, and to
+    the search index having followed (the new index in place)."""
     process = subprocess.Popen(SITEGEN + ["watch", "--source", str(source), "--output", str(output)],
                                cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -178,9 +196,9 @@ def watch_latency(source: Path, output: Path, runs: int) -> list[float]:
         page = output / "study" / post.stem / "index.html"
         drain = threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True)  # type: ignore[union-attr]
         drain.start()
-        results = []
+        results, indexed = [], []
         for run in range(runs):
-            before = page.read_bytes()
+            before, index_before = page.read_bytes(), index_version(output)
             started = time.perf_counter()
             with open(post, "a", encoding="utf-8") as handle:
                 handle.write(f"\nWatched edit {run}.\n")
@@ -190,8 +208,15 @@ def watch_latency(source: Path, output: Path, runs: int) -> list[float]:
                     raise SystemExit("watch: the page was not rewritten within 60 s")
                 time.sleep(0.002)
             results.append(time.perf_counter() - started)
+            if index_before:  # search is on: wait for the index too
+                deadline = started + 300
+                while index_version(output) == index_before:
+                    if time.perf_counter() > deadline:
+                        raise SystemExit("watch: the search index did not follow within 300 s")
+                    time.sleep(0.01)
+                indexed.append(time.perf_counter() - started)
             time.sleep(0.5)  # let the watcher settle before the next save
-        return results
+        return results, indexed
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -205,7 +230,7 @@ def bench_size(n: int, base: Path, runs: int, jobs: int | None) -> dict[str, Row
     make_corpus(source, n)
     jobs_args = ["--jobs", str(jobs)] if jobs else []
     build_args = ["build", "--source", str(source), "--output", str(output)] + jobs_args
-    rows = {name: Row(name) for name in ("cold", "nochange", "post", "template", "floor", "watch")}
+    rows = {name: Row(name) for name in ("cold", "nochange", "post", "template", "floor", "watch", "watch_index")}
     for run in range(runs):
         shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(source / ".sitegen-cache", ignore_errors=True)
@@ -218,7 +243,9 @@ def bench_size(n: int, base: Path, runs: int, jobs: int | None) -> dict[str, Row
         rows["floor"].samples.append(Sample(floor(source, root / "floor", jobs or os.cpu_count() or 1), 0, 0))
     shutil.rmtree(source / "templates", ignore_errors=True)
     run_build(build_args, source)
-    rows["watch"].samples = [Sample(t, 0, 0) for t in watch_latency(source, output, runs)]
+    page_times, index_times = watch_latency(source, output, runs)
+    rows["watch"].samples = [Sample(t, 0, 0) for t in page_times]
+    rows["watch_index"].samples = [Sample(t, 0, 0) for t in index_times]
     shutil.rmtree(root, ignore_errors=True)
     return rows
 
@@ -235,8 +262,9 @@ def machine() -> str:
 
 def table(results: dict[int, dict[str, Row]]) -> str:
     lines = [
-        "| posts | pages | cold build s | pure floor s | cold/floor | no-change s | one post edited s | one template edited s | watch save→page s | peak RSS MB (cold) | CPU s (cold) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| posts | pages | cold build s | pure floor s | cold/floor | no-change s | one post edited s | one template edited s | watch save→page s | peak RSS MB (cold) | CPU s (cold) "
+        "| search index s (cold) | search index MB | search index s (one post edited) | watch save→search index s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, rows in results.items():
         cold = statistics.median(s.wall for s in rows["cold"].samples)
@@ -244,8 +272,14 @@ def table(results: dict[int, dict[str, Row]]) -> str:
         lines.append(
             f"| {n} | {rows['cold'].samples[0].pages} | {rows['cold'].cell()} | {rows['floor'].cell()} | {cold / floor_s:.2f} "
             f"| {rows['nochange'].cell()} | {rows['post'].cell()} | {rows['template'].cell()} | {rows['watch'].cell('wall', 3)} "
-            f"| {rows['cold'].cell('rss_mb', 0)} | {rows['cold'].cell('cpu')} |"
+            f"| {rows['cold'].cell('rss_mb', 0)} | {rows['cold'].cell('cpu')} "
+            f"| {rows['cold'].cell('index_s')} | {rows['cold'].cell('index_mb', 1)} | {rows['post'].cell('index_s')} "
+            f"| {rows['watch_index'].cell('wall', 2)} |"
         )
+    lines.append("")
+    lines.append("Build columns: wall time of the whole `sitegen build`, search indexing included. Search index s: "
+                 "the indexing alone, as the build reports it; a build that writes nothing (no-change) does not index. "
+                 "Watch save→search index: from saving a post until the new index is in place.")
     return "\n".join(lines)
 
 

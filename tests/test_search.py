@@ -1,0 +1,490 @@
+"""Site search: Pagefind indexes what `sitegen build` wrote, and visitors search it in the browser.
+
+A Chinese site (base_path /party/) with Chinese and English posts in two columns, a single-page
+column and a draft, built once with drafts shown (so the draft's page exists and must still stay
+out of the index). Without a browser: the index is written inside the output folder and only
+there; `search = false` writes none; a build that writes nothing leaves it alone; only post
+bodies, titles and column intros are marked for it, and only those pages are in it (read from
+Pagefind's own files); the index follows a change while `sitegen watch` runs.
+
+In headless Chromium (tests/browser_support.py), through sitegen's preview server and through nginx
+with deploy/nginx.conf: a Chinese word in the middle of a sentence, one that Pagefind's two word
+dictionaries cut differently, an English word typed into the header's search box on another page,
+a column filter, the order control, a draft's unique word (nothing found), Chinese on an English
+site; without JavaScript the header box opens the search page, which says search needs it; the
+search page passes axe and fits a phone. No request leaves the site, the console stays clean.
+Missing tools skip the browser tests, or fail them under SITEGEN_REQUIRE_BROWSER=1 (CI).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from urllib.parse import unquote
+
+import pytest
+
+from browser_support import CHROMIUM_ARGS, AXE_JS, Demo, NginxServer, Server, Watch, find_chromium, find_nginx, require
+from conftest import SiteDir, column, post
+from sitegen.i18n import STRINGS
+from sitegen.search import INDEX_DIR, han_words
+from sitegen.serve import make_server
+from sitegen.watch import Watcher
+
+NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+ZH = STRINGS["zh-CN"]
+
+ZH_SITE = """\
+title = "红烛先锋"
+description = "搜索测试站"
+base_url = "http://intranet.test/party/"
+base_path = "/party/"
+language = "zh-CN"
+timezone = "Asia/Shanghai"
+posts_per_page = 10
+search = true
+"""
+
+# Titles, and the words each test searches for.
+APPRAISAL = "支部完成年度党员民主评议"       # dynamics, 2019: 民主评议 in the middle of a sentence
+LIBRARY = "Branch Members Volunteer at the Community Library"  # dynamics, 2020, English
+INTEGRITY = "五月专题学习：党风廉政建设"      # study, 2020: 民主评议 again, and 党风廉政
+READING = "Reading Group on Red Star Over China"  # study, 2019, English, 西行漫记 inside a sentence
+DRAFT = "尚未发布的草稿"
+DRAFT_WORD = "琥珀色的蜻蜓"  # only in the draft
+ENGLISH_WORD = "bookmobile"  # only in LIBRARY's body
+
+SITE_FILES = {
+    "site.toml": ZH_SITE,
+    "columns/dynamics/_index.md": column("党建动态", 1, "description: 支部工作动态\n", "报道支部的组织生活和主题党日。\n"),
+    "columns/study/_index.md": column("专题学习", 2, "", "每月专题学习的安排与内容。\n"),
+    "columns/mailbox/_index.md": column("书记信箱", 3, "layout: page\n", "教职工可以通过信箱向支部书记反映意见。\n"),
+    "columns/dynamics/2019-11-appraisal.md": post(APPRAISAL, "2019-11-20", "tags: [民主评议]\n",
+        "11月20日下午，支部在三楼会议室开展民主评议党员活动，全体党员参加。\n\n"
+        "## 评议过程\n\n每位党员作了自我评价，大家开展了批评与自我批评。\n\n"
+        "## 评议结果\n\n全体党员评议等次均为合格以上。\n"),
+    "columns/dynamics/2020-03-library.md": post(LIBRARY, "2020-03-05", "author: Zhang Wei\n",
+        "Twelve members spent the morning at the community library, sorting books for the "
+        f"district {ENGLISH_WORD} that visits village schools.\n"),
+    "columns/study/2020-05-integrity.md": post(INTEGRITY, "2020-05-08", "",
+        "全体党员学习了全面加强党风廉政建设的有关要求。\n\n"
+        "会上还总结了上一年度的民主评议工作。\n"),
+    "columns/study/2019-06-reading.md": post(READING, "2019-06-12", "",
+        "We read Edgar Snow's book, known in Chinese as 《西行漫记》, over four evenings "
+        "and wrote a short appraisal of each chapter.\n"),
+    "columns/dynamics/2019-12-draft.md": post(DRAFT, "2019-12-01", "draft: true\n",
+        f"这篇草稿里有一个独特的词：{DRAFT_WORD}。也提到了民主评议。\n"),
+}
+
+EN_FILES = {
+    "site.toml": ZH_SITE.replace('language = "zh-CN"', 'language = "en"').replace("红烛先锋", "Red Candle"),
+    "columns/news/_index.md": column("News", 1, "", "News of the branch.\n"),
+    "columns/news/2019-05-chinese.md": post("支部开展主题党日活动", "2019-05-10", "",
+        "五月十日，支部开展民主评议党员活动。\n"),
+    "columns/news/2019-06-english.md": post("Volunteers Paint the School Gate", "2019-06-01", "",
+        "Eight volunteers repainted the gate on Saturday.\n"),
+}
+
+
+def build_site(root: Path, files: dict[str, str], **options: object) -> SiteDir:
+    site = SiteDir(root).write(files)
+    options.setdefault("now", NOW)
+    result = site.build(**options)
+    assert result.search is not None, result.warnings
+    return site
+
+
+@pytest.fixture(scope="module")
+def zh_site(tmp_path_factory) -> SiteDir:
+    return build_site(tmp_path_factory.mktemp("search-zh") / "site", SITE_FILES, drafts=True)
+
+
+@pytest.fixture(scope="module")
+def en_site(tmp_path_factory) -> SiteDir:
+    return build_site(tmp_path_factory.mktemp("search-en") / "site", EN_FILES)
+
+
+def indexed(output: Path) -> dict[str, dict]:
+    """URL -> the record Pagefind keeps for each indexed page (its fragment: content, meta,
+    filters), read from the bundle: gzip, a 'pagefind_dcd' signature, then JSON (Pagefind 1.5)."""
+    pages = {}
+    for file in (output / INDEX_DIR / "fragment").iterdir():
+        data = gzip.decompress(file.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), file
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        record["content"] = record["content"].replace("\u200b", "")
+        pages[record["url"]] = record
+    return pages
+
+
+# ============================================================ the index, without a browser
+
+def test_the_index_is_written_inside_the_output_folder(zh_site):
+    index = zh_site.output / INDEX_DIR
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (index / name).is_file(), name
+    files = [p for p in index.rglob("*") if p.is_file()]
+    assert files and all(p.resolve().is_relative_to(zh_site.output.resolve()) for p in files)
+    entry = json.loads((index / "pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["zh"]  # one index for the whole site, English posts too
+    # Nothing of the index's making is left where visitors could reach it.
+    assert not list(zh_site.output.glob("pagefind-*")) and not (zh_site.output / "pagefind-new").exists()
+
+
+def test_search_false_writes_no_index_no_search_page_and_no_search_box(site):
+    site.write({"columns/news/2019-03-05-a.md": post("A", "2019-03-05")})
+    result = site.build()
+    assert result.search is None
+    assert not (site.output / INDEX_DIR).exists() and not site.exists("search/index.html")
+    assert site.html("index.html").select_one("form[role=search]") is None
+
+
+def test_a_build_that_writes_nothing_leaves_the_index_alone(tmp_path):
+    site = build_site(tmp_path / "site", EN_FILES)
+    entry = site.output / INDEX_DIR / "pagefind-entry.json"
+    before = entry.stat().st_mtime_ns
+    result = site.build(now=NOW)
+    assert result.stats is not None and result.stats.written == 0
+    assert result.search is None and entry.stat().st_mtime_ns == before
+    # A change is indexed again.
+    site.write({"columns/news/2019-07-new.md": post("A July Post", "2019-07-01", body="Fresh words.\n")})
+    result = site.build(now=NOW)
+    assert result.search is not None and result.search.size > 0
+    assert "search index" in result.summary()
+    assert "/news/new/" in indexed(site.output)
+
+
+def test_only_post_bodies_titles_and_column_intros_are_marked_for_the_index(zh_site):
+    marked = {}
+    for file in zh_site.output.rglob("*.html"):
+        rel = file.relative_to(zh_site.output).as_posix()
+        if not rel.startswith((INDEX_DIR + "/", ".")):
+            marked[rel] = len(zh_site.html(rel).select("[data-pagefind-body]"))
+    assert marked["dynamics/appraisal/index.html"] == 1
+    assert marked["dynamics/index.html"] == 2  # the column's header and its intro
+    assert marked["mailbox/index.html"] == 1
+    for rel in ("index.html", "404.html", "search/index.html", "tags/index.html", "archive/index.html",
+                "archive/2019/index.html", "report/index.html", "dynamics/draft/index.html"):
+        assert marked[rel] == 0, rel
+    assert all(marked[rel] == 0 for rel in marked if rel.startswith(("tags/", "archive/", "report/")))
+    # In a post, only the title and the body: not the badges, meta line, contents, tags or links around it.
+    page = zh_site.html("dynamics/appraisal/index.html")
+    body = page.select_one("[data-pagefind-body]")
+    assert body.name == "article" and body.select_one("h1").get_text() == APPRAISAL
+    for part in (".post-meta", ".post-toc", ".post-tags"):
+        assert body.select_one(part).has_attr("data-pagefind-ignore"), part
+    for outside in (".site-header", ".site-nav", ".breadcrumbs", ".post-nav", ".site-footer"):
+        element = page.select_one(outside)
+        assert element is None or not element.find_parent(attrs={"data-pagefind-body": True}), outside
+
+
+def test_the_index_holds_posts_and_column_intros_with_their_column_year_and_date(zh_site):
+    pages = indexed(zh_site.output)
+    assert set(pages) == {"/dynamics/appraisal/", "/dynamics/library/", "/study/integrity/", "/study/reading/",
+                          "/dynamics/", "/study/", "/mailbox/"}  # never the draft, lists or the report
+    appraisal = pages["/dynamics/appraisal/"]
+    assert appraisal["meta"]["title"] == APPRAISAL
+    assert appraisal["meta"][ZH["search_column"]] == "党建动态"
+    assert appraisal["meta"][ZH["search_date"]] == "2019年11月20日"
+    assert appraisal["filters"] == {ZH["search_column"]: ["党建动态"], ZH["search_year"]: ["2019"]}
+    assert "开展民主评议党员活动" in appraisal["content"]
+    assert "阅读约" not in appraisal["content"] and "评议过程" in appraisal["content"]  # no meta line; headings
+    assert pages["/study/"]["meta"]["title"] == "专题学习" and "每月专题学习" in pages["/study/"]["content"]
+    assert DRAFT_WORD not in json.dumps(pages, ensure_ascii=False)
+
+
+def test_each_chinese_character_becomes_a_word_except_in_pagefinds_attributes():
+    html = '<h1 data-pagefind-meta="title:民主评议，2019" data-pagefind-filter="栏目:党建动态">开展民主评议 2019年 CPC党员</h1>'
+    z = "\u200b"
+    assert han_words(html, "zh") == (f'<h1 data-pagefind-meta="title:民主评议，2019" data-pagefind-filter="栏目:党建动态">'
+                                     f'{z}开{z}展{z}民{z}主{z}评{z}议{z} 2019{z}年{z} CPC{z}党{z}员{z}</h1>')
+    assert han_words("<p>党员 party</p>", "en") == "<p> 党 员  party</p>"
+
+
+def test_every_page_has_the_search_box_in_its_header_and_only_the_search_page_has_scripts(zh_site):
+    for file in zh_site.output.rglob("*.html"):
+        rel = file.relative_to(zh_site.output).as_posix()
+        if rel.startswith((INDEX_DIR + "/", ".")):
+            continue
+        page = zh_site.html(rel)
+        form = page.select_one(".site-header form[role=search]")
+        assert form is not None and form["action"] == "/party/search/" and form["method"] == "get", rel
+        field = form.select_one("input[type=search][name=q]")
+        assert field is not None and page.select_one(f"label[for={field['id']}]").get_text() == ZH["search_label"]
+        assert form.select_one("button[type=submit]").get_text() == ZH["search_button"]
+        scripts = [s.get("src") for s in page.select("script")]
+        if rel == "search/index.html":
+            assert scripts[0] == "/party/pagefind/pagefind-ui.js" and re.fullmatch(r"/party/static/search\.\w+\.js", scripts[1])
+            assert all(not s.string for s in page.select("script")), "an inline script breaks the CSP"
+            assert page.select_one("noscript").get_text(strip=True) == ZH["search_needs_js"]
+        else:
+            assert scripts == [], rel
+            assert page.select_one("link[href*=pagefind]") is None, rel
+
+
+def test_the_index_follows_a_change_while_watching(tmp_path):
+    site = SiteDir(tmp_path / "site").write(EN_FILES)
+    outcomes = []
+    watcher = Watcher(site.root, site.output, on_build=outcomes.append, quiet=0.1)
+    watcher.start()
+    try:
+        assert outcomes and outcomes[-1].ok and outcomes[-1].result.search is not None
+        assert "zanzibar" not in json.dumps(indexed(site.output))
+        site.write({"columns/news/2019-08-new.md": post("Late Summer", "2019-08-20", body="A trip to Zanzibar.\n")})
+        deadline = time.monotonic() + 30
+        while not any(o.ok and o.result.search for o in outcomes[1:]):
+            assert time.monotonic() < deadline, "no build re-indexed the site within 30 s"
+            time.sleep(0.05)
+        pages = indexed(site.output)
+        assert "/news/new/" in pages and "Zanzibar" in pages["/news/new/"]["content"]
+    finally:
+        watcher.stop()
+
+
+# ============================================================ in the browser
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright (PyPI package playwright, in the test extra)")
+    chromium = find_chromium()
+    require(chromium, "Chromium (Debian package chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Preview(Server):
+    """sitegen's preview server (no watcher, no live reload) on a loopback port, in a thread."""
+
+    name = "preview"
+
+    def __init__(self, output: Path) -> None:
+        self.server = make_server(output, "/party/", port=0)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def serving(output: Path, kind: str, root: Path):
+    if kind == "nginx":
+        binary = find_nginx()
+        require(binary, "nginx (Debian package nginx)")
+        server: Server = NginxServer(Demo(output, output), root, binary)
+    else:
+        server = Preview(output)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="module", params=["preview", "nginx"])
+def zh_server(request, zh_site, tmp_path_factory):
+    with serving(zh_site.output, request.param, tmp_path_factory.mktemp(f"serve-{request.param}")) as server:
+        yield server
+
+
+@contextmanager
+def visit(browser, server: Server, **context_options):
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    watch = Watch(page, server.origin)
+    try:
+        yield page, watch
+        watch.assert_clean(page)
+    finally:
+        context.close()
+
+
+SEARCHING = {"zh-CN": "正在搜索", "en": "Searching for"}  # Pagefind UI's message while it searches
+
+
+def wait_for_results(page, term: str, language: str = "zh-CN") -> list[str]:
+    """Waits until Pagefind's UI has finished searching for `term`; returns the result titles."""
+    page.wait_for_function("""([term, searching]) => {
+        const message = document.querySelector('.pagefind-ui__message');
+        return message && message.textContent.includes(term) && !message.textContent.includes(searching)
+            && !document.querySelector('#search .pagefind-ui__loading');
+    }""", arg=[term, SEARCHING[language]])
+    return [t.inner_text().strip() for t in page.locator(".pagefind-ui__result-title").all()]
+
+
+def go(page, watch: Watch, url: str) -> None:
+    """Opens a page like a visitor, after everything the current page loads has arrived."""
+    with watch.navigating(page):
+        response = page.goto(url)
+    assert response is not None and response.status == 200, url
+
+
+def choose_filter(page, name: str, value: str) -> None:
+    """Opens a filter group (if Pagefind's UI has not) and ticks one of its values."""
+    block = page.locator(".pagefind-ui__filter-block").filter(has=page.locator(".pagefind-ui__filter-name", has_text=name))
+    label = block.locator(".pagefind-ui__filter-label", has_text=value)
+    label.wait_for(state="attached")
+    if not label.is_visible():
+        block.locator("summary").click()
+    label.click()
+
+
+def result(page, title: str):
+    return page.locator(".pagefind-ui__result").filter(has=page.locator(".pagefind-ui__result-title", has_text=title))
+
+
+def test_a_chinese_word_in_the_middle_of_a_sentence_finds_its_posts(browser, zh_server):
+    with visit(browser, zh_server) as (page, watch):
+        go(page, watch, zh_server.url("/party/search/?q=民主评议"))
+        titles = wait_for_results(page, "民主评议")
+        # Newest first: both posts that have it, then the column intro (no date); never the draft.
+        assert titles[:2] == [INTEGRITY, APPRAISAL] and DRAFT not in titles
+        shown = result(page, APPRAISAL)
+        assert shown.locator("a").first.get_attribute("href") == "/party/dynamics/appraisal/"
+        tags = [t.inner_text().strip() for t in shown.locator(".pagefind-ui__result-tag").all()]
+        assert f"{ZH['search_column']}: 党建动态" in tags and f"{ZH['search_date']}: 2019年11月20日" in tags
+        excerpt = shown.locator(".pagefind-ui__result-excerpt")
+        assert "开展民主评议党员活动" in excerpt.inner_text()
+        assert "".join(m.inner_text() for m in excerpt.locator("mark").all()) == "民主评议"
+        # Words that Pagefind's own Chinese dictionaries cut differently (党风/廉政 against 党风廉政),
+        # and two characters out of a book title in an English post.
+        for term, title in (("党风廉政", INTEGRITY), ("漫记", READING)):
+            go(page, watch, zh_server.url(f"/party/search/?q={term}"))
+            assert wait_for_results(page, term) == [title], term
+
+
+def test_the_header_box_finds_an_english_post_on_a_chinese_site_from_any_page(browser, zh_server):
+    with visit(browser, zh_server) as (page, watch):
+        go(page, watch, zh_server.url("/party/study/integrity/"))
+        box = page.get_by_role("searchbox", name=ZH["search_label"])
+        box.fill(ENGLISH_WORD.capitalize())
+        with watch.navigating(page), page.expect_navigation():
+            box.press("Enter")
+        assert page.url == zh_server.url(f"/party/search/?q={ENGLISH_WORD.capitalize()}")
+        assert wait_for_results(page, ENGLISH_WORD.capitalize()) == [LIBRARY]
+        # Typing into the search page's own box searches again, and the address follows.
+        field = page.locator(".pagefind-ui__search-input")
+        field.fill("appraisal")
+        assert READING in wait_for_results(page, "appraisal")
+        assert "q=appraisal" in page.url
+
+
+def test_filters_by_column_and_year_and_the_order_control(browser, zh_server):
+    with visit(browser, zh_server) as (page, watch):
+        go(page, watch, zh_server.url("/party/search/?q=民主评议"))
+        assert set(wait_for_results(page, "民主评议")) >= {APPRAISAL, INTEGRITY}
+        choose_filter(page, ZH["search_column"], "专题学习")
+        page.wait_for_function("(title) => ![...document.querySelectorAll('.pagefind-ui__result-title')]"
+                               ".some(t => t.textContent.includes(title))", arg=APPRAISAL)
+        titles = wait_for_results(page, "民主评议")
+        assert INTEGRITY in titles and APPRAISAL not in titles
+        # Oldest first, then by year: the filter and the query stay, the address keeps the order.
+        page.select_option("#search-order", "oldest")
+        page.locator(".pagefind-ui__filter-label", has_text="专题学习").wait_for()  # its group stays open
+        assert page.locator(".pagefind-ui__filter-checkbox:checked").count() == 1
+        assert INTEGRITY in wait_for_results(page, "民主评议") and APPRAISAL not in wait_for_results(page, "民主评议")
+        assert "sort=oldest" in page.url and "q=" in page.url
+        go(page, watch, zh_server.url("/party/search/?q=appraisal&sort=oldest"))
+        wait_for_results(page, "appraisal")
+        choose_filter(page, ZH["search_year"], "2019")
+        page.wait_for_function("() => [...document.querySelectorAll('.pagefind-ui__result-tag')]"
+                               ".every(t => !t.textContent.includes('2020年'))")
+        dates = [t.inner_text() for t in page.locator(".pagefind-ui__result-tag", has_text=ZH["search_date"]).all()]
+        assert dates and all("2019年" in d for d in dates)
+
+
+def test_newest_and_oldest_first_order_the_results_by_date(browser, zh_server):
+    with visit(browser, zh_server) as (page, watch):
+        go(page, watch, zh_server.url("/party/search/?q=党员"))
+        newest = wait_for_results(page, "党员")
+        page.select_option("#search-order", "oldest")
+        page.wait_for_function("(first) => { const t = document.querySelector('.pagefind-ui__result-title');"
+                               " return t && !t.textContent.includes(first); }", arg=newest[0])
+        oldest = wait_for_results(page, "党员")
+        posts = [APPRAISAL, INTEGRITY]
+        assert [t for t in newest if t in posts] == [INTEGRITY, APPRAISAL]
+        assert [t for t in oldest if t in posts] == [APPRAISAL, INTEGRITY]
+
+
+def test_a_drafts_unique_word_finds_nothing(browser, zh_server):
+    with visit(browser, zh_server) as (page, watch):
+        go(page, watch, zh_server.url(f"/party/search/?q={DRAFT_WORD}"))
+        assert wait_for_results(page, DRAFT_WORD) == []
+        assert "未找到" in page.locator(".pagefind-ui__message").inner_text()
+
+
+def test_chinese_and_english_on_an_english_site(browser, en_site, tmp_path_factory):
+    with serving(en_site.output, "preview", tmp_path_factory.mktemp("serve-en")) as server:
+        with visit(browser, server) as (page, watch):
+            go(page, watch, server.url("/party/search/?q=民主评议"))
+            assert wait_for_results(page, "民主评议", "en") == ["支部开展主题党日活动"]
+            assert page.locator("input[type=search]").first.get_attribute("placeholder") == STRINGS["en"]["search_placeholder"]
+            go(page, watch, server.url("/party/search/?q=volunteers"))
+            assert wait_for_results(page, "volunteers", "en") == ["Volunteers Paint the School Gate"]
+
+
+def test_without_javascript_the_box_opens_the_search_page_which_says_search_needs_it(browser, zh_server):
+    with visit(browser, zh_server, java_script_enabled=False) as (page, watch):
+        go(page, watch, zh_server.url("/party/dynamics/"))
+        assert page.locator("h1").inner_text().strip() == "党建动态"
+        page.get_by_role("searchbox", name=ZH["search_label"]).fill("民主评议")
+        with watch.navigating(page), page.expect_navigation():
+            page.get_by_role("button", name=ZH["search_button"]).click()
+        assert unquote(page.url) == zh_server.url("/party/search/?q=民主评议")
+        message = page.locator(".search-needs-js")
+        assert message.is_visible() and message.inner_text().strip() == ZH["search_needs_js"]
+        assert page.locator(".search-order").is_hidden() and page.locator(".pagefind-ui__result").count() == 0
+
+
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+def test_the_search_page_with_results_passes_axe(browser, zh_site, tmp_path_factory):
+    require(AXE_JS.is_file(), "axe-core (npm: tests/tools)", "run `npm ci --prefix tests/tools`")
+    with serving(zh_site.output, "preview", tmp_path_factory.mktemp("serve-axe")) as server:
+        with visit(browser, server) as (page, watch):
+            go(page, watch, server.url("/party/search/?q=民主评议"))
+            wait_for_results(page, "民主评议")
+            page.locator(".pagefind-ui__filter-name").first.click()  # an open filter group too
+            page.add_script_tag(path=str(AXE_JS))
+            serious = [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("critical", "serious")]
+            assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_search_page_fits_a_phone_with_16px_text_and_44px_controls(browser, zh_site, tmp_path_factory, width):
+    size = {"width": width, "height": 780}
+    with serving(zh_site.output, "preview", tmp_path_factory.mktemp("serve-phone")) as server:
+        with visit(browser, server, viewport=size, screen=size, is_mobile=True, has_touch=True) as (page, watch):
+            go(page, watch, server.url("/party/search/?q=民主评议"))
+            wait_for_results(page, "民主评议")
+            page.locator(".pagefind-ui__filter-name").first.click()
+            layout = page.evaluate("""() => ({scrollWidth: document.documentElement.scrollWidth,
+                wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+                      .slice(0, 5).map(e => e.tagName + '.' + e.className)})""")
+            assert layout["scrollWidth"] <= width and not layout["wide"], layout
+            small = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e =>
+                [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length
+                && getComputedStyle(e).visibility !== 'hidden' && e.getBoundingClientRect().width > 1
+                && parseFloat(getComputedStyle(e).fontSize) < 16).map(e => e.tagName + '.' + e.className + ': '
+                + e.textContent.trim().slice(0, 20))""")
+            assert not small, small
+            for control in (".site-search-input", ".site-search-button", "#search-order", ".pagefind-ui__search-input"):
+                box = page.locator(control).bounding_box()
+                assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= width, (control, box)
