@@ -444,10 +444,13 @@ class _Loader:
         if path in self.left_out:
             return LinkProblem(f"links to a post that this build leaves out, because it is {self.left_out[path]}",
                                "publish that post first, or remove the link")
-        if path.exists():
-            return LinkProblem("links to a file that is not part of the site",
-                               "link to posts and to files inside columns/ or static/")
-        siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        try:
+            if path.exists():
+                return LinkProblem("links to a file that is not part of the site",
+                                   "link to posts and to files inside columns/ or static/")
+            siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        except OSError:  # a name too long for the file system, say: it cannot exist
+            siblings = []
         return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
 
 

@@ -122,9 +122,13 @@ class _LinkRewriter(Treeprocessor):
                 if rebased:
                     element.set(attribute, rebased)  # type: ignore[arg-type]
                 continue
-            if not target or not is_local(target):
+            try:
+                if not target or not is_local(target):
+                    continue
+                split = urlsplit(target)
+            except ValueError:  # such as an unclosed IPv6 bracket: http://[::1/
+                job.fail(target, LinkProblem("this is not a valid link", "check the address between the ( )"))  # type: ignore[arg-type]
                 continue
-            split = urlsplit(target)
             path = unquote(split.path)
             if not path:
                 continue

@@ -120,6 +120,8 @@ FORBIDDEN_ELEMENTS = {
 THEME_ELEMENTS = {"svg", "noscript", "form", "input", "button", "select"}
 # The only scripts the site has: Pagefind's UI and its starter, on the search page alone.
 SEARCH_SCRIPTS = re.compile(r"/pagefind/pagefind-ui\.js|/static/search\.[0-9a-f]+\.js")
+# Where a page shows HTML that came from a post or a column's _index.md.
+CONTENT_CLASSES = ["prose", "post-card-summary", "post-toc"]
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
                   "srcset", "ping", "cite", "longdesc", "manifest", "codebase"}
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -143,7 +145,7 @@ def unsafe_bits(soup: BeautifulSoup, theme_head: bool = True) -> list[str]:
     found: list[str] = []
     for element in soup.find_all(True):
         name = element.name.lower()
-        in_content = not theme_head or element.find_parent(class_="prose") is not None
+        in_content = not theme_head or element.find_parent(class_=CONTENT_CLASSES) is not None
         if name in FORBIDDEN_ELEMENTS and (in_content or name not in THEME_ELEMENTS):
             found.append(f"<{name}> element")
         if name == "meta" and element.get("http-equiv"):
@@ -267,6 +269,14 @@ BAD_INPUTS = [
         where="columns/news/bad.md:4: ", says=("long",)),
     Bad("long-tag", {"columns/news/bad.md": FM + f"tags: [{'t' * 300}]\n---\nText.\n"},
         where="columns/news/bad.md:4: ", says=("long",)),
+    Bad("long-link-target", {"columns/news/bad.md": FM + f"---\n\nSee [the notes]({'n' * 300}.pdf).\n"},
+        where="columns/news/bad.md:6: ", says=("link",)),
+    Bad("long-cover", {"columns/news/bad.md": FM + f"cover: {'c' * 300}.png\n---\nText.\n"},
+        where="columns/news/bad.md:4: ", says=("cover",)),
+    Bad("malformed-url-in-a-link", {"columns/news/bad.md": FM + "---\n\nSee [the server](http://[::1/).\n"},
+        where="columns/news/bad.md:6: ", says=("link",)),
+    Bad("malformed-url-in-an-autolink", {"columns/news/bad.md": FM + "---\n\nIntro.\n\n<http://[oops>\n"},
+        where="columns/news/bad.md:8: ", says=("link",)),
 ]
 
 
