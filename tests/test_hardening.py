@@ -143,9 +143,11 @@ def unsafe_bits(soup: BeautifulSoup, theme_head: bool = True) -> list[str]:
     """Everything in a parsed page (theme_head) or fragment that could run a script or restyle
     the page. In a page, the theme's own SVG is allowed outside the written content (.prose)."""
     found: list[str] = []
+    # Found once, not per element: a page can nest 25,000 elements (find_parent would be quadratic).
+    content = {id(el) for box in soup.find_all(class_=CONTENT_CLASSES) for el in box.find_all(True)}
     for element in soup.find_all(True):
         name = element.name.lower()
-        in_content = not theme_head or element.find_parent(class_=CONTENT_CLASSES) is not None
+        in_content = not theme_head or id(element) in content
         if name in FORBIDDEN_ELEMENTS and (in_content or name not in THEME_ELEMENTS):
             found.append(f"<{name}> element")
         if name == "meta" and element.get("http-equiv"):
