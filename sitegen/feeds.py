@@ -5,13 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _html_escape
 
 from .model import Column, Post, Site
 from .urls import file_url
 
 FEED_NAME = "feed.xml"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+# The same as xml.sax.saxutils' escape and quoteattr, whose import pulls in urllib.request
+# (and with it http.client, email and ssl) for nothing.
+def escape(text: str) -> str:
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in text:
+        if "'" in text:
+            return '"%s"' % text.replace('"', "&quot;")
+        return "'%s'" % text
+    return '"%s"' % text
 
 
 @dataclass(frozen=True)

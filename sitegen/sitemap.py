@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape
 
+from .feeds import escape
 from .model import Site
 from .pages import Page
 

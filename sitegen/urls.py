@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from pypinyin import Style, lazy_pinyin
-
 # Atomic, so '2019-05-05' is not read as the prefix '2019-05-' of a post named '05'.
 _DATE_PREFIX = re.compile(r"^(?>\d{4}[-_]\d{1,2}(?:[-_]\d{1,2})?|\d{8})[-_ ]+(?=.)")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
@@ -24,10 +22,23 @@ def strip_date_prefix(name: str) -> str:
 @lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by '-'; Chinese becomes pinyin ('党建动态' -> 'dang-jian-dong-tai')."""
+    if text.isascii():
+        return _NON_SLUG.sub("-", text.lower()).strip("-")
     # Each Han run is spelled out syllable by syllable, separated from its neighbours.
-    spelled = _HAN.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0), style=Style.NORMAL)) + " ", text)
+    spelled = _HAN.sub(_spell_han, text)
     ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _spell_han(match: re.Match[str]) -> str:
+    # pypinyin loads its phrase dictionary on import (a sizeable share of sitegen's start-up),
+    # so it is imported only when a Han character is first slugified.
+    from pypinyin import Style, lazy_pinyin
+
+    return " " + " ".join(lazy_pinyin(match.group(0), style=Style.NORMAL)) + " "
 
 
 def unsafe_slug_reason(slug: str) -> str | None:

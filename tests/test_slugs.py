@@ -4,6 +4,9 @@ lowercase ASCII, Chinese as pinyin, never two posts at one address, never outsid
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -93,6 +96,23 @@ def test_slugify_always_gives_lowercase_ascii_words_joined_by_single_dashes(text
     slug = slugify(text)
     assert SLUG.fullmatch(slug), slug
     assert not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_shortcut_for_ascii_text_gives_what_the_full_recipe_gives(text):
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    assert slugify(text) == re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def test_starting_sitegen_does_not_load_the_pinyin_dictionaries_or_the_web_client():
+    """pypinyin's dictionaries take longer to load than the rest of sitegen together: they
+    are loaded when the first Chinese text is turned into an address, not at start-up."""
+    code = ("import sys, sitegen.cli, sitegen.build; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pypinyin', 'urllib', 'xml', 'http', 'email')"
+            " and m not in ('urllib', 'urllib.parse', 'xml', 'xml.etree', 'xml.etree.ElementTree', 'xml.etree.ElementPath')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
 
 
 def _in_gb2312(char: str) -> bool:
