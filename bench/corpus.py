@@ -1,9 +1,13 @@
 """A deterministic benchmark corpus: N posts in four columns, about half in Chinese,
-1.5-3 KB bodies with headings, lists, tables, links and tags, and a few bundles."""
+1.5-3 KB bodies with headings, lists, tables, links and tags, and a few bundles.
+
+The site is written with `search = false` (the build scenarios measure no search indexing);
+set_search() flips it for the one build per size that measures the indexing."""
 
 from __future__ import annotations
 
 import random
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -25,7 +29,18 @@ base_url = "http://bench.example/party/"
 language = "zh-CN"
 timezone = "Asia/Shanghai"
 posts_per_page = 10
+search = false
 """
+
+
+def set_search(root: Path, on: bool) -> None:
+    """Sets `search` in the corpus's site.toml."""
+    toml = root / "site.toml"
+    text, count = re.subn(r"(?m)^search = (true|false)$", f"search = {'true' if on else 'false'}",
+                          toml.read_text(encoding="utf-8"))
+    if count != 1:
+        raise ValueError(f"{toml}: no 'search = ...' line")
+    toml.write_text(text, encoding="utf-8")
 
 
 def _png(width: int = 64, height: int = 36) -> bytes:

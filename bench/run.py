@@ -1,15 +1,25 @@
-"""sitegen benchmark: builds deterministic corpora and prints a table of figures.
+"""sitegen benchmark: builds deterministic corpora and prints a table of figures (issue 8).
 
     python bench/run.py                      # N = 1000, 4000, 10000; 3 runs each
+    python bench/run.py --sizes 1000 --runs 1                          # a quick look
     python bench/run.py --sizes 1000 --runs 5 --dir /tmp --write-results
 
 Builds run under /dev/shm when it exists (file creation on the disk adds erratic system
 time). Every figure is a median of --runs runs, with min and max.
 
-Search is on in the corpus (bench/corpus.py), so every build that writes something ends by
-indexing the site with Pagefind: the build columns are the wall time of the whole `sitegen
-build`, indexing included; the search columns give the indexing alone (as the build reports
-it), the index's size, and how long after a save in `sitegen watch` the index has followed."""
+Every build is its own process (`python -m sitegen build --source ... --output ...`), and so
+is the pure pipeline floor (bench/floor.py: read + front matter + Markdown + Jinja + write,
+on as many fork-pool processes as sitegen uses), so interpreter start-up and imports count
+for both. Each is measured for wall time, user+system CPU of the whole process tree, and
+peak memory of all its processes together: the sum of their PSS (proportional set size, so
+pages shared after a fork count once), sampled every 20 ms; the sum of RSS is shown beside it.
+
+The corpus is built with `search = false` for every scenario in the main table, so the
+build figures hold no search indexing. Per size, one more cold build with `search = true`
+into a fresh output gives the indexing time and index size as the build summary prints them
+("search index X MB in Y s") and that build's peak memory (--watch-search also times a save
+in `sitegen watch` until the new index is in place). A "targets" section then checks the
+figures against the targets of issue 8, for the sizes that were run."""
 
 from __future__ import annotations
 
@@ -24,21 +34,24 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from corpus import make_corpus  # noqa: E402
+from corpus import make_corpus, set_search  # noqa: E402
 
 SITEGEN = [sys.executable, "-m", "sitegen"]
+FLOOR = [sys.executable, str(HERE / "floor.py")]
+SAMPLE_EVERY = 0.02  # seconds between memory samples
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 @dataclass
 class Sample:
     wall: float
-    cpu: float
-    rss_mb: float
+    cpu: float = 0.0
+    pss_mb: float = 0.0
+    rss_mb: float = 0.0
     pages: int = 0
     index_s: float = 0.0  # search indexing, part of wall ("; search index X MB in Y s")
     index_mb: float = 0.0
@@ -49,108 +62,129 @@ class Row:
     name: str
     samples: list[Sample] = field(default_factory=list)
 
+    def values(self, attr: str = "wall") -> list[float]:
+        return [getattr(s, attr) for s in self.samples]
+
+    def median(self, attr: str = "wall") -> float | None:
+        values = self.values(attr)
+        return statistics.median(values) if values else None
+
     def cell(self, attr: str = "wall", digits: int = 2) -> str:
-        values = [getattr(s, attr) for s in self.samples]
+        values = self.values(attr)
         if not values:
             return "-"
         med = statistics.median(values)
+        if len(values) == 1:
+            return f"{med:.{digits}f}"
         return f"{med:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [root_pid]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+# ------------------------------------------------------------------ measuring a process tree
+
+class ProcessTree:
+    """A process and all its descendants, from /proc/*/stat. Parents are remembered, so each
+    call reads the stat file only of processes it has not seen yet (a cheap sample)."""
+
+    def __init__(self, root_pid: int) -> None:
+        self.root = root_pid
+        self.parent: dict[int, int] = {}
+
+    def pids(self) -> list[int]:
+        alive = {int(entry) for entry in os.listdir("/proc") if entry.isdigit()}
+        for pid in list(self.parent):
+            if pid not in alive:
+                del self.parent[pid]
+        for pid in alive - self.parent.keys():
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    self.parent[pid] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+        children: dict[int, list[int]] = {}
+        for pid, parent in self.parent.items():
+            children.setdefault(parent, []).append(pid)
+        found, stack = [], [self.root]
+        while stack:
+            pid = stack.pop()
+            found.append(pid)
+            stack.extend(children.get(pid, ()))
+        return found
 
 
-def run_build(args: list[str], cwd: Path) -> Sample:
-    """Runs `sitegen ...` and measures wall time, user+system CPU of the whole process tree,
-    and the peak resident memory of all its processes together."""
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in kB: smaps_rollup, else RSS from statm for both."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            text = handle.read()
+        pss = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+        rss = re.search(r"^Rss:\s+(\d+) kB", text, re.MULTILINE)
+        if pss and rss:
+            return int(pss.group(1)), int(rss.group(1))
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            rss_kb = int(handle.read().split()[1]) * PAGE_KB
+        return rss_kb, rss_kb
+    except (OSError, IndexError, ValueError):
+        return 0, 0
+
+
+def _tree_memory_kb(tree: ProcessTree) -> tuple[int, int]:
+    pss = rss = 0
+    for pid in tree.pids():
+        p, r = _memory_kb(pid)
+        pss, rss = pss + p, rss + r
+    return pss, rss
+
+
+def run_process(command: list[str], cwd: Path) -> tuple[Sample, str]:
+    """Runs a command and measures wall time, user+system CPU of the whole process tree (the
+    process and every child it waited for), and the peak of the summed PSS and RSS of all its
+    processes, sampled every SAMPLE_EVERY seconds. Returns the sample and the standard output."""
     started = time.perf_counter()
-    process = subprocess.Popen(SITEGEN + args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_pss = peak_rss = 0
     done = threading.Event()
+    streams: dict[str, str] = {}
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_pss, peak_rss
+        tree = ProcessTree(process.pid)
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
-            done.wait(0.02)
+            pss, rss = _tree_memory_kb(tree)
+            peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+            done.wait(SAMPLE_EVERY)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    def read(name: str, stream) -> None:  # type: ignore[no-untyped-def]
+        streams[name] = stream.read()
+
+    threads = [threading.Thread(target=sample, daemon=True),
+               threading.Thread(target=read, args=("out", process.stdout), daemon=True),
+               threading.Thread(target=read, args=("err", process.stderr), daemon=True)]
+    for thread in threads:
+        thread.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     done.set()
-    sampler.join()
+    for thread in threads:
+        thread.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    out = process.stdout.read() if process.stdout else ""
-    err = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
-        raise SystemExit(f"sitegen {' '.join(args)} failed:\n{err[-3000:]}")
+        raise SystemExit(f"{' '.join(command)} failed:\n{streams.get('err', '')[-3000:]}")
+    out = streams.get("out", "")
     match = re.search(r"(\d+) pages", out)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_pss / 1024, peak_rss / 1024,
+                  int(match.group(1)) if match else 0), out
+
+
+def run_build(args: list[str], cwd: Path) -> Sample:
+    """`python -m sitegen <args>`, measured; reads the search indexing from its summary."""
+    sample, out = run_process(SITEGEN + args, cwd)
     index = re.search(r"search index ([\d.]+) MB in ([\d.]+) s", out)
-    return Sample(wall, usage.ru_utime + usage.ru_stime, peak / 1024, int(match.group(1)) if match else 0,
-                  float(index.group(2)) if index else 0.0, float(index.group(1)) if index else 0.0)
-
-
-# ------------------------------------------------------------------ the pure pipeline floor
-
-_FLOOR_TEMPLATE = None
-
-
-def _floor_init(template_text: str) -> None:
-    global _FLOOR_TEMPLATE, _FLOOR_MD
-    import jinja2
-    import markdown
-
-    _FLOOR_TEMPLATE = jinja2.Environment(autoescape=True).from_string(template_text)
-    _FLOOR_MD = markdown.Markdown(extensions=["tables", "footnotes", "fenced_code", "toc"])
-
-
-def _floor_one(job: tuple[str, str]) -> int:
-    import yaml
-
-    source, target = job
-    text = Path(source).read_text("utf-8")
-    _, front, body = text.split("---\n", 2)
-    meta = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    _FLOOR_MD.reset()
-    html = _FLOOR_TEMPLATE.render(title=meta["title"], body=_FLOOR_MD.convert(body))  # type: ignore[union-attr]
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    Path(target).write_text(html, "utf-8")
-    return 1
-
-
-FLOOR_TEMPLATE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title></head>
-<body><header><nav><a href="/">Home</a></nav></header><main><h1>{{ title }}</h1>{{ body|safe }}</main></body></html>"""
-
-
-def floor(source: Path, output: Path, jobs: int) -> float:
-    """read + front matter + Python-Markdown + Jinja + write, on `jobs` processes, nothing else."""
-    shutil.rmtree(output, ignore_errors=True)
-    files = sorted(p for p in (source / "columns").rglob("*.md") if p.name != "_index.md")
-    work = [(str(p), str(output / p.relative_to(source).with_suffix("") / "index.html")) for p in files]
-    started = time.perf_counter()
-    with get_context("fork").Pool(jobs, initializer=_floor_init, initargs=(FLOOR_TEMPLATE,)) as pool:
-        sum(pool.imap_unordered(_floor_one, work, chunksize=32))
-    return time.perf_counter() - started
+    if index:
+        sample.index_mb, sample.index_s = float(index.group(1)), float(index.group(2))
+    return sample
 
 
 # ------------------------------------------------------------------ scenarios
@@ -170,10 +204,6 @@ def edit_template(source: Path, run: int) -> None:
         handle.write(f"{{# benchmark edit {run} #}}\n<!-- edit {run} -->\n")
 
 
-def page_of(output: Path, post: Path) -> Path:
-    return output / "study" / post.stem.removeprefix("") / "index.html"
-
-
 def index_version(output: Path) -> int:
     """Changes whenever a build swaps a new search index into output/pagefind/ (a new folder)."""
     try:
@@ -182,9 +212,9 @@ def index_version(output: Path) -> int:
         return 0
 
 
-def watch_latency(source: Path, output: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Time from saving a post to its page being rewritten while `sitegen watch` runs, and to
-    the search index having followed (the new index in place)."""
+def watch_latency(source: Path, output: Path, saves: int, with_index: bool = False) -> tuple[list[float], list[float]]:
+    """Time from saving a post to its page being rewritten while `sitegen watch` runs, and
+    (with_index) to the search index having followed (the new index in place)."""
     process = subprocess.Popen(SITEGEN + ["watch", "--source", str(source), "--output", str(output)],
                                cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -197,18 +227,18 @@ def watch_latency(source: Path, output: Path, runs: int) -> tuple[list[float], l
         drain = threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True)  # type: ignore[union-attr]
         drain.start()
         results, indexed = [], []
-        for run in range(runs):
+        for run in range(saves):
             before, index_before = page.read_bytes(), index_version(output)
             started = time.perf_counter()
             with open(post, "a", encoding="utf-8") as handle:
-                handle.write(f"\nWatched edit {run}.\n")
+                handle.write(f"\nWatched edit {run}{' (search)' if with_index else ''}.\n")
             deadline = started + 60
             while page.read_bytes() == before:
                 if time.perf_counter() > deadline:
                     raise SystemExit("watch: the page was not rewritten within 60 s")
                 time.sleep(0.002)
             results.append(time.perf_counter() - started)
-            if index_before:  # search is on: wait for the index too
+            if with_index:
                 deadline = started + 300
                 while index_version(output) == index_before:
                     if time.perf_counter() > deadline:
@@ -222,33 +252,52 @@ def watch_latency(source: Path, output: Path, runs: int) -> tuple[list[float], l
         process.wait(timeout=30)
 
 
-def bench_size(n: int, base: Path, runs: int, jobs: int | None) -> dict[str, Row]:
+SCENARIOS = ("cold", "nochange", "post", "template")
+
+
+def bench_size(n: int, base: Path, runs: int, jobs: int | None, watch_search: bool) -> dict[str, Row]:
     root = base / f"sitegen-bench-{n}"
     source = root / "src"
     output = root / "out"
     shutil.rmtree(root, ignore_errors=True)
-    make_corpus(source, n)
+    make_corpus(source, n)  # search = false
     jobs_args = ["--jobs", str(jobs)] if jobs else []
     build_args = ["build", "--source", str(source), "--output", str(output)] + jobs_args
-    rows = {name: Row(name) for name in ("cold", "nochange", "post", "template", "floor", "watch", "watch_index")}
-    for run in range(runs):
-        shutil.rmtree(output, ignore_errors=True)
+    floor_args = ["--source", str(source), "--output", str(root / "floor")] + jobs_args
+    rows = {name: Row(name) for name in SCENARIOS + ("floor", "watch", "search", "watch_page_s", "watch_index")}
+    try:
+        for run in range(runs):
+            shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(source / ".sitegen-cache", ignore_errors=True)
+            rows["cold"].samples.append(run_build(build_args, source))
+            rows["nochange"].samples.append(run_build(build_args, source))
+            edit_post(source, run)
+            rows["post"].samples.append(run_build(build_args, source))
+            edit_template(source, run)
+            rows["template"].samples.append(run_build(build_args, source))
+            rows["floor"].samples.append(run_process(FLOOR + floor_args, source)[0])
+        shutil.rmtree(root / "floor", ignore_errors=True)
+        shutil.rmtree(source / "templates", ignore_errors=True)
+        run_build(build_args, source)
+        page_times, _ = watch_latency(source, output, runs)
+        rows["watch"].samples = [Sample(t) for t in page_times]
+
+        # Search indexing on its own: one cold build with search = true into a fresh output.
+        set_search(source, True)
+        search_output = root / "out-search"
         shutil.rmtree(source / ".sitegen-cache", ignore_errors=True)
-        rows["cold"].samples.append(run_build(build_args, source))
-        rows["nochange"].samples.append(run_build(build_args, source))
-        edit_post(source, run)
-        rows["post"].samples.append(run_build(build_args, source))
-        edit_template(source, run)
-        rows["template"].samples.append(run_build(build_args, source))
-        rows["floor"].samples.append(Sample(floor(source, root / "floor", jobs or os.cpu_count() or 1), 0, 0))
-    shutil.rmtree(source / "templates", ignore_errors=True)
-    run_build(build_args, source)
-    page_times, index_times = watch_latency(source, output, runs)
-    rows["watch"].samples = [Sample(t, 0, 0) for t in page_times]
-    rows["watch_index"].samples = [Sample(t, 0, 0) for t in index_times]
-    shutil.rmtree(root, ignore_errors=True)
+        search_args = ["build", "--source", str(source), "--output", str(search_output)] + jobs_args
+        rows["search"].samples.append(run_build(search_args, source))
+        if watch_search:
+            page_times, index_times = watch_latency(source, search_output, 1, with_index=True)
+            rows["watch_page_s"].samples = [Sample(t) for t in page_times]
+            rows["watch_index"].samples = [Sample(t) for t in index_times]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     return rows
 
+
+# ------------------------------------------------------------------ report
 
 def machine() -> str:
     cpu = "unknown CPU"
@@ -260,26 +309,90 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
 
 
-def table(results: dict[int, dict[str, Row]]) -> str:
+def table(results: dict[int, dict[str, Row]], watch_search: bool) -> str:
     lines = [
-        "| posts | pages | cold build s | pure floor s | cold/floor | no-change s | one post edited s | one template edited s | watch save→page s | peak RSS MB (cold) | CPU s (cold) "
-        "| search index s (cold) | search index MB | search index s (one post edited) | watch save→search index s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| posts | pages | cold build s | cold CPU s | pure floor s | floor CPU s | cold/floor | no-change s "
+        "| one post edited s | one template edited s | watch save→page s | peak memory MB (PSS, cold) "
+        "| RSS sum MB (cold) | floor peak MB (PSS) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, rows in results.items():
-        cold = statistics.median(s.wall for s in rows["cold"].samples)
-        floor_s = statistics.median(s.wall for s in rows["floor"].samples)
+        cold, floor_s = rows["cold"].median(), rows["floor"].median()
         lines.append(
-            f"| {n} | {rows['cold'].samples[0].pages} | {rows['cold'].cell()} | {rows['floor'].cell()} | {cold / floor_s:.2f} "
-            f"| {rows['nochange'].cell()} | {rows['post'].cell()} | {rows['template'].cell()} | {rows['watch'].cell('wall', 3)} "
-            f"| {rows['cold'].cell('rss_mb', 0)} | {rows['cold'].cell('cpu')} "
-            f"| {rows['cold'].cell('index_s')} | {rows['cold'].cell('index_mb', 1)} | {rows['post'].cell('index_s')} "
-            f"| {rows['watch_index'].cell('wall', 2)} |"
+            f"| {n} | {rows['cold'].samples[0].pages} | {rows['cold'].cell()} | {rows['cold'].cell('cpu')} "
+            f"| {rows['floor'].cell()} | {rows['floor'].cell('cpu')} | {cold / floor_s:.2f} "
+            f"| {rows['nochange'].cell()} | {rows['post'].cell()} | {rows['template'].cell()} "
+            f"| {rows['watch'].cell('wall', 3)} | {rows['cold'].cell('pss_mb', 0)} | {rows['cold'].cell('rss_mb', 0)} "
+            f"| {rows['floor'].cell('pss_mb', 0)} |"
         )
-    lines.append("")
-    lines.append("Build columns: wall time of the whole `sitegen build`, search indexing included. Search index s: "
-                 "the indexing alone, as the build reports it; a build that writes nothing (no-change) does not index. "
-                 "Watch save→search index: from saving a post until the new index is in place.")
+    lines += [
+        "",
+        "Search indexing (one cold build per size with `search = true`, fresh output; the rows above are built "
+        "with `search = false`):",
+        "",
+        "| posts | cold build with search s | search index s | search index MB | peak memory MB (PSS) | RSS sum MB |"
+        + (" watch save→page s | watch save→search index s |" if watch_search else ""),
+        "|---|---|---|---|---|---|" + ("---|---|" if watch_search else ""),
+    ]
+    for n, rows in results.items():
+        search = rows["search"]
+        line = (f"| {n} | {search.cell()} | {search.cell('index_s')} | {search.cell('index_mb', 1)} "
+                f"| {search.cell('pss_mb', 0)} | {search.cell('rss_mb', 0)} |")
+        if watch_search:
+            line += f" {rows['watch_page_s'].cell('wall', 3)} | {rows['watch_index'].cell('wall', 2)} |"
+        lines.append(line)
+    lines += [
+        "",
+        "Build columns: wall time of the whole `python -m sitegen build` process; CPU: user+system of it and all "
+        "its children. Pure floor: bench/floor.py as its own process (start-up and imports included) on the same "
+        "number of processes. Peak memory: the largest sum of PSS over the process tree, sampled every 20 ms "
+        "(pages shared after fork count once); RSS sum counts them in every process. Search index s and MB: as "
+        "the build summary prints them.",
+    ]
+    return "\n".join(lines)
+
+
+def targets(results: dict[int, dict[str, Row]]) -> str:
+    """Each target of issue 8 against the figures, for the sizes that were run."""
+    lines = ["Targets (issue 8), medians:", ""]
+    skipped: list[str] = []
+
+    def check(label: str, value: float, limit: float, unit: str, met: bool, digits: int = 2) -> None:
+        lines.append(f"- {label}: {value:.{digits}f}{unit} (target {limit:g}{unit}) — {'met' if met else 'NOT met'}")
+
+    for n, rows in results.items():
+        ratio = rows["cold"].median() / rows["floor"].median()
+        check(f"cold build ≤ 1.25× pure floor at {n}", ratio, 1.25, "×", ratio <= 1.25)
+    if 10000 in results:
+        rows = results[10000]
+        value = rows["nochange"].median()
+        check("no-change rebuild at 10000 < 1 s", value, 1, " s", value < 1)
+        value = rows["post"].median()
+        check("one post edited at 10000 < 1.5 s", value, 1.5, " s", value < 1.5)
+    else:
+        skipped += ["no-change at 10000", "one post edited at 10000"]
+    if 4000 in results:
+        value = results[4000]["watch"].median()
+        check("watch save→page at 4000 < 0.3 s", value, 0.3, " s", value < 0.3, 3)
+    else:
+        skipped.append("watch save→page at 4000")
+    if 1000 in results and 10000 in results:
+        value = results[10000]["cold"].median() / results[1000]["cold"].median()
+        check("cold build 10000 ≤ 11× cold build 1000", value, 11, "×", value <= 11)
+    else:
+        skipped.append("cold 10000 ≤ 11× cold 1000")
+    if 10000 in results:
+        rows = results[10000]
+        value = max(s.pss_mb for name in SCENARIOS for s in rows[name].samples)
+        lines.append(f"- peak memory at 10000 < 250 MB (PSS, largest of all builds with search off): {value:.0f} MB "
+                     f"— {'met' if value < 250 else 'NOT met'}")
+        search_peak = rows["search"].median("pss_mb")
+        if search_peak is not None:
+            lines.append(f"  (the cold build with search indexing peaked at {search_peak:.0f} MB PSS; for information)")
+    else:
+        skipped.append("peak memory at 10000")
+    if skipped:
+        lines += ["", "Not checked (size not run): " + "; ".join(skipped) + "."]
     return "\n".join(lines)
 
 
@@ -289,24 +402,32 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median, min, max)")
     parser.add_argument("--dir", default="/dev/shm" if Path("/dev/shm").is_dir() else None,
                         help="where to build (default: /dev/shm when it exists, else the temp folder)")
-    parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to sitegen (default: its own default)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="processes for sitegen (--jobs) and the floor alike (default: one per CPU)")
+    parser.add_argument("--watch-search", action="store_true",
+                        help="also time one save in `sitegen watch` with search on until the new index is in place")
     parser.add_argument("--write-results", action="store_true", help="also write bench/RESULTS.md")
     args = parser.parse_args()
     base = Path(args.dir) if args.dir else Path(os.environ.get("TMPDIR", "/tmp"))
     results: dict[int, dict[str, Row]] = {}
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"benchmarking {n} posts ...", file=sys.stderr, flush=True)
-        results[n] = bench_size(n, base, args.runs, args.jobs)
-    text = table(results)
-    print(text)
-    if len(results) > 1:
-        sizes = sorted(results)
-        small, large = (statistics.median(s.wall for s in results[k]["cold"].samples) for k in (sizes[0], sizes[-1]))
-        print(f"\ncold build growth {sizes[0]} -> {sizes[-1]} posts: {large / small:.1f}x for {sizes[-1] / sizes[0]:.0f}x the posts")
+        results[n] = bench_size(n, base, args.runs, args.jobs, args.watch_search)
+    text = table(results, args.watch_search)
+    sizes = sorted(results)
+    if len(sizes) > 1:
+        small, large = (results[k]["cold"].median() for k in (sizes[0], sizes[-1]))
+        text += (f"\n\ncold build growth {sizes[0]} -> {sizes[-1]} posts: {large / small:.1f}x "
+                 f"for {sizes[-1] / sizes[0]:.0f}x the posts")
+    text += "\n\n" + targets(results)
+    header = (f"Taken {time.strftime('%Y-%m-%d')} on {machine()}, building under {base}, "
+              f"{args.runs} run(s) per figure, jobs: {args.jobs or 'one per CPU'}; "
+              f"median (min–max), seconds unless marked.")
+    print(header + "\n\n" + text)
     if args.write_results:
+        command = "python bench/run.py " + " ".join(sys.argv[1:])
         (HERE / "RESULTS.md").write_text(
-            f"# Benchmark results\n\nTaken {time.strftime('%Y-%m-%d')} on {machine()}, building under {base}, "
-            f"{args.runs} runs per figure: median (min–max), seconds unless marked.\n\n{text}\n", encoding="utf-8")
+            f"# Benchmark results\n\n{header}\nCommand: `{command.strip()}`\n\n{text}\n", encoding="utf-8")
     return 0
 
 
