@@ -6,27 +6,27 @@ folder; then the search index follows what was written."""
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .cache import Cache, code_key
+from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
-from .digest import Digester
 from .errors import BuildFailed, SiteError, warning
-from .feeds import Feed, feeds_for, render_feed
-from .load import load_site
-from .model import Site
-from .parallel import map_indexed
-from .pages import Page, plan
-from .render import Renderer, Theme
-from .report import report_warnings
+from .layout import SOURCE_DIRS, default_theme
 from .search import INDEX_DIR, IndexResult, index_site
-from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
-from .write import OutputFile, Staged, Staging, WriteStats, check_output_folder, copy_digest, find_collisions
+from .snapshot import Scan, State, load_state, output_status, save_state
+from .write import MANIFEST, WriteStats, check_output_folder
 
+if TYPE_CHECKING:
+    from .feeds import Feed
+    from .model import Site
+    from .pages import Page
+    from .render import Theme
+    from .write import Staged, Staging
 
 @dataclass(frozen=True)
 class Options:
@@ -40,18 +40,19 @@ class Options:
 
 @dataclass
 class BuildResult:
-    site: Site
+    site: Site | None  # None when nothing had changed, so nothing was loaded
     pages: int
     stats: WriteStats | None
     seconds: float
     warnings: list[SiteError] = field(default_factory=list)
     search: IndexResult | None = None  # when this build updated the search index
+    columns: list[tuple[str, int]] = field(default_factory=list)  # (title, posts) of each post column
+    outputs: list[str] = field(default_factory=list)  # every file of the site, relative to the output folder
 
     def summary(self) -> str:
-        per_column = ", ".join(
-            f"{c.title} {len(self.site.posts_in(c))}" for c in self.site.columns if not c.is_page
-        )
-        text = f"{self.pages} pages, {len(self.site.posts)} posts ({per_column}), {len(self.warnings)} warnings"
+        per_column = ", ".join(f"{title} {count}" for title, count in self.columns)
+        posts = sum(count for _, count in self.columns)
+        text = f"{self.pages} pages, {posts} posts ({per_column}), {len(self.warnings)} warnings"
         if self.stats is not None:
             text += f", {self.stats.written} written, {self.stats.unchanged} unchanged, {self.stats.removed} removed"
         text += f", {self.seconds:.2f} s"
@@ -63,39 +64,91 @@ class BuildResult:
 def build(source: Path, output: Path | None = None, options: Options = Options()) -> BuildResult:
     """Builds the site in `source` into `output` (default source/output). Raises BuildFailed
     with every problem, and then leaves the output folder exactly as it was."""
+    started = time.perf_counter()
     source = source.resolve()
     output = (output or source / "output").resolve()
     try:
         check_output_folder(output)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    result = _run(source, options, output)
-    config = result.site.config
+    cache_folder = output / CACHE_DIR
+    # Taken before anything is read, so an edit made during this build shows in the next scan.
+    scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
+    key = _state_key(source, output, options)
+    state = load_state(cache_folder) if options.cache else None
+    now = options.now or datetime.now().astimezone()
+    if state is not None and state.unchanged(key, scan, output, now.timestamp()):
+        result = state.summary
+        result.seconds = time.perf_counter() - started
+        return result
+    result = _run(source, options, output, state, scan)
+    config = result.site.config  # type: ignore[union-attr]
     # The search index follows what was just written (a build that changed nothing keeps it).
     stats = result.stats
-    if config.search and stats is not None and (stats.written or stats.removed
-                                                or not (output / INDEX_DIR / "pagefind.js").is_file()):
+    searched = not config.search or (output / INDEX_DIR / "pagefind.js").is_file()
+    if config.search and stats is not None and (stats.written or stats.removed or not searched):
         indexed = index_site(output, config.language)
         if isinstance(indexed, SiteError):
             result.warnings.append(indexed)
+            searched = False
         else:
             result.search = indexed
+            searched = True
+    result.seconds = time.perf_counter() - started
+    if options.cache and searched:
+        _save_state(cache_folder, key, scan, output, result, now)
     return result
+
+
+def _state_key(source: Path, output: Path, options: Options) -> str:
+    parts = (code_key(), sys.version, str(source), str(output), str(options.drafts), str(options.future))
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _save_state(folder: Path, key: str, scan: Scan, output: Path, result: BuildResult, now: datetime) -> None:
+    site = result.site
+    assert site is not None and result.stats is not None
+    written = output_status(output, [*result.outputs, MANIFEST]
+                            + ([f"{INDEX_DIR}/pagefind.js"] if site.config.search else []))
+    if written is None:  # something removed a file meanwhile: let the next build look
+        return
+    horizon = site.next_due
+    if site.config.report:  # the work report's pages say which months have ended: they change daily
+        midnight = (now.astimezone(site.config.tz) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        horizon = min(horizon, midnight) if horizon else midnight
+    summary = BuildResult(None, result.pages, WriteStats(0, len(result.outputs), 0), 0.0, result.warnings,
+                          columns=result.columns)
+    digests = {str(path): digest for path, digest in site.digests.items() if scan.entries.get(str(path))}
+    save_state(folder, State(key, scan.entries, digests, written, now.timestamp(),
+                             horizon.timestamp() if horizon else None, summary))
 
 
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
     """Everything build() checks, with nothing written, plus the work report's warnings
     (columns with no recent post, a study_column naming no column); warnings and errors alike."""
+    from .report import report_warnings
+
     try:
         result = _run(source.resolve(), options, None)
     except BuildFailed as failed:
         return failed.problems
-    now = options.now or datetime.now(result.site.config.tz)
-    return _sorted(result.warnings + report_warnings(result.site, now))
+    site = result.site
+    assert site is not None
+    now = options.now or datetime.now(site.config.tz)
+    return _sorted(result.warnings + report_warnings(site, now))
 
 
-def _run(source: Path, options: Options, output: Path | None) -> BuildResult:
+def _run(source: Path, options: Options, output: Path | None, state: State | None = None,
+         scan: Scan | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
+    # Imported here, not above: a build that finds nothing changed never needs them.
+    from .feeds import feeds_for, render_feed
+    from .load import load_site
+    from .pages import plan
+    from .render import Theme
+    from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
+    from .write import OutputFile, Staging, copy_digest, find_collisions
+
     started = time.perf_counter()
     try:
         config: SiteConfig = load_config(source)
@@ -103,9 +156,10 @@ def _run(source: Path, options: Options, output: Path | None) -> BuildResult:
         raise BuildFailed([exc]) from None
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
     cache = Cache(output if options.cache else None, environment)
+    known = (lambda path: state.digest_of(path, scan)) if state is not None and scan is not None else None
     try:
         site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
-                                   jobs=options.jobs, cache=cache, progress=options.progress)
+                                   jobs=options.jobs, cache=cache, progress=options.progress, known=known)
         if config.unsafe_html:
             problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
                                     "so a script in a post runs in every visitor's browser",
@@ -133,12 +187,14 @@ def _run(source: Path, options: Options, output: Path | None) -> BuildResult:
             if staging is not None:
                 staging.abort(staged)
             raise BuildFailed(_sorted(problems))
-        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems))
+        columns = [(c.title, len(site.posts_in(c))) for c in site.columns if not c.is_page]
+        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns)
         if staging is not None:
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
                 staged = [staging.stage(file) for file in extras] + staged
                 result.stats = staging.commit(staged)
+                result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
                 staging.abort(staged)
                 raise BuildFailed([exc]) from None
@@ -162,6 +218,10 @@ def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs
             ) -> tuple[list[Staged], list[SiteError]]:
     """Renders every page whose inputs changed and stages it; with no staging (check), the
     bytes are thrown away once they are known to render."""
+    from .digest import Digester
+    from .parallel import map_indexed
+    from .render import Renderer
+    from .write import OutputFile
     renderer = Renderer(site, theme)
     site_feed = FeedLink(feeds[0].title, feeds[0].url)
     column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}

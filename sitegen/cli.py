@@ -13,7 +13,7 @@ from . import __version__
 from .build import Options, build, check
 from .config import load_config
 from .errors import BuildFailed, SiteError
-from .load import COLUMNS_DIR
+from .layout import COLUMNS_DIR
 from .progress import Progress
 from .urls import slugify
 

@@ -15,14 +15,13 @@ from markupsafe import Markup
 from .cache import Cache
 from .config import SiteConfig, did_you_mean
 from .errors import SiteError, warning
+from .layout import COLUMNS_DIR, STATIC_DIR
 from .markup import LinkProblem, MarkdownRenderer, Rendered
 from .meta import ColumnMeta, Document, PostMeta, column_meta, decode_source, post_meta, split_document
 from .model import Asset, Attachment, Column, Post, Site, Tag
 from .parallel import map_indexed
 from .urls import file_url, join_url, slugify, strip_date_prefix, unsafe_slug_reason
 
-COLUMNS_DIR = "columns"
-STATIC_DIR = "static"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_SLUG = 200  # characters: file systems take at most 255 bytes a name
 RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds", "pagefind"}
@@ -61,8 +60,12 @@ Dependencies = tuple[tuple[str, str, "str | None"], ...]
 class _Loader:
     def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
                  jobs: int | None = None, cache: Cache | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> None:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 known: Callable[[Path], str | None] | None = None) -> None:
         self.root = root
+        self.known = known or (lambda path: None)  # a source's content hash, when its file status vouches for it
+        self.digests: dict[Path, str] = {}  # content hash of every post read
+        self.next_due: datetime | None = None  # the earliest post left out for being in the future
         self.jobs = jobs
         self.progress = progress
         self.cache = cache or Cache(None, "")
@@ -179,7 +182,8 @@ class _Loader:
             return None
         columns.sort(key=lambda c: (c.order, c.slug))
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)  # type: ignore[union-attr]
-        return Site(self.config, self.root, tuple(columns), tuple(posts), tuple(self.assets))  # type: ignore[arg-type]
+        return Site(self.config, self.root, tuple(columns), tuple(posts), tuple(self.assets),  # type: ignore[arg-type]
+                    next_due=self.next_due, digests=self.digests)
 
     def load_column(self, folder: Path, slugs: dict[str, Path]) -> tuple[Column, Document, list[Path]] | None:
         index = folder / "_index.md"
@@ -254,12 +258,19 @@ class _Loader:
         return sources
 
     def load_post(self, column: Column, path: Path, bundle: Path | None) -> _PostSource | None:
-        data = self.read_bytes(path)
-        if data is None:
-            return None
-        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        # An unchanged file (by its status) with a cache entry is not even read.
+        digest = self.known(path)
+        cached = self.cache.get(self.cache.key("post", self.show(path), digest)) if digest else None
+        data = None
+        if cached is None:
+            data = self.read_bytes(path)
+            if data is None:
+                return None
+            digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+            cached = self.cache.get(self.cache.key("post", self.show(path), digest))
+        assert digest is not None
+        self.digests[path] = digest
         key = self.cache.key("post", self.show(path), digest)
-        cached = self.cache.get(key)
         if cached is not None:
             doc, meta, problems = cached
         else:
@@ -296,6 +307,7 @@ class _Loader:
             self.left_out[path] = "a draft"
         elif meta.date > self.now and not self.future:
             self.left_out[path] = f"dated in the future ({meta.date:%Y-%m-%d %H:%M})"
+            self.next_due = min(self.next_due, meta.date) if self.next_due else meta.date
         else:
             self.targets[path] = url
             if bundle is not None:
@@ -461,8 +473,11 @@ def _size(size: int) -> str:
 def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: bool = False,
               now: datetime | None = None, jobs: int | None = None,
               cache: Cache | None = None,
-              progress: Callable[[str, int, int], None] | None = None) -> tuple[Site | None, list[SiteError]]:
-    """Reads every column and post under root; the Site is None when any error was found."""
-    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache, progress)
+              progress: Callable[[str, int, int], None] | None = None,
+              known: Callable[[Path], str | None] | None = None) -> tuple[Site | None, list[SiteError]]:
+    """Reads every column and post under root; the Site is None when any error was found.
+    `known` may give a post's content hash without reading it (see snapshot.py)."""
+    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache, progress,
+                     known)
     site = loader.load()
     return site, loader.problems

@@ -90,6 +90,8 @@ class Site:
     columns: tuple[Column, ...]
     posts: tuple[Post, ...]  # newest first; only those this build publishes
     assets: tuple[Asset, ...] = ()
+    next_due: datetime | None = None  # the earliest post left out for being dated in the future
+    digests: dict[Path, str] = field(default_factory=dict, compare=False, repr=False)  # content hash of each post's file
     _by_column: dict[str, tuple[Post, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

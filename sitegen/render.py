@@ -13,21 +13,12 @@ import jinja2
 
 from .errors import SiteError
 from .i18n import Translator
+from .layout import TEMPLATES_DIR, default_theme
 from .model import Site
 from .pages import Page
 from .urls import file_url, join_url
 
-TEMPLATES_DIR = "templates"
 FINGERPRINTED = (".css", ".js")
-
-
-def default_theme() -> Path:
-    """The default theme: inside the package when installed from a wheel, else the
-    repository's top-level templates/ (editable install or a checkout)."""
-    packaged = Path(__file__).parent / "_theme"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / TEMPLATES_DIR
 
 
 @dataclass(frozen=True)

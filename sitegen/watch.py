@@ -23,8 +23,8 @@ from watchdog.observers.polling import PollingObserver
 from .build import BuildResult, Options, build
 from .config import CONFIG_NAME
 from .errors import BuildFailed, SiteError
-from .load import COLUMNS_DIR, STATIC_DIR, is_ignored
-from .render import TEMPLATES_DIR
+from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
+from .load import is_ignored
 
 QUIET_SECONDS = 0.2  # a burst of events (git pull, save-by-rename) ends when none came for this long
 

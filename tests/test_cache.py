@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from conftest import NOW, SiteDir, column, post
 from sitegen import cache as cache_module
+from sitegen import snapshot
 from sitegen.build import Options, build
 from sitegen.cache import CACHE_DIR
 from sitegen.errors import BuildFailed
@@ -136,3 +139,76 @@ def test_code_key_follows_the_code(tmp_path: Path, monkeypatch) -> None:
     before = cache_module.code_key()
     monkeypatch.setattr(cache_module, "__version__", "99.0")
     assert cache_module.code_key() != before
+
+
+# ============================================================ a build with nothing to do
+
+def settle() -> None:
+    """File times tick coarsely: a file changed just before a build is not trusted by its
+    status (snapshot.RACY_NS), so these tests let the sources age past that first."""
+    time.sleep(snapshot.RACY_NS / 1e9 + 0.02)
+
+
+def test_a_build_with_nothing_to_do_reads_no_post(linked: SiteDir, monkeypatch) -> None:
+    settle()
+    first = linked.build()
+    assert first.site is not None
+    monkeypatch.setattr("sitegen.load.load_site", lambda *a, **k: pytest.fail("the posts were loaded again"))
+    again = linked.build()
+    assert again.site is None and again.stats is not None and again.stats.written == 0
+    assert again.summary().split(", 0 written")[0] == first.summary().split(", 0 written")[0]
+
+
+OUTPUT_EDITS = {
+    "page deleted": lambda s: (s.output / "news/second/index.html").unlink(),
+    "page edited": lambda s: (s.output / "news/second/index.html").write_text("edited by hand"),
+    "feed deleted": lambda s: (s.output / "feed.xml").unlink(),
+    "stylesheet deleted": lambda s: next((s.output / "static").glob("style.*.css")).unlink(),
+}
+
+
+def _same_size_same_mtime(site: SiteDir) -> None:
+    """An edit that keeps the file's size and modification time (a tool restoring mtimes)."""
+    path = site.root / "columns/news/2019-02-01-second.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("Second body.", "Second BODY."))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.parametrize("edit", [*EDITS, *OUTPUT_EDITS, "same size and time"])
+def test_after_any_change_a_settled_site_is_built_again(linked: SiteDir, tmp_path: Path, edit: str) -> None:
+    settle()
+    linked.build()  # records the settled sources: a next build with no change would do nothing
+    (EDITS | OUTPUT_EDITS | {"same size and time": _same_size_same_mtime})[edit](linked)
+    result = linked.build()
+    assert result.site is not None, "the change went unnoticed"
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_a_post_appears_when_its_date_comes_even_with_no_file_changed(linked: SiteDir) -> None:
+    linked.write({"columns/news/2020-02-01-later.md": post("Later", "2020-02-01")})
+    settle()
+    linked.build()
+    assert not (linked.output / "news/later/index.html").exists()
+    assert linked.build().site is None  # nothing changed, and the post is not due yet
+    linked.build(now=datetime(2020, 2, 2, tzinfo=NOW.tzinfo))
+    assert (linked.output / "news/later/index.html").is_file()
+
+
+def test_a_build_with_nothing_to_do_repeats_the_warnings(linked: SiteDir) -> None:
+    linked.write({"site.toml": (linked.root / "site.toml").read_text() + "unsafe_html = true\n"})
+    settle()
+    first = linked.build()
+    again = linked.build()
+    assert again.site is None
+    assert [w.format() for w in again.warnings] == [w.format() for w in first.warnings] != []
+
+
+def test_options_that_change_the_site_are_not_taken_for_no_change(linked: SiteDir) -> None:
+    linked.write({"columns/news/2019-03-01-draft.md": post("Draft", "2019-03-01", "draft: true\n")})
+    settle()
+    linked.build()
+    linked.build(drafts=True)
+    assert (linked.output / "news/draft/index.html").is_file()
+    linked.build()
+    assert not (linked.output / "news/draft/index.html").exists()

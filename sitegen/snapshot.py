@@ -1,0 +1,148 @@
+"""What the sources and the output looked like after the last good build, by file status
+(size, times, inode), the way git's index knows a checkout is clean without reading it.
+
+Two uses: a build whose sources, output, settings and sitegen are all as the last good build
+left them finishes at once, without loading anything; and any other build trusts the
+recorded content hash of a source whose status is unchanged instead of reading it again.
+
+This module stays light (standard library only): the no-change path must not pay for
+importing Markdown, Jinja or the pinyin dictionary."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATE_FILE = "state.pickle"  # inside the cache folder
+FORMAT = 1
+# File times tick with the kernel's clock, coarser than time.time_ns(): a file changed within
+# this long before a scan could change again with the same status, so it is not trusted.
+RACY_NS = 50_000_000
+
+Status = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode
+
+
+def _status(stat: os.stat_result) -> Status:
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+@dataclass
+class Scan:
+    """Every file and folder under the given roots, with its status; taken before a build reads
+    anything, so a change made while it runs shows up in the next build's scan."""
+
+    started_ns: int
+    entries: dict[str, Status | None] = field(default_factory=dict)  # None: not to be trusted
+
+    @classmethod
+    def of(cls, roots: list[Path]) -> "Scan":
+        scan = cls(time.time_ns())
+        for root in roots:
+            scan._add(str(root))
+        return scan
+
+    def _add(self, path: str) -> None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return  # missing (a site without static/, say): absent from the scan
+        self.entries[path] = self._trusted(stat)
+        if not os.path.isdir(path):
+            return
+        stack = [path]
+        seen = {(stat.st_dev, stat.st_ino)}
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    children = list(entries)
+            except OSError:
+                self.entries[folder] = None
+                continue
+            for entry in children:
+                try:
+                    stat = entry.stat()  # follows symlinks, as the loader does
+                except OSError:
+                    self.entries[entry.path] = None
+                    continue
+                self.entries[entry.path] = self._trusted(stat)
+                if entry.is_dir() and (stat.st_dev, stat.st_ino) not in seen:
+                    seen.add((stat.st_dev, stat.st_ino))
+                    stack.append(entry.path)
+
+    def _trusted(self, stat: os.stat_result) -> Status | None:
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) >= self.started_ns - RACY_NS:
+            return None
+        return _status(stat)
+
+
+@dataclass
+class State:
+    """Saved after a good build, in the cache folder."""
+
+    key: str  # sitegen's code, the settings file, the build options
+    sources: dict[str, Status | None]
+    digests: dict[str, str]  # source path -> content hash, for sources whose status is trusted
+    outputs: dict[str, tuple[int, int]]  # relpath -> (mtime_ns, size) of every file the build left
+    built: float  # the POSIX time the build took as "now"
+    horizon: float | None  # from then on the same sources give another site (a post comes due)
+    summary: Any  # what the build said: shown again by a build that finds nothing to do
+
+    def unchanged(self, key: str, scan: Scan, output: Path, now: float) -> bool:
+        """Whether a build now would write exactly what is there: same key, same sources (all of
+        them trusted), every output file as this build left it, and no post come due since."""
+        if key != self.key or now < self.built or (self.horizon is not None and now >= self.horizon):
+            return False
+        if scan.entries != self.sources or None in self.sources.values():
+            return False
+        for relpath, (mtime_ns, size) in self.outputs.items():
+            try:
+                stat = os.stat(output / relpath)
+            except OSError:
+                return False
+            if stat.st_mtime_ns != mtime_ns or stat.st_size != size:
+                return False
+        return True
+
+    def digest_of(self, path: Path, scan: Scan) -> str | None:
+        """The recorded content hash of a source whose status has not changed since."""
+        text = str(path)
+        status = scan.entries.get(text)
+        if status is None or self.sources.get(text) != status:
+            return None
+        return self.digests.get(text)
+
+
+def load_state(folder: Path) -> State | None:
+    try:
+        with open(folder / STATE_FILE, "rb") as handle:
+            version, state = pickle.load(handle)
+    except Exception:  # missing, damaged or from another version: build normally
+        return None
+    return state if version == FORMAT and isinstance(state, State) else None
+
+
+def save_state(folder: Path, state: State) -> None:
+    temp = folder / f".{STATE_FILE}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(temp, "wb") as handle:
+            pickle.dump((FORMAT, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, folder / STATE_FILE)
+    except OSError:
+        temp.unlink(missing_ok=True)  # only costs the next build some time
+
+
+def output_status(output: Path, relpaths: list[str]) -> dict[str, tuple[int, int]] | None:
+    found: dict[str, tuple[int, int]] = {}
+    for relpath in relpaths:
+        try:
+            stat = os.stat(output / relpath)
+        except OSError:
+            return None
+        found[relpath] = (stat.st_mtime_ns, stat.st_size)
+    return found
