@@ -15,12 +15,15 @@ from pathlib import PurePath
 from typing import Any
 
 from . import __version__
-from .model import Post
-from .pages import Page
+from .model import Post, Site
+from .pages import Month, Page, Section, Year
 
 # The fields of a post that lists, neighbours and related posts may show.
 CARD_FIELDS = ("title", "url", "date", "updated", "author", "tags", "summary_html", "column", "cover_url",
                "pinned", "draft", "reading_minutes", "attachments", "slug")
+_CARD_PLAIN = tuple(name for name in CARD_FIELDS if name != "column")
+# Records that hold posts: walked field by field, so their posts are taken as cards.
+_HOLDS_POSTS = (Site, Page, Section, Month, Year)
 
 
 class _Opaque(Exception):
@@ -52,16 +55,22 @@ class Digester:
         return h.hexdigest()
 
     def _feed(self, h: Any, value: Any) -> None:
-        if value is None or isinstance(value, (str, int, float, bool)):
-            h.update(type(value).__name__.encode())
-            h.update(str(value).encode())
-            h.update(b"\x00")
+        # Remembered records and tuples are kept alive, so no other object can have their id.
+        found = self._memo.get(id(value))
+        if found is not None:
+            h.update(found)
+            return
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or kind is float or value is None:
+            h.update(f"{kind.__name__}\x01{value}\x00".encode())
+        elif kind is tuple:  # immutable, and often shared (site.posts): worth remembering
+            h.update(self._tuple(value))
+        elif isinstance(value, (str, int, float)):  # Markup and other subclasses
+            h.update(f"{kind.__name__}\x01{value}\x00".encode())
         elif isinstance(value, (datetime, date)):
             h.update(value.isoformat().encode())
         elif isinstance(value, PurePath):
             h.update(str(value).encode())
-        elif isinstance(value, tuple):  # immutable, and often shared (site.posts): worth remembering
-            h.update(self._tuple(value))
         elif isinstance(value, list):
             h.update(b"[")
             for item in value:
@@ -94,10 +103,21 @@ class Digester:
         found = self._memo.get(key)
         if found is None:
             sub = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
-            names = CARD_FIELDS if isinstance(value, Post) else [f.name for f in fields(value)]
-            for name in names:
-                sub.update(name.encode())
-                self._feed(sub, getattr(value, name))
+            if isinstance(value, Post):
+                # Every post is a card on some list: its plain fields in one repr (strings, numbers,
+                # dates and small frozen records: a repr shows all of their content), the column
+                # by the walker, once for all its posts.
+                sub.update(repr(tuple(getattr(value, name) for name in _CARD_PLAIN)).encode())
+                sub.update(self._object(value.column))
+            elif isinstance(value, _HOLDS_POSTS):
+                for f in fields(value):
+                    sub.update(f.name.encode())
+                    self._feed(sub, getattr(value, f.name))
+            else:
+                # Small frozen records of strings, numbers, dates and other such records
+                # (breadcrumbs, paginators, columns, report figures): their repr shows all of it.
+                # One whose repr shows only its identity is never found unchanged: slower, never stale.
+                sub.update(repr(value).encode())
             found = self._memo[key] = sub.digest()
             self._keep.append(value)
         return found

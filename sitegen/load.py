@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -80,6 +80,8 @@ class _Loader:
         self.asset_sizes: dict[Path, int] = {}
         self.renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
         self.tag_owners: dict[str, tuple[str, Path]] = {}  # tag slug -> first spelling and where
+        self.tag_slugs: dict[str, str] = {}
+        self.tag_objects: dict[str, Tag] = {}  # one per slug, shared by its posts
         self._known_urls: set[str] | None = None  # filled once every target is known
 
     # ------------------------------------------------------------------ discovery
@@ -235,7 +237,9 @@ class _Loader:
         sources: list[_PostSource] = []
         bundle_files: dict[Path, list[Path]] = {}
         for path in files:
-            bundle = next((p for p in (path.parent, *path.parent.parents) if p in bundles), None)
+            # Bundles are folders inside the column: a file directly in it belongs to none.
+            bundle = None if path.parent == column.source else next(
+                (p for p in (path.parent, *path.parent.parents) if p in bundles), None)
             if bundle is not None and path != bundle / "index.md":
                 bundle_files.setdefault(bundle, []).append(path)
                 continue
@@ -341,8 +345,8 @@ class _Loader:
         fresh = map_indexed(lambda i: self.render_body(sources[todo[i]]), len(todo), self.jobs, report)
         for index, (rendered, dependencies) in zip(todo, fresh):
             found[index] = rendered
-            if not rendered.problems:
-                self.cache.put(keys[index], (rendered, dependencies))
+            if not rendered.problems:  # without its plain text, which nothing after this needs
+                self.cache.put(keys[index], (replace(rendered, text=""), dependencies))
         return found  # type: ignore[return-value]
 
     def still_valid(self, dependencies: Dependencies) -> bool:
@@ -398,7 +402,9 @@ class _Loader:
     def tags(self, source: _PostSource) -> tuple[Tag, ...]:
         tags: dict[str, Tag] = {}  # one per slug: 'Reading' and 'reading' are one tag
         for name in source.meta.tags:
-            slug = slugify(name)
+            slug = self.tag_slugs.get(name)
+            if slug is None:  # a site has few tags, used by many posts: spell each out once
+                slug = self.tag_slugs[name] = slugify(name)
             line = source.doc.line("tags")
             if slug in tags:
                 continue
@@ -415,7 +421,9 @@ class _Loader:
                 self.problems.append(SiteError(source.path, line, f"the tag {name!r} gets the same web address as the tag {owner[0]!r} in {self.show(owner[1])}",
                                                "use the same spelling for both, or rename one"))
                 continue
-            tags[slug] = Tag(owner[0], slug, join_url(self.config.base_path, "tags", slug))
+            if slug not in self.tag_objects:
+                self.tag_objects[slug] = Tag(owner[0], slug, join_url(self.config.base_path, "tags", slug))
+            tags[slug] = self.tag_objects[slug]
         return tuple(tags.values())
 
     # ------------------------------------------------------------------ files and links

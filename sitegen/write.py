@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,23 @@ def read_manifest(output: Path) -> Manifest | None:
     """What the last build wrote, or None when sitegen did not write this folder. An
     unreadable manifest from an older sitegen still says which files are ours."""
     try:
-        raw = json.loads((output / MANIFEST).read_text("utf-8"))
+        path = output / MANIFEST
+        info = path.stat()
+        # A build asks more than once (is the folder ours? what did it hold?): parse it once.
+        if _last_read[0] == (str(path), info.st_mtime_ns, info.st_size, info.st_ino):
+            return dict(_last_read[1]) if _last_read[1] is not None else None
+        raw = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
+    manifest = _parse_manifest(raw)
+    _last_read[:] = [(str(path), info.st_mtime_ns, info.st_size, info.st_ino), manifest]
+    return dict(manifest) if manifest is not None else None
+
+
+_last_read: list = [None, None]  # (path, status) of the manifest last parsed, and what it said
+
+
+def _parse_manifest(raw: object) -> Manifest | None:
     if isinstance(raw, list):
         return {str(path): Entry(None, -1) for path in raw}
     if isinstance(raw, dict) and isinstance(raw.get("files"), dict):
@@ -88,7 +103,7 @@ def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str
     if entry is None or entry.digest != digest:
         return False
     try:
-        return (output / relpath).stat().st_size == entry.size
+        return os.stat(os.path.join(output, relpath)).st_size == entry.size
     except OSError:
         return False
 
@@ -105,33 +120,49 @@ def check_output_folder(output: Path) -> None:
 
 def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteError]:
     """Files in the way of folders the site needs (or folders where a file must go), found
-    before anything is written, so a blocked build changes nothing."""
+    before anything is written, so a blocked build changes nothing. (Plain os calls on
+    strings: this looks at every output path of a large site on every build.)"""
     problems = []
-    checked: set[Path] = set()
+    checked: set[str] = set()
+    base = str(root)
     for relpath in relpaths:
-        target = root / relpath
-        if target.is_dir() and not target.is_symlink():
-            problems.append(SiteError(target, None, "a folder stands where the site needs a file",
+        target = os.path.join(base, relpath)
+        found = _lstat(target)
+        if found is not None and stat.S_ISDIR(found.st_mode):
+            problems.append(SiteError(Path(target), None, "a folder stands where the site needs a file",
                                       "move that folder out of the output folder"))
-        elif relpath not in ours:  # a file of the last build can only be in the way of itself
-            if ours and target.is_file():
-                problems.append(SiteError(target, None, "a file sitegen did not write stands where the site needs one",
-                                          "move it out of the output folder; sitegen never overwrites files it did not write"))
-        for parent in Path(relpath).parents:
-            folder = root / parent
-            if folder in checked or folder == root:
+        elif relpath not in ours and ours and found is not None and (
+                stat.S_ISREG(found.st_mode) or (stat.S_ISLNK(found.st_mode) and os.path.isfile(target))):
+            # A file of the last build can only be in the way of itself.
+            problems.append(SiteError(Path(target), None, "a file sitegen did not write stands where the site needs one",
+                                      "move it out of the output folder; sitegen never overwrites files it did not write"))
+        parts = relpath.split("/")
+        for depth in range(len(parts) - 1, 0, -1):  # its folders, deepest first
+            parent = "/".join(parts[:depth])
+            if parent in checked:
+                break  # and so were the folders above it
+            checked.add(parent)
+            folder = os.path.join(base, parent)
+            found = _lstat(folder)
+            if found is None:
                 continue
-            checked.add(folder)
-            if folder.is_symlink() and not _inside(folder.resolve(), root):
-                problems.append(SiteError(folder, None, "a symlink in the output folder points outside it; refused",
+            if stat.S_ISLNK(found.st_mode) and not _inside(Path(folder).resolve(), root):
+                problems.append(SiteError(Path(folder), None, "a symlink in the output folder points outside it; refused",
                                           "replace it with a real folder"))
                 continue
-            if parent.as_posix() in ours:
+            if parent in ours:
                 continue  # our own old file, replaced by a folder when written
-            if folder.exists() and not folder.is_dir():
-                problems.append(SiteError(folder, None, "a file stands where the site needs a folder",
+            if not os.path.isdir(folder):
+                problems.append(SiteError(Path(folder), None, "a file stands where the site needs a folder",
                                           "move that file out of the output folder"))
     return problems
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -260,11 +291,11 @@ def _make_folder(folder: Path, root: Path, ours: Manifest) -> None:
 def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
     """Whether target already holds exactly these bytes (so its mtime can stay)."""
     try:
-        stat = target.stat()
+        info = target.stat()
         if file.data is not None:
-            return stat.st_size == len(file.data) and target.read_bytes() == file.data
+            return info.st_size == len(file.data) and target.read_bytes() == file.data
         assert file.source is not None
-        if stat.st_size != file.source.stat().st_size:
+        if info.st_size != file.source.stat().st_size:
             return False
         if entry is not None and file.digest is not None and entry.digest == file.digest:
             return True  # same source size and modification time as last time
