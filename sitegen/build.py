@@ -9,10 +9,12 @@ import gc
 import hashlib
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+from markupsafe import Markup
 
 from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
@@ -23,7 +25,9 @@ from .snapshot import Scan, State, load_state, output_status, save_state
 from .write import MANIFEST, WriteStats, check_output_folder
 
 if TYPE_CHECKING:
+    from .digest import Digester
     from .feeds import Feed
+    from .load import Loader
     from .model import Site
     from .pages import Page
     from .render import Theme
@@ -37,6 +41,7 @@ class Options:
     jobs: int | None = None  # processes for Markdown and templates; None: one per CPU
     cache: bool = True  # keep parsed and rendered posts in <output>/.sitegen-cache/
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total), for a progress bar
+    keep: bool = False  # a watcher: keep the loaded site for rebuild_bodies (and always load it)
 
 
 @dataclass
@@ -49,6 +54,7 @@ class BuildResult:
     search: IndexResult | None = None  # when this build updated the search index
     columns: list[tuple[str, int]] = field(default_factory=list)  # (title, posts) of each post column
     outputs: list[str] = field(default_factory=list)  # every file of the site, relative to the output folder
+    kept: Kept | None = None  # with Options(keep=True): for rebuild_bodies
 
     def summary(self) -> str:
         per_column = ", ".join(f"{title} {count}" for title, count in self.columns)
@@ -78,7 +84,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     key = _state_key(source, output, options)
     state = load_state(cache_folder) if options.cache else None
     now = options.now or datetime.now().astimezone()
-    if state is not None and state.unchanged(key, scan, output, now.timestamp()):
+    if state is not None and not options.keep and state.unchanged(key, scan, output, now.timestamp()):
         result = state.summary
         result.seconds = time.perf_counter() - started
         return result
@@ -152,7 +158,7 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
     """The pipeline. Without an output folder it checks everything and writes nothing."""
     # Imported here, not above: a build that finds nothing changed never needs them.
     from .feeds import feeds_for, render_feed
-    from .load import load_site
+    from .load import Loader
     from .pages import plan
     from .render import Theme
     from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
@@ -167,8 +173,9 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
     cache = Cache(output if options.cache else None, environment)
     known = (lambda path: state.digest_of(path, scan)) if state is not None and scan is not None else None
     try:
-        site, problems = load_site(source, config, drafts=options.drafts, future=options.future, now=options.now,
-                                   jobs=options.jobs, cache=cache, progress=options.progress, known=known)
+        loader = Loader(source, config, options.drafts, options.future, options.now or datetime.now(config.tz),
+                        options.jobs, cache, options.progress, known)
+        site, problems = loader.load(), loader.problems
         if config.unsafe_html:
             problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
                                     "so a script in a post runs in every visitor's browser",
@@ -190,7 +197,8 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
             staging = Staging(output, [page.output for page in pages] + [f.relpath for f in extras]) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
-        staged, render_problems = _render(site, theme, pages, feeds, options.jobs, staging, options.progress)
+        maker = _PageMaker(site, theme, feeds)
+        staged, render_problems = _render(maker, pages, options.jobs, staging, options.progress)
         problems += render_problems
         if any(p.is_error for p in problems):
             if staging is not None:
@@ -208,8 +216,103 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
                 staging.abort(staged)
                 raise BuildFailed([exc]) from None
             cache.save()
+            if options.keep:
+                result.kept = Kept(output, environment, loader, site, pages, feeds, maker)
     finally:
         cache.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass
+class Kept:
+    """What a watcher keeps of its last full build, so that an edit to posts' bodies alone
+    renders just those posts' pages (rebuild_bodies)."""
+
+    output: Path
+    environment: str  # the cache's key for sitegen and the settings
+    loader: Loader
+    site: Site
+    pages: list[Page]
+    feeds: list[Feed]
+    maker: _PageMaker
+    page_of: dict[Path, int] = field(default_factory=dict)  # a post's file -> its page
+
+    def __post_init__(self) -> None:
+        self.page_of = {page.context["post"].source: i for i, page in enumerate(self.pages) if page.kind == "post"}
+
+
+def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
+    """After edits that changed nothing but the bodies of published posts, renders and writes
+    each one's own page, and nothing else: its card on lists, feeds, neighbours and related
+    posts is as it was. None when the edits did more (a new, moved or removed file; a changed
+    title, date, tag, summary or reading time; a problem to report): then a full build runs."""
+    from .feeds import render_feed
+    from .markup import Rendered
+    from .meta import decode_source, post_meta, split_document
+    from .write import OutputFile, write_files
+
+    started = time.perf_counter()
+    loader, config = kept.loader, kept.site.config
+    if not paths:
+        return None
+    edits: list[tuple[Path, Any, Rendered, Any, Page]] = []
+    for path in sorted(paths):
+        old, index = loader.sources.get(path), kept.page_of.get(path)
+        if old is None or index is None:
+            return None
+        try:
+            data = path.read_bytes()
+            if len(data) > config.max_file_size:
+                return None
+            doc = split_document(decode_source(data, path), path)
+        except (OSError, SiteError):
+            return None
+        meta, problems = post_meta(doc, config.tz)
+        if problems or meta != old.meta:
+            return None
+        source = replace(old, doc=doc, digest=hashlib.blake2b(data, digest_size=20).hexdigest())
+        rendered, dependencies = loader.render_body(source)
+        page = kept.pages[index]
+        post = page.context["post"]
+        if rendered.problems or rendered.summary_html != post.summary_html or rendered.reading_minutes != post.reading_minutes:
+            return None
+        new_post = replace(post, body_html=Markup(rendered.body_html), toc_html=Markup(rendered.toc_html))
+        new_page = replace(page, posts=tuple(new_post if p is post else p for p in page.posts),
+                           context={**page.context, "post": new_post})
+        edits.append((path, source, rendered, dependencies, new_page))
+    digester = kept.maker.digester()
+    try:
+        files = [OutputFile(page.output, page.template, data=kept.maker.render(page),
+                            digest=digester.page(page, kept.maker.feeds_of(page))) for _, _, _, _, page in edits]
+        if config.feed_full_content:  # feeds carry the newest posts' bodies
+            edited = {id(kept.pages[kept.page_of[path]].context["post"]): page.context["post"] for path, *_, page in edits}
+            for index, feed in enumerate(kept.feeds):
+                if any(id(post) in edited for post in feed.posts):
+                    kept.feeds[index] = replace(feed, posts=tuple(edited.get(id(post), post) for post in feed.posts))
+                    files.append(OutputFile(feed.relpath, "feeds", data=render_feed(kept.feeds[index], kept.site)))
+        stats = write_files(kept.output, files)
+    except SiteError:
+        return None
+    cache = Cache(kept.output, kept.environment)
+    try:
+        for path, source, rendered, dependencies, page in edits:
+            cache.put(cache.key("post", loader.show(path), source.digest), (source.doc, source.meta, ()))
+            cache.put(cache.key("body", loader.show(path), source.digest), (replace(rendered, text=""), dependencies))
+            loader.sources[path] = source
+            kept.pages[kept.page_of[path]] = page
+        cache.flush()
+    finally:
+        cache.close()
+    result = BuildResult(kept.site, len(kept.pages), stats, time.perf_counter() - started,
+                         columns=[(c.title, len(kept.site.posts_in(c))) for c in kept.site.columns if not c.is_page])
+    result.kept = kept
+    if config.search and stats.written:  # after the pages: they are online while this runs
+        indexed = index_site(kept.output, config.language)
+        if isinstance(indexed, SiteError):
+            result.warnings.append(indexed)
+        else:
+            result.search = indexed
     result.seconds = time.perf_counter() - started
     return result
 
@@ -222,32 +325,47 @@ class FeedLink:
     url: str
 
 
-def _render(site: Site, theme: Theme, pages: list[Page], feeds: list[Feed], jobs: int | None,
-            staging: Staging | None, progress: Callable[[str, int, int], None] | None = None,
-            ) -> tuple[list[Staged], list[SiteError]]:
+class _PageMaker:
+    """Renders pages with their feed links, and digests what each is made from."""
+
+    def __init__(self, site: Site, theme: Theme, feeds: list[Feed]) -> None:
+        from .render import Renderer
+
+        self.renderer = Renderer(site, theme)
+        self.site_feed = FeedLink(feeds[0].title, feeds[0].url)
+        self.column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
+        self.inputs = (code_key(), site.config, site.columns, theme.fingerprint())  # what every page is made with
+
+    def feeds_of(self, page: Page) -> list[FeedLink]:
+        column = page.current_column
+        feed = self.column_feeds.get(column.url) if column is not None else None
+        return [self.site_feed] + ([feed] if feed else [])
+
+    def digester(self) -> Digester:
+        from .digest import Digester
+
+        return Digester(*self.inputs)
+
+    def render(self, page: Page) -> bytes:
+        return self.renderer.render(page, feeds=self.feeds_of(page))
+
+
+def _render(maker: _PageMaker, pages: list[Page], jobs: int | None, staging: Staging | None,
+            progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Staged], list[SiteError]]:
     """Renders every page whose inputs changed and stages it; with no staging (check), the
     bytes are thrown away once they are known to render."""
-    from .digest import Digester
     from .parallel import map_indexed
-    from .render import Renderer
     from .write import OutputFile
-    renderer = Renderer(site, theme)
-    site_feed = FeedLink(feeds[0].title, feeds[0].url)
-    column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
-    digester = Digester(code_key(), site.config, site.columns, theme.fingerprint())
 
-    def feeds_of(page: Page) -> list[FeedLink]:
-        column = page.current_column
-        return [site_feed] + ([column_feeds[column.url]] if column is not None and column.url in column_feeds else [])
-
-    digests = [digester.page(page, feeds_of(page)) for page in pages]
+    digester = maker.digester()
+    digests = [digester.page(page, maker.feeds_of(page)) for page in pages]
     kept = [staging.unchanged(page.output, digest) if staging else None for page, digest in zip(pages, digests)]
     todo = [index for index, found in enumerate(kept) if found is None]
 
     def render(index: int) -> Staged | SiteError | None:
         page = pages[todo[index]]
         try:
-            data = renderer.render(page, feeds=feeds_of(page))
+            data = maker.render(page)
             if staging is None:
                 return None
             return staging.stage(OutputFile(page.output, page.template, data=data, digest=digests[todo[index]]))

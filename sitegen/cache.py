@@ -80,6 +80,10 @@ class Cache:
         if len(self._new) >= self.BATCH:
             self._flush()
 
+    def flush(self) -> None:
+        """Stores the new entries now, forgetting nothing (a watcher's partial rebuild)."""
+        self._flush()
+
     def _flush(self) -> None:
         if not self._new:
             return

@@ -57,7 +57,9 @@ class _PostSource:
 Dependencies = tuple[tuple[str, str, "str | None"], ...]
 
 
-class _Loader:
+class Loader:
+    """Reads a site; kept by a watcher afterwards, to render an edited post's body again."""
+
     def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
                  jobs: int | None = None, cache: Cache | None = None,
                  progress: Callable[[str, int, int], None] | None = None,
@@ -74,6 +76,7 @@ class _Loader:
         self.future = future
         self.now = now
         self.problems: list[SiteError] = []
+        self.sources: dict[Path, _PostSource] = {}  # every published post, by its file
         self.targets: dict[Path, str] = {}  # source path -> URL, for links written as paths
         self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
         self.assets: list[Asset] = []
@@ -178,6 +181,7 @@ class _Loader:
         self.check_url_collisions(sources)
         columns = [self.with_intro(column, intros[column.slug]) for column in columns]
         by_slug = {c.slug: c for c in columns}
+        self.sources = {source.path: source for source in sources}
         bodies = self.render_bodies(sources)
         posts = [self.make_post(source, body, by_slug[source.column.slug]) for source, body in zip(sources, bodies)]
         if any(p.is_error for p in self.problems):
@@ -485,7 +489,7 @@ def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: b
               known: Callable[[Path], str | None] | None = None) -> tuple[Site | None, list[SiteError]]:
     """Reads every column and post under root; the Site is None when any error was found.
     `known` may give a post's content hash without reading it (see snapshot.py)."""
-    loader = _Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache, progress,
+    loader = Loader(root.resolve(), config, drafts, future, now or datetime.now(config.tz), jobs, cache, progress,
                      known)
     site = loader.load()
     return site, loader.problems

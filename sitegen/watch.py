@@ -7,12 +7,14 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from watchdog.events import (
+    EVENT_TYPE_CLOSED,
     EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_MODIFIED,
     EVENT_TYPE_OPENED,
     FileSystemEvent,
     FileSystemEventHandler,
@@ -20,13 +22,13 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .build import BuildResult, Options, build
+from .build import BuildResult, Kept, Options, build, rebuild_bodies
 from .config import CONFIG_NAME
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .load import is_ignored
 
-QUIET_SECONDS = 0.2  # a burst of events (git pull, save-by-rename) ends when none came for this long
+QUIET_SECONDS = 0.1  # a burst of events (git pull, save-by-rename) ends when none came for this long
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Outcome:
 
 
 class _Events(FileSystemEventHandler):
-    def __init__(self, relevant: Callable[[str], bool], changed: Callable[[], None]) -> None:
+    def __init__(self, relevant: Callable[[str], bool], changed: Callable[[list[str]], None]) -> None:
         self.relevant = relevant
         self.changed = changed
 
@@ -53,8 +55,10 @@ class _Events(FileSystemEventHandler):
         if event.is_directory and event.event_type == "modified":
             return  # a folder's mtime changes with every file in it; the file events say more
         paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
-        if any(p and self.relevant(p) for p in paths):
-            self.changed()
+        relevant = [p for p in paths if p and self.relevant(p)]
+        if relevant:
+            in_place = event.event_type in (EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED) and not event.is_directory
+            self.changed(relevant if in_place else ["*"])  # '*': files came, went or moved
 
 
 class Watcher:
@@ -71,6 +75,9 @@ class Watcher:
         self.version = 0
         self.last: Outcome | None = None
         self._dirty = threading.Event()
+        self._changed: set[str] = set()  # files modified since the last build; '*' for anything more
+        self._lock = threading.Lock()
+        self._kept: Kept | None = None
         self._stop = threading.Event()
         self._observer = PollingObserver(timeout=0.5) if poll else Observer()
         self._thread = threading.Thread(target=self._loop, name="sitegen-watch", daemon=True)
@@ -90,7 +97,7 @@ class Watcher:
 
     def start(self) -> None:
         # Watch before the first build, so a save made while it runs is not missed.
-        self._handler = _Events(self.relevant, self._dirty.set)
+        self._handler = _Events(self.relevant, self._note)
         self._watched: set[str] = set()
         self._observer.schedule(self._handler, str(self.source), recursive=False)  # site.toml, new folders
         self._watch_folders()
@@ -98,6 +105,11 @@ class Watcher:
         self._dirty.clear()
         self.rebuild()
         self._thread.start()
+
+    def _note(self, paths: list[str]) -> None:
+        with self._lock:
+            self._changed.update(paths)
+        self._dirty.set()
 
     def _watch_folders(self) -> None:
         """Watches each source folder on its own: the output folder (often inside the source)
@@ -130,11 +142,23 @@ class Watcher:
 
     def rebuild(self) -> Outcome:
         self.version += 1
+        with self._lock:
+            changed, self._changed = self._changed, set()
         try:
-            outcome = Outcome(self.version, build(self.source, self.output, self.options), ())
+            # Saves that changed posts' bodies alone rewrite just those pages; anything else, a full build.
+            result = None
+            if self._kept is not None and "*" not in changed:
+                result = rebuild_bodies(self._kept, {Path(p) for p in changed})
+            if result is None:
+                self._kept = None
+                result = build(self.source, self.output, replace(self.options, keep=True))
+            self._kept = result.kept
+            outcome = Outcome(self.version, result, ())
         except BuildFailed as failed:
+            self._kept = None
             outcome = Outcome(self.version, None, tuple(failed.problems))
         except Exception as exc:  # keep watching whatever happened; say what it was
+            self._kept = None
             outcome = Outcome(self.version, None, (SiteError(None, None, f"build crashed: {exc!r}"),))
         self.last = outcome
         self.on_build(outcome)

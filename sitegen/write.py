@@ -245,8 +245,7 @@ class Staging:
                     removed += 1
                     _prune_empty(stale.parent, self.root)
             if current != self.previous or not (self.root / MANIFEST).is_file():
-                files_json = {path: [entry.digest, entry.size] for path, entry in sorted(current.items())}
-                _atomic_write(self.root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, indent=0).encode("utf-8"))
+                _write_manifest(self.root, current)
         except OSError as exc:
             raise SiteError(Path(exc.filename) if exc.filename else self.root, None,
                             f"cannot write the site: {exc.strerror}") from None
@@ -266,6 +265,34 @@ def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
         staging.abort(staged)
         raise
     return staging.commit(staged)
+
+
+def write_files(output: Path, files: list[OutputFile]) -> WriteStats:
+    """Replaces a few files of the last build in place, each renamed over the old one, and
+    records them in the manifest: a watcher's edit that changed those pages and nothing else."""
+    root = output.resolve()
+    manifest = read_manifest(root)
+    if manifest is None or any(f.relpath not in manifest or f.data is None for f in files):
+        raise SiteError(root, None, "these files are not all from the last build")
+    written = 0
+    try:
+        for file in files:
+            target = root / safe_relpath(file.relpath)
+            if not _inside(target.parent.resolve(), root):
+                raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
+            if not _same(target, file, manifest[file.relpath]):
+                _atomic_write(target, file.data)  # type: ignore[arg-type]
+                written += 1
+            manifest[file.relpath] = Entry(file.digest, len(file.data))  # type: ignore[arg-type]
+        _write_manifest(root, manifest)
+    except OSError as exc:
+        raise SiteError(Path(exc.filename) if exc.filename else root, None, f"cannot write the site: {exc.strerror}") from None
+    return WriteStats(written, len(files) - written, 0)
+
+
+def _write_manifest(root: Path, manifest: Manifest) -> None:
+    files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
+    _atomic_write(root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, indent=0).encode("utf-8"))
 
 
 def _inside(path: Path, root: Path) -> bool:

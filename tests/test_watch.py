@@ -17,6 +17,7 @@ from typing import Callable
 import pytest
 
 from conftest import post
+from sitegen.build import Options, build
 from sitegen.watch import Outcome, Watcher
 
 TIMEOUT = 10.0
@@ -407,6 +408,61 @@ def test_a_changed_title_reaches_every_page_that_shows_it(site, watch):
     for relpath in ("news/beta/index.html", "news/index.html", "index.html", "tags/study/index.html",
                     "archive/index.html", "feed.xml"):
         assert "Alpha Renamed" in (site.output / relpath).read_text("utf-8"), relpath
+
+
+# ----------------------------------------------------------------------------- an edit to a body alone
+
+def output_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".sitegen-cache" not in p.parts}
+
+
+def test_an_edit_to_a_body_alone_rewrites_only_that_page_and_its_feeds(site, watch, tmp_path, monkeypatch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", "summary: The alpha post.\ntags: [study]\n", body="Alpha text.\n"),
+                BETA: post("Beta", "2019-03-06", "tags: [study]\n", body="Beta, after [alpha](2019-03-05-alpha.md).\n")})
+    watcher, builds = watch()
+    full_builds: list[object] = []
+    monkeypatch.setattr("sitegen.watch.build", lambda *a, **k: full_builds.append(a) or build(*a, **k))
+    before = {relpath: (site.output / relpath).stat().st_mtime_ns for relpath in output_tree(site.output)}
+    with open(site.root / ALPHA, "a", encoding="utf-8") as handle:  # saved in place, as most editors do
+        handle.write("\nA second paragraph.\n")
+    wait_until(has(site.output / "news/alpha/index.html", "A second paragraph."), what="the edited page")
+    wait_until(lambda: builds.count >= 2, what="the rebuild's outcome")
+    assert builds.last.ok
+    changed = {relpath for relpath, mtime in before.items() if (site.output / relpath).stat().st_mtime_ns != mtime}
+    # Lists, neighbours, tags and home show the post's card, which did not change; full-content feeds do.
+    assert changed - {".sitegen-manifest.json"} == {"news/alpha/index.html", "feed.xml", "news/feed.xml"}
+    assert "A second paragraph." in (site.output / "news/feed.xml").read_text("utf-8")
+    assert not full_builds, "a body edit loaded the whole site again"
+    fresh = tmp_path / "fresh"
+    build(site.root, fresh, Options(cache=False))
+    assert output_tree(site.output) == output_tree(fresh)
+
+    # A later full build (a title changes) starts from what the quick one left, and agrees too.
+    site.write({BETA: post("Beta Renamed", "2019-03-06", "tags: [study]\n", body="Beta, after [alpha](2019-03-05-alpha.md).\n")})
+    wait_until(has(site.output / "news/index.html", "Beta Renamed"), what="the list to show the new title")
+    settle(builds)
+    fresh = tmp_path / "fresh-2"
+    build(site.root, fresh, Options(cache=False))
+    assert output_tree(site.output) == output_tree(fresh)
+
+
+def test_a_body_edit_that_changes_the_summary_updates_the_lists(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha text.\n")})
+    watcher, builds = watch()
+    with open(site.root / ALPHA, "a", encoding="utf-8") as handle:
+        handle.write("More words for the summary.\n")
+    wait_until(has(site.output / "news/index.html", "More words for the summary."), what="the summary on the list")
+
+
+def test_a_body_edit_with_a_broken_link_fails_and_keeps_the_page(site, watch):
+    site.write({ALPHA: post("Alpha", "2019-03-05", "summary: Fixed.\n", body="Alpha text.\n")})
+    watcher, builds = watch()
+    with open(site.root / ALPHA, "a", encoding="utf-8") as handle:
+        handle.write("\nSee [nothing](missing.md).\n")
+    wait_until(lambda: builds.count >= 2 and not builds.last.ok, what="the failed build")
+    assert any("missing.md" in p.message for p in builds.last.problems)
+    assert "missing.md" not in (site.output / "news/alpha/index.html").read_text("utf-8")
 
 
 # ----------------------------------------------------------------------------- polling
