@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from .errors import SiteError
 
@@ -45,7 +45,10 @@ class Rendered:
 
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
+# The same matches as _WORD, found without backtracking.
+_WORD_FAST = re.compile(r"[A-Za-z0-9\u00c0-\u024f]++(?:['’-][A-Za-z0-9\u00c0-\u024f]++)*+")
 _SENTENCE_END = frozenset("。！？!?；.")
 
 HAN_PER_MINUTE = 300
@@ -76,26 +79,35 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
 
 
+_TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # data: URLs only as images; a data: link can carry a whole HTML page with scripts.
     if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
         return value if tag == "img" and value.strip().lower().startswith("data:image/") else None
     if attribute == "style":  # only the text-align Python-Markdown writes on table cells
-        return value if re.fullmatch(r"text-align:\s*(left|right|center);?", value.strip()) else None
+        return value if _TEXT_ALIGN.fullmatch(value.strip()) else None
     return value
 
 
+_SANITISE_OPTIONS = dict(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "form", "textarea", "select"},
+    attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_keep_attribute,
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+    strip_comments=True,
+)
+# A Cleaner (nh3 0.2.18 and later) converts the options once instead of on every call.
+_CLEANER = nh3.Cleaner(**_SANITISE_OPTIONS) if hasattr(nh3, "Cleaner") else None
+
+
 def sanitise(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "form", "textarea", "select"},
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_keep_attribute,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+    if _CLEANER is not None:
+        return _CLEANER.clean(html)
+    return nh3.clean(html, **_SANITISE_OPTIONS)  # type: ignore[arg-type]
 
 
 def is_local(url: str) -> bool:
@@ -106,38 +118,85 @@ def is_local(url: str) -> bool:
     return not split.scheme and not split.netloc
 
 
-class _LinkRewriter(Treeprocessor):
+_LINK_ATTRIBUTE = {"a": "href", "img": "src"}
+
+
+class _LinksAndUnescape(UnescapeTreeprocessor):
+    """Python-Markdown's last walk over the tree, which restores backslash-escaped characters,
+    also rewrites links and images written as paths (on each element before it is unescaped,
+    as a separate walk just before it did) and notes whether any element has an id starting
+    with 'fnref' (see _TextCollector): one walk instead of three."""
+
     def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
         super().__init__(md)
         self.owner = owner
 
     def run(self, root: etree.Element) -> None:
         job = self.owner.job
+        link_attribute = _LINK_ATTRIBUTE.get
+        unescape = self.unescape
+        fnref = False
         for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
-            target = element.get(attribute) if attribute else None
-            if target and target.startswith("/") and not target.startswith("//") and job.rebase:
-                # Written from the site's root ('/news/'), but the site lives under base_path.
-                rebased = job.rebase(target)
-                if rebased:
-                    element.set(attribute, rebased)  # type: ignore[arg-type]
-                continue
-            try:
-                if not target or not is_local(target):
-                    continue
-                split = urlsplit(target)
-            except ValueError:  # such as an unclosed IPv6 bracket: http://[::1/
-                job.fail(target, LinkProblem("this is not a valid link", "check the address between the ( )"))  # type: ignore[arg-type]
-                continue
-            path = unquote(split.path)
-            if not path:
-                continue
-            result = job.resolve(job.folder / path)
-            if isinstance(result, LinkProblem):
-                job.fail(target, result)
-                continue
-            fragment = f"#{split.fragment}" if split.fragment else ""
-            element.set(attribute, result + fragment)  # type: ignore[arg-type]
+            attribute = link_attribute(element.tag)  # type: ignore[arg-type]
+            if attribute is not None:
+                self.rewrite(job, element, attribute)
+            # What UnescapeTreeprocessor.run does to each element (placeholders only exist
+            # where a backslash escape was, so a text without \x02 is left as it is).
+            text = element.text
+            if text and "\x02" in text and element.tag != "code":
+                element.text = unescape(text)
+            tail = element.tail
+            if tail and "\x02" in tail:
+                element.tail = unescape(tail)
+            for key, value in element.items():
+                if value is not None:
+                    if "\x02" in value:
+                        element.set(key, unescape(value))
+                    if key == "id" and value.startswith("fnref"):
+                        fnref = True
+        job.fnref = fnref
+
+    @staticmethod
+    def rewrite(job: "_Job", element: etree.Element, attribute: str) -> None:
+        target = element.get(attribute)
+        if not target:
+            return
+        if target[0] == "/" and not target.startswith("//") and job.rebase:
+            # Written from the site's root ('/news/'), but the site lives under base_path.
+            rebased = job.rebase(target)
+            if rebased:
+                element.set(attribute, rebased)
+            return
+        try:
+            if not is_local(target):
+                return
+            split = urlsplit(target)
+        except ValueError:  # such as an unclosed IPv6 bracket: http://[::1/
+            job.fail(target, LinkProblem("this is not a valid link", "check the address between the ( )"))
+            return
+        path = unquote(split.path)
+        if not path:
+            return
+        result = job.resolve(job.folder / path)
+        if isinstance(result, LinkProblem):
+            job.fail(target, result)
+            return
+        fragment = f"#{split.fragment}" if split.fragment else ""
+        element.set(attribute, result + fragment)
+
+
+class _AttrListWhenUsed(Treeprocessor):
+    """The attr_list extension's walk over the tree, skipped for a body without '{': every
+    attribute list it looks for starts with one, and no earlier step writes one."""
+
+    def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer", inner: Treeprocessor) -> None:
+        super().__init__(md)
+        self.owner = owner
+        self.inner = inner
+
+    def run(self, root: etree.Element) -> None:
+        if "{" in self.owner.job.body:
+            self.inner.run(root)
 
 
 class _TextCollector(Treeprocessor):
@@ -148,14 +207,28 @@ class _TextCollector(Treeprocessor):
         self.owner = owner
 
     def run(self, root: etree.Element) -> None:
-        blocks: list[str] = []
+        blocks: list[tuple[str, str]] = []
+        # Element.itertext runs in C; it differs from _itertext only inside an element whose
+        # id starts with 'fnref', which _LinksAndUnescape has looked for.
+        slow = self.owner.job.fnref
         for element in root:
-            if element.tag in ("div",) and "footnote" in (element.get("class") or ""):
+            tag = element.tag
+            if tag == "div" and "footnote" in (element.get("class") or ""):
                 continue
-            text = _STASHED.sub("", "".join(_itertext(element))).strip()
+            if slow:
+                text = "".join(_itertext(element))
+            else:
+                text = "".join(element.itertext())
+                tail = element.tail
+                if tail:
+                    text += tail
+            if "\x02" in text:
+                text = _STASHED.sub("", text)
+            # The same as stripping and collapsing each run of whitespace (\s+) into one space.
+            text = " ".join(text.split())
             if text:
-                blocks.append((element.tag, re.sub(r"\s+", " ", text)))  # type: ignore[arg-type]
-        self.owner.job.blocks = blocks  # type: ignore[assignment]
+                blocks.append((tag, text))  # type: ignore[arg-type]
+        self.owner.job.blocks = blocks
 
 
 # Raw HTML waits in Python-Markdown's stash as placeholders until after the tree-processors.
@@ -184,6 +257,7 @@ class _Job:
     problems: list[SiteError] = field(default_factory=list)
     blocks: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
+    fnref: bool = False  # an element's id starts with 'fnref' (a footnote reference, usually)
 
     def fail(self, target: str, problem: LinkProblem) -> None:
         nth = self.failures[target] = self.failures.get(target, 0) + 1
@@ -217,8 +291,12 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
-        self.md.treeprocessors.register(_LinkRewriter(self.md, self), "sitegen-links", 1)
-        self.md.treeprocessors.register(_TextCollector(self.md, self), "sitegen-text", 0)
+        processors = self.md.treeprocessors
+        processors.register(_AttrListWhenUsed(self.md, self, processors["attr_list"]), "attr_list", 8)
+        # Replaces Python-Markdown's own 'unescape' (also priority 0); registered in this order,
+        # the text collector still runs after it.
+        processors.register(_LinksAndUnescape(self.md, self), "unescape", 0)
+        processors.register(_TextCollector(self.md, self), "sitegen-text", 0)
         self.job: _Job
 
     def render(self, body: str, path: Path, body_line: int, resolve: Resolver, summary: str | None = None,
@@ -267,39 +345,80 @@ def _strip_footnote_refs(html: str) -> str:
     return re.sub(r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>.*?</a></sup>', "", html)
 
 
+def _han_count(text: str) -> int:
+    """The number of Chinese characters (the same as len(_HAN_CHAR.findall(text)), faster)."""
+    if text.isascii():
+        return 0
+    return len(text) - len(_HAN_RUN.sub("", text))
+
+
 def _units(text: str) -> float:
-    return len(_HAN_CHAR.findall(text)) + UNITS_PER_WORD * len(_WORD.findall(text))
+    return _han_count(text) + UNITS_PER_WORD * len(_WORD_FAST.findall(text))
+
+
+# The tokens of a summary: a run of Chinese characters (group 1; each character is a token),
+# a word (group 2) or any other non-space character (no group). The quantifiers that never
+# give back are only quicker: what follows them cannot match what they took.
+_TOKENS = re.compile(f"({_HAN_RUN.pattern})|({_WORD_FAST.pattern})|[^\\s]")
+_HEADING_AND_SUCH = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr"))
 
 
 def cut_summary(blocks: list[tuple[str, str]], budget: float = SUMMARY_UNITS) -> str:
     """The opening text, cut at a sentence end if one falls in the second half of the budget,
     else at a word (or Chinese character) boundary, with an ellipsis when cut."""
-    paragraphs = [text for tag, text in blocks if tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr")]
+    paragraphs = [text for tag, text in blocks if tag not in _HEADING_AND_SUCH]
     text = " ".join(paragraphs) or " ".join(text for _, text in blocks)
     # Even the shortest units (one Chinese character each) use up the budget within this much.
     text = text[: int(budget * 12)]
-    if _units(text) <= budget:
-        return text
+    # A text within the budget (as _units counts it) is kept whole. The tokens below are the
+    # ones _units counts, so a text far over the budget need not be counted to its end: once
+    # the tokens so far are over it, so is the whole text. (The running float sum 'used' can
+    # differ from _units in its last bits, hence the counts.)
     used = 0.0
+    han = words = 0
     cut = 0
     best_sentence = 0
-    for match in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|" + _WORD.pattern + r"|[^\s]", text):
-        token = match.group(0)
-        cost = 1.0 if _HAN_CHAR.fullmatch(token) else (UNITS_PER_WORD if _WORD.fullmatch(token) else 0.0)
+    half = budget / 2
+    length = len(text)
+    over = False
+    for match in _TOKENS.finditer(text):
+        kind = match.lastindex
+        if kind == 1:
+            start, end = match.span()
+            for cut_after in range(start + 1, end + 1):
+                han += 1
+                if used + 1.0 > budget:
+                    over = True
+                    break
+                used += 1.0
+                cut = cut_after
+            if over:
+                break
+            continue
+        if kind == 2:
+            cost = UNITS_PER_WORD
+            words += 1
+        else:
+            cost = 0.0
         if used + cost > budget:
+            over = True
             break
         used += cost
         cut = match.end()
-        # A '.' ends a sentence only before a space or the end (not in 3.5, e.g. or www.x.cn).
-        ends = token in _SENTENCE_END and (token != "." or cut == len(text) or text[cut].isspace())
-        if ends and used >= budget / 2:
-            best_sentence = cut
+        if kind is None:
+            # A '.' ends a sentence only before a space or the end (not in 3.5, e.g. or www.x.cn).
+            token = text[cut - 1]
+            if (token in _SENTENCE_END and (token != "." or cut == length or text[cut].isspace())
+                    and used >= half):
+                best_sentence = cut
+    if (han + UNITS_PER_WORD * words <= budget or not over) and _units(text) <= budget:
+        return text
     if best_sentence:
         return text[:best_sentence]
     return text[:cut].rstrip(" ,，、;；:：") + "…"
 
 
 def reading_minutes(text: str) -> int:
-    han = len(_HAN_CHAR.findall(text))
-    words = len(_WORD.findall(text))
+    han = _han_count(text)
+    words = len(_WORD_FAST.findall(text))
     return max(1, math.ceil(han / HAN_PER_MINUTE + words / WORDS_PER_MINUTE))

@@ -77,6 +77,15 @@ def test_a_footnote_links_to_its_note_at_the_end_and_back(site):
     assert note.select_one("a.footnote-backref")["href"] == f"#{body.select_one('sup')['id']}"
 
 
+def test_attribute_lists_set_ids_and_classes_and_backslash_escapes_show_as_written(site):
+    site.write({"columns/news/a.md": post("A", body="## 学习 {#study}\n\nA note.\n{: .note }\n\nKeep \\*stars\\* and \\{braces\\}.\n")})
+    site.build()
+    body = body_of(site)
+    assert body.select_one("h2")["id"] == "study"
+    assert body.select_one("p.note").get_text() == "A note."
+    assert "Keep *stars* and {braces}." in body.get_text()
+
+
 def test_fenced_code_keeps_its_language_and_shows_markup_as_text(site):
     site.write({"columns/news/a.md": post("A", body="```python\nprint('<b>hi</b>')\n```\n")})
     site.build()
@@ -228,6 +237,17 @@ def test_cut_summary_ends_at_a_sentence_end_or_with_an_ellipsis(text, ok):
     assert text.startswith(summary.removesuffix("…"))
 
 
+@pytest.mark.parametrize(
+    ("words", "hans"),
+    [(50, 0), (25, 60), (5, 108), (0, 120)],
+)
+def test_a_text_of_exactly_the_budget_is_kept_whole(words, hans):
+    # 50 words: adding 2.4 fifty times gives 120.00000000000011, which must not count as over.
+    text = " ".join(["word"] * words + [han_text(hans)] * bool(hans))
+    assert cut_summary([("p", text)]) == text
+    assert cut_summary([("p", text + " more")]).endswith("…")
+
+
 def test_a_decimal_point_is_not_taken_for_the_end_of_a_sentence(site):
     text = " ".join(["alpha"] * 30) + " version 3.5 was released with " + " ".join(["beta"] * 40)
     site.write({"columns/news/a.md": post("A", body=text + "\n")})
@@ -262,6 +282,11 @@ def test_reading_time_is_shown_in_chinese_on_a_chinese_site(site):
     assert reading_time(site) == "阅读约 3 分钟"
 
 
+def test_reading_minutes_counts_words_joined_by_apostrophes_and_hyphens_once():
+    assert reading_minutes("it's state-of-the-art l’été " * 200) == 3  # 600 words
+    assert reading_minutes("word- -word 'word' " * 200) == 3  # 600 words, punctuation aside
+
+
 def test_reading_minutes_ignores_punctuation():
     assert reading_minutes(HAN_PUNCTUATION * 200) == 1
     assert reading_minutes(han_text(600) + HAN_PUNCTUATION * 100) == 2
@@ -289,6 +314,7 @@ def linked_site(site):
         ("../study/2019-05-lesson.md", "/party/study/lesson/"),
         ("lesson.md", "/party/news/lesson/"),
         ("lesson.md#section", "/party/news/lesson/#section"),
+        ("lesson.md#step\\_2", "/party/news/lesson/#step_2"),  # a backslash escape in the fragment
         ("./lesson.md", "/party/news/lesson/"),
         ("../news/lesson.md", "/party/news/lesson/"),
         ("../study/_index.md", "/party/study/"),
