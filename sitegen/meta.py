@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from .config import did_you_mean
 from .errors import SiteError, warning
@@ -28,7 +28,8 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
-_HANDLER = YAMLHandler()
+# python-frontmatter's YAMLHandler.detect: the text starts with a line of three or more dashes.
+_OPENING = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 _BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 
 
@@ -37,7 +38,7 @@ def decode_source(data: bytes, path: Path) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SiteError(path, 1, "the file is encoded as UTF-16 (Notepad's \"Unicode\"), not UTF-8",
                         "open it in your editor and save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         raise SiteError(path, None, "this is a binary file, not a Markdown text file",
                         "only Markdown (.md) text files belong here; remove it or rename it")
     try:
@@ -51,19 +52,25 @@ def decode_source(data: bytes, path: Path) -> str:
                             "open it in your editor and save it with the UTF-8 encoding") from None
         raise SiteError(path, line, "the file is encoded as GBK/GB18030, not UTF-8",
                         "open it in your editor and save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)") from None
-    text = drop_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-    if not text.strip():
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_controls(text)
+    if not text or text.isspace():  # the same as 'not text.strip()', without copying the text
         raise SiteError(path, 1, "the file is empty", "add front matter with a title and a date, then the text")
     return text
 
 
 # Invisible control characters (pasted from other programs, or YAML escapes like "\x01")
 # are not allowed in XML, so one of them would break a whole feed.
-_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def drop_controls(text: str) -> str:
-    return text.translate(_CONTROLS)
+    # The same as text.translate() with a table deleting them, which looks up every character
+    # of a non-ASCII text in a dict: about ten times slower on a Chinese post.
+    if _CONTROLS.search(text) is None:
+        return text
+    return _CONTROLS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -81,10 +88,10 @@ class Document:
 
 
 def split_document(text: str, path: Path) -> Document:
-    if not _HANDLER.detect(text):
+    if not _OPENING.match(text):
         raise SiteError(path, 1, "the file has no front matter",
                         "start it with a line '---', then 'title: ...' and 'date: ...', then '---'")
-    bounds = list(_BOUNDARY.finditer(text, 0))
+    bounds = list(islice(_BOUNDARY.finditer(text, 0), 2))  # a '---' rule in the body is not looked for
     if len(bounds) < 2 or bounds[0].start() != 0:
         raise SiteError(path, 1, "the front matter is never closed",
                         "add a line with just '---' after the last 'key: value' line")

@@ -4,11 +4,13 @@ editors save, and every mistake reported with its file and exact line."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import SITE_TOML, post
 from sitegen.errors import BuildFailed, SiteError
+from sitegen.meta import decode_source, drop_controls, split_document
 
 BAD = "columns/news/bad.md"
 
@@ -156,6 +158,25 @@ def test_line_numbers_stay_exact_with_a_bom_and_crlf(site, bom, newline):
     [error] = errors_of(site)
     assert where(error, site) == f"{BAD}:9"
     assert "missing.md" in error.message
+
+
+def test_control_characters_are_dropped_and_tabs_and_newlines_kept():
+    every = "".join(map(chr, range(32)))
+    assert drop_controls(every + "中文 text\x7f") == "\t\n\r中文 text\x7f"
+    text = decode_source("---\r\ntitle: 主\x01题\r\n---\r\n\x0c正文\r第二行\n".encode(), Path("a.md"))
+    assert text == "---\ntitle: 主题\n---\n正文\n第二行\n"
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\n\n", "\r\n\t", "\u3000\n", "\x01\n"])
+def test_a_file_of_only_blanks_is_empty(blank):
+    with pytest.raises(SiteError, match="the file is empty"):
+        decode_source(blank.encode(), Path("a.md"))
+
+
+def test_rules_in_the_body_do_not_move_the_end_of_the_front_matter():
+    doc = split_document("---\ntitle: A\n---\n\nOne.\n\n---\n\nTwo.\n---\n", Path("a.md"))
+    assert doc.meta == {"title": "A"} and doc.body_line == 4
+    assert doc.body == "\nOne.\n\n---\n\nTwo.\n---\n"
 
 
 def test_yaml_error_line_is_exact_in_a_crlf_file_with_a_bom(site):
