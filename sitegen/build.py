@@ -250,6 +250,7 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
     from .feeds import render_feed
     from .markup import Rendered
     from .meta import decode_source, post_meta, split_document
+    from .model import Body
     from .write import OutputFile, write_files
 
     started = time.perf_counter()
@@ -277,7 +278,8 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
         post = page.context["post"]
         if rendered.problems or rendered.summary_html != post.summary_html or rendered.reading_minutes != post.reading_minutes:
             return None
-        new_post = replace(post, body_html=Markup(rendered.body_html), toc_html=Markup(rendered.toc_html))
+        body = Body(hashlib.blake2b(rendered.body_html.encode(), digest_size=20).hexdigest(), Markup(rendered.body_html))
+        new_post = replace(post, body=body, toc_html=Markup(rendered.toc_html))
         new_page = replace(page, posts=tuple(new_post if p is post else p for p in page.posts),
                            context={**page.context, "post": new_post})
         edits.append((path, source, rendered, dependencies, new_page))
@@ -297,7 +299,7 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
     cache = Cache(kept.output, kept.environment)
     try:
         for path, source, rendered, dependencies, page in edits:
-            cache.put(cache.key("post", loader.show(path), source.digest), (source.doc, source.meta, ()))
+            cache.put(cache.key("post", loader.show(path), source.digest), (replace(source.doc, body=""), source.meta, ()))
             cache.put(cache.key("body", loader.show(path), source.digest), (replace(rendered, text=""), dependencies))
             loader.sources[path] = source
             kept.pages[kept.page_of[path]] = page

@@ -9,10 +9,11 @@ rebuilt without a word, and results with and without it are byte-identical."""
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
 
@@ -123,3 +124,30 @@ class Cache:
         if self.path is not None:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+class Bodies:
+    """Reads posts' body HTML back from the cache, in whichever process renders a page that
+    shows one (each process opens its own connection: one must not cross a fork). An entry
+    that is not there (the cache failed, or another build cleaned it) is made again."""
+
+    def __init__(self, cache: Cache, again: Callable[[Path], str]) -> None:
+        self.cache = cache
+        self.again = again
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def load(self, key: str, source: Path) -> str:
+        try:
+            value = self.cache._new.get(key)  # not written yet (a forked worker has its copy)
+            if value is None:
+                if self._pid != os.getpid():
+                    self._db = sqlite3.connect(f"file:{self.cache.path}?mode=ro", uri=True)
+                    self._pid = os.getpid()
+                row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
+                value = row[0] if row else None
+            if value is not None:
+                return pickle.loads(value)[0].body_html
+        except Exception:  # damaged, missing or locked: make it again
+            pass
+        return self.again(source)

@@ -48,7 +48,7 @@ class Digester:
                 self._feed(h, page.context[key])
             if page.kind == "post":
                 post = page.context["post"]
-                h.update(post.body_html.encode())
+                h.update(post.body.digest.encode())
                 h.update(post.toc_html.encode())
         except _Opaque:
             return None

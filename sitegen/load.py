@@ -12,15 +12,15 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from .cache import Cache
+from .cache import Bodies, Cache
 from .config import SiteConfig, did_you_mean
 from .errors import SiteError, warning
 from .layout import COLUMNS_DIR, STATIC_DIR
 from .markup import LinkProblem, MarkdownRenderer, Rendered
 from .meta import ColumnMeta, Document, PostMeta, column_meta, decode_source, post_meta, split_document
-from .model import Asset, Attachment, Column, Post, Site, Tag
+from .model import Asset, Attachment, Body, Column, Post, Site, Tag
 from .parallel import map_indexed
-from .urls import file_url, join_url, slugify, strip_date_prefix, unsafe_slug_reason
+from .urls import file_url, join_url, release_pinyin, slugify, strip_date_prefix, unsafe_slug_reason
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_SLUG = 200  # characters: file systems take at most 255 bytes a name
@@ -82,6 +82,7 @@ class Loader:
         self.assets: list[Asset] = []
         self.asset_sizes: dict[Path, int] = {}
         self.renderer = MarkdownRenderer(unsafe_html=config.unsafe_html)
+        self.bodies = Bodies(self.cache, self.body_again)
         self.tag_owners: dict[str, tuple[str, Path]] = {}  # tag slug -> first spelling and where
         self.tag_slugs: dict[str, str] = {}
         self.tag_objects: dict[str, Tag] = {}  # one per slug, shared by its posts
@@ -179,6 +180,9 @@ class Loader:
             sources.extend(self.load_posts(column, files))
         self.add_static()
         self.check_url_collisions(sources)
+        for name in {name for source in sources for name in source.meta.tags}:
+            slugify(name)  # remembered, so that the dictionaries can go before posts are rendered
+        release_pinyin()
         columns = [self.with_intro(column, intros[column.slug]) for column in columns]
         by_slug = {c.slug: c for c in columns}
         self.sources = {source.path: source for source in sources}
@@ -286,6 +290,7 @@ class Loader:
             if doc is None:
                 return None
             meta, problems = post_meta(doc, self.config.tz)
+            doc = replace(doc, body="")  # render_body reads the body again: all of them need not be in memory
             if meta is not None:
                 self.cache.put(key, (doc, meta, problems))
         self.problems.extend(problems)
@@ -336,22 +341,34 @@ class Loader:
             else:
                 first[key] = source
 
-    def render_bodies(self, sources: list[_PostSource]) -> list[Rendered]:
+    def render_bodies(self, sources: list[_PostSource]) -> list[tuple[Rendered, Body]]:
         """Every post's Markdown, from the cache when the source and every link it resolved
-        are as they were, else rendered (on worker processes when there are many)."""
+        are as they were, else rendered (on worker processes when there are many). With a
+        cache, a body stays there and is read when a page shows it (Body)."""
         keys = [self.cache.key("body", self.show(s.path), s.digest) for s in sources]
-        found: list[Rendered | None] = []
+        found: list[tuple[Rendered, Body] | None] = []
         for key in keys:
             cached = self.cache.get(key)
-            found.append(cached[0] if cached is not None and self.still_valid(cached[1]) else None)
+            found.append(self.keep_body(cached[0], key, True) if cached is not None and self.still_valid(cached[1]) else None)
         todo = [i for i, rendered in enumerate(found) if rendered is None]
         report = (lambda done, total: self.progress("posts parsed", done, total)) if self.progress else None
         fresh = map_indexed(lambda i: self.render_body(sources[todo[i]]), len(todo), self.jobs, report)
         for index, (rendered, dependencies) in zip(todo, fresh):
-            found[index] = rendered
-            if not rendered.problems:  # without its plain text, which nothing after this needs
-                self.cache.put(keys[index], (replace(rendered, text=""), dependencies))
+            if not rendered.problems:
+                self.cache.put(keys[index], (rendered, dependencies))
+            found[index] = self.keep_body(rendered, keys[index], not rendered.problems)
         return found  # type: ignore[return-value]
+
+    def keep_body(self, rendered: Rendered, key: str, cached: bool) -> tuple[Rendered, Body]:
+        html = rendered.body_html
+        digest = hashlib.blake2b(html.encode(), digest_size=20).hexdigest()
+        if cached and self.cache.path is not None:
+            return replace(rendered, body_html=""), Body(digest, None, key, self.bodies)
+        return rendered, Body(digest, Markup(html))
+
+    def body_again(self, path: Path) -> str:
+        """A body whose cache entry went missing after this build stored it."""
+        return self.render_body(self.sources[path])[0].body_html
 
     def still_valid(self, dependencies: Dependencies) -> bool:
         for kind, asked, answer in dependencies:
@@ -374,12 +391,21 @@ class Loader:
             asked.append(("root", url, result))
             return result
 
-        doc = source.doc
+        try:
+            data = source.path.read_bytes()
+            if hashlib.blake2b(data, digest_size=20).hexdigest() != source.digest:
+                raise SiteError(source.path, None, "the file changed while the site was being built", "build again")
+            doc = split_document(decode_source(data, source.path), source.path)
+        except OSError as exc:
+            return _failed(SiteError(source.path, None, f"cannot read the file: {exc.strerror}")), ()
+        except SiteError as exc:
+            return _failed(exc), ()
         rendered = self.renderer.render(doc.body, source.path, doc.body_line, resolve, summary=source.meta.summary,
                                         rebase=rebase)
-        return rendered, tuple(asked)
+        return replace(rendered, text=""), tuple(asked)  # the plain text is not needed after this
 
-    def make_post(self, source: _PostSource, rendered: Rendered, column: Column) -> Post:
+    def make_post(self, source: _PostSource, body: tuple[Rendered, Body], column: Column) -> Post:
+        rendered, kept = body
         meta, doc = source.meta, source.doc
         self.problems.extend(rendered.problems)
         cover_url = None
@@ -398,7 +424,7 @@ class Loader:
             source=source.path, column=column, slug=source.slug, url=source.url, title=meta.title,
             date=meta.date.astimezone(self.config.tz),
             updated=meta.updated.astimezone(self.config.tz) if meta.updated else None, author=meta.author, tags=self.tags(source),
-            summary_html=Markup(rendered.summary_html), body_html=Markup(rendered.body_html),
+            summary_html=Markup(rendered.summary_html), body=kept,
             toc_html=Markup(rendered.toc_html), reading_minutes=rendered.reading_minutes,
             attachments=tuple(attachments), cover_url=cover_url, draft=meta.draft, pinned=meta.pinned,
         )
@@ -476,6 +502,10 @@ class Loader:
         except OSError:  # a name too long for the file system, say: it cannot exist
             siblings = []
         return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+
+
+def _failed(problem: SiteError) -> Rendered:
+    return Rendered("", "", "", "", 1, (problem,))
 
 
 def _size(size: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from markupsafe import Markup
 
@@ -58,6 +59,25 @@ class Asset:
     relpath: str  # POSIX path under the output folder
 
 
+class BodyStore(Protocol):
+    def load(self, key: str, source: Path) -> str: ...
+
+
+@dataclass(frozen=True)
+class Body:
+    """A post's body HTML: held here, or, in a build with a cache, only named here and read
+    from the cache when a page shows it, so a large site's bodies are not all in memory."""
+
+    digest: str  # of the HTML: what a page made from it depends on
+    html: Markup | None = None
+    key: str | None = None  # the cache entry holding it, when html is None
+    store: BodyStore | None = field(default=None, compare=False, repr=False)
+
+    def load(self, source: Path) -> Markup:
+        assert self.store is not None and self.key is not None
+        return Markup(self.store.load(self.key, source))
+
+
 @dataclass(frozen=True)
 class Post:
     source: Path
@@ -70,7 +90,7 @@ class Post:
     author: str | None
     tags: tuple[Tag, ...]
     summary_html: Markup
-    body_html: Markup
+    body: Body
     toc_html: Markup
     reading_minutes: int
     attachments: tuple[Attachment, ...] = ()
@@ -81,6 +101,10 @@ class Post:
     @property
     def lastmod(self) -> datetime:
         return self.updated or self.date
+
+    @property
+    def body_html(self) -> Markup:
+        return self.body.html if self.body.html is not None else self.body.load(self.source)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,10 @@ def map_indexed(work: Callable[[int], T], count: int, jobs: int | None,
     _work = work
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        # The build runs without the cycle collector (build.py); a worker turns it back on
+        # for the Markdown and templates it runs, which leave cycles. What it inherited is
+        # frozen, so the collector only ever looks at the worker's own objects.
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
             for result in pool.imap(_run, range(count), chunksize=max(1, count // (jobs * 16))):
                 results.append(result)  # type: ignore[arg-type]
                 if progress:

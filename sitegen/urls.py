@@ -3,7 +3,9 @@ nothing it returns can point outside the output folder."""
 
 from __future__ import annotations
 
+import gc
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -39,6 +41,16 @@ def _spell_han(match: re.Match[str]) -> str:
     from pypinyin import Style, lazy_pinyin
 
     return " " + " ".join(lazy_pinyin(match.group(0), style=Style.NORMAL)) + " "
+
+
+def release_pinyin() -> None:
+    """Lets go of pypinyin's dictionaries (about 50 MB) once a build has spelled every slug it
+    needs; slugify remembers what it spelled, and a later new name imports pypinyin again."""
+    if "pypinyin" not in sys.modules:
+        return
+    for name in [name for name in sys.modules if name == "pypinyin" or name.startswith("pypinyin.")]:
+        del sys.modules[name]
+    gc.collect()  # modules hold themselves in cycles (their functions' globals)
 
 
 def unsafe_slug_reason(slug: str) -> str | None:

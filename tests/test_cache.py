@@ -212,3 +212,13 @@ def test_options_that_change_the_site_are_not_taken_for_no_change(linked: SiteDi
     assert (linked.output / "news/draft/index.html").is_file()
     linked.build()
     assert not (linked.output / "news/draft/index.html").exists()
+
+
+def test_a_body_the_cache_cannot_give_back_is_made_again(linked: SiteDir, tmp_path: Path, monkeypatch) -> None:
+    # Pages read posts' bodies back from the cache; when an entry is gone (another build cleaned
+    # it, the disk failed), the body is rendered again from its file and the page is the same.
+    monkeypatch.setattr(cache_module.Bodies, "load", lambda self, key, source: self.again(source))
+    EDITS["body"](linked)
+    EDITS["template"](linked)  # every post page is rendered, so every body is asked for
+    linked.build()
+    assert tree(linked.output) == clean_build(linked, tmp_path)
