@@ -109,9 +109,9 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
         else:
             result.search = indexed
             searched = True
-    result.seconds = time.perf_counter() - started
     if options.cache and searched:
         _save_state(cache_folder, key, scan, output, result, now)
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -299,8 +299,8 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
     cache = Cache(kept.output, kept.environment)
     try:
         for path, source, rendered, dependencies, page in edits:
-            cache.put(cache.key("post", loader.show(path), source.digest), (replace(source.doc, body=""), source.meta, ()))
-            cache.put(cache.key("body", loader.show(path), source.digest), (replace(rendered, text=""), dependencies))
+            loader.store_post(replace(source, doc=replace(source.doc, body="")), rendered, dependencies,
+                              page.context["post"].body.digest, cache)
             loader.sources[path] = source
             kept.pages[kept.page_of[path]] = page
         cache.flush()

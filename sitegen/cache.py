@@ -73,6 +73,10 @@ class Cache:
             self._used.add(key)
         return value
 
+    def touch(self, key: str) -> None:
+        """Keeps an entry that this build relies on without reading it here."""
+        self._used.add(key)
+
     def put(self, key: str, value: Any) -> None:
         if self.path is None:
             return
@@ -147,7 +151,7 @@ class Bodies:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
                 value = row[0] if row else None
             if value is not None:
-                return pickle.loads(value)[0].body_html
+                return pickle.loads(value)
         except Exception:  # damaged, missing or locked: make it again
             pass
         return self.again(source)

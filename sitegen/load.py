@@ -51,6 +51,7 @@ class _PostSource:
     slug: str
     url: str
     digest: str  # of the file's bytes
+    problems: tuple[SiteError, ...] = ()  # what reading its front matter found (warnings)
 
 
 # What rendering a body asked the site: ("file", path, url or None) and ("root", url, url or None).
@@ -77,6 +78,7 @@ class Loader:
         self.now = now
         self.problems: list[SiteError] = []
         self.sources: dict[Path, _PostSource] = {}  # every published post, by its file
+        self.cached_bodies: dict[Path, tuple[Rendered, Dependencies, str]] = {}  # from the cache, to check
         self.targets: dict[Path, str] = {}  # source path -> URL, for links written as paths
         self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
         self.assets: list[Asset] = []
@@ -152,6 +154,18 @@ class Loader:
             self.problems.append(exc)
         return None
 
+    def slug(self, text: str) -> str:
+        """slugify, remembered by the cache for Chinese text: the pinyin dictionaries take a
+        while to load, and a rebuild seldom meets a name it has not spelled before."""
+        if text.isascii():
+            return slugify(text)
+        key = self.cache.key("slug", text)
+        found = self.cache.get(key)
+        if not isinstance(found, str):
+            found = slugify(text)
+            self.cache.put(key, found)
+        return found
+
     # ------------------------------------------------------------------ columns
 
     def load(self) -> Site | None:
@@ -181,7 +195,7 @@ class Loader:
         self.add_static()
         self.check_url_collisions(sources)
         for name in {name for source in sources for name in source.meta.tags}:
-            slugify(name)  # remembered, so that the dictionaries can go before posts are rendered
+            self.slug(name)  # remembered, so that the dictionaries can go before posts are rendered
         release_pinyin()
         columns = [self.with_intro(column, intros[column.slug]) for column in columns]
         by_slug = {c.slug: c for c in columns}
@@ -201,7 +215,7 @@ class Loader:
             self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
                                            "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
             return None
-        slug = slugify(folder.name)
+        slug = self.slug(folder.name)
         if not slug:
             self.problems.append(SiteError(folder, None, "the folder name gives no usable web address",
                                            "rename the folder with letters, digits or Chinese characters"))
@@ -284,7 +298,9 @@ class Loader:
         self.digests[path] = digest
         key = self.cache.key("post", self.show(path), digest)
         if cached is not None:
-            doc, meta, problems = cached
+            doc, meta, problems, body = cached
+            if body is not None:
+                self.cached_bodies[path] = body
         else:
             doc = self.read(path, data)
             if doc is None:
@@ -292,7 +308,7 @@ class Loader:
             meta, problems = post_meta(doc, self.config.tz)
             doc = replace(doc, body="")  # render_body reads the body again: all of them need not be in memory
             if meta is not None:
-                self.cache.put(key, (doc, meta, problems))
+                self.cache.put(key, (doc, meta, problems, None))  # render_bodies adds the body
         self.problems.extend(problems)
         if meta is None:
             return None
@@ -302,9 +318,9 @@ class Loader:
                 self.problems.append(SiteError(path, doc.line("slug"), f"{reason}: {meta.slug!r}",
                                                "use lowercase letters, digits and '-', such as 'party-lesson'"))
                 return None
-            slug = slugify(meta.slug)
+            slug = self.slug(meta.slug)
         else:
-            slug = slugify(strip_date_prefix(bundle.name if bundle else path.stem))
+            slug = self.slug(strip_date_prefix(bundle.name if bundle else path.stem))
         if not slug:
             self.problems.append(SiteError(path, doc.line("slug") if meta.slug else 1,
                                            "the post's name gives no usable web address",
@@ -325,7 +341,7 @@ class Loader:
             self.targets[path] = url
             if bundle is not None:
                 self.targets[bundle] = url
-            return _PostSource(column, path, bundle, doc, meta, slug, url, digest)
+            return _PostSource(column, path, bundle, doc, meta, slug, url, digest, tuple(problems))
         return None
 
     def check_url_collisions(self, sources: list[_PostSource]) -> None:
@@ -344,27 +360,40 @@ class Loader:
     def render_bodies(self, sources: list[_PostSource]) -> list[tuple[Rendered, Body]]:
         """Every post's Markdown, from the cache when the source and every link it resolved
         are as they were, else rendered (on worker processes when there are many). With a
-        cache, a body stays there and is read when a page shows it (Body)."""
-        keys = [self.cache.key("body", self.show(s.path), s.digest) for s in sources]
+        cache, a body's HTML stays there and is read when a page shows it (Body)."""
         found: list[tuple[Rendered, Body] | None] = []
-        for key in keys:
-            cached = self.cache.get(key)
-            found.append(self.keep_body(cached[0], key, True) if cached is not None and self.still_valid(cached[1]) else None)
+        for source in sources:
+            cached = self.cached_bodies.pop(source.path, None)
+            if cached is not None and self.still_valid(cached[1]):
+                found.append(self.keep_body(source, cached[0], cached[2], stored=True))
+            else:
+                found.append(None)
         todo = [i for i, rendered in enumerate(found) if rendered is None]
         report = (lambda done, total: self.progress("posts parsed", done, total)) if self.progress else None
         fresh = map_indexed(lambda i: self.render_body(sources[todo[i]]), len(todo), self.jobs, report)
         for index, (rendered, dependencies) in zip(todo, fresh):
+            source = sources[index]
+            digest = hashlib.blake2b(rendered.body_html.encode(), digest_size=20).hexdigest()
             if not rendered.problems:
-                self.cache.put(keys[index], (rendered, dependencies))
-            found[index] = self.keep_body(rendered, keys[index], not rendered.problems)
+                self.store_post(source, rendered, dependencies, digest)
+            found[index] = self.keep_body(source, rendered, digest, stored=not rendered.problems)
         return found  # type: ignore[return-value]
 
-    def keep_body(self, rendered: Rendered, key: str, cached: bool) -> tuple[Rendered, Body]:
-        html = rendered.body_html
-        digest = hashlib.blake2b(html.encode(), digest_size=20).hexdigest()
-        if cached and self.cache.path is not None:
+    def store_post(self, source: _PostSource, rendered: Rendered, dependencies: Dependencies, digest: str,
+                   cache: Cache | None = None) -> None:
+        """What reading and rendering a post gave, under its content hash; the body's HTML apart,
+        so that loading the site does not load every body."""
+        cache, shown = cache or self.cache, self.show(source.path)
+        cache.put(cache.key("post", shown, source.digest),
+                  (source.doc, source.meta, source.problems, (replace(rendered, body_html=""), dependencies, digest)))
+        cache.put(cache.key("html", shown, source.digest), rendered.body_html)
+
+    def keep_body(self, source: _PostSource, rendered: Rendered, digest: str, stored: bool) -> tuple[Rendered, Body]:
+        if stored and self.cache.path is not None:
+            key = self.cache.key("html", self.show(source.path), source.digest)
+            self.cache.touch(key)
             return replace(rendered, body_html=""), Body(digest, None, key, self.bodies)
-        return rendered, Body(digest, Markup(html))
+        return rendered, Body(digest, Markup(rendered.body_html))
 
     def body_again(self, path: Path) -> str:
         """A body whose cache entry went missing after this build stored it."""
@@ -434,7 +463,7 @@ class Loader:
         for name in source.meta.tags:
             slug = self.tag_slugs.get(name)
             if slug is None:  # a site has few tags, used by many posts: spell each out once
-                slug = self.tag_slugs[name] = slugify(name)
+                slug = self.tag_slugs[name] = self.slug(name)
             line = source.doc.line("tags")
             if slug in tags:
                 continue
