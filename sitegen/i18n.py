@@ -204,12 +204,19 @@ STRINGS: dict[str, dict[str, str]] = {
 class Translator:
     """Looks up UI strings for one language; an unknown key is a template bug, so it raises."""
 
+    # Jinja asks every callable a template calls whether it wants the context passed in
+    # (hasattr(obj.__call__, "jinja_pass_arg"), then the same of obj): saying no up front
+    # spares two failed attribute lookups, and their exceptions, on every t() in a page.
+    jinja_pass_arg = None
+
     def __init__(self, language: str) -> None:
         self.language = language
         self._strings = STRINGS[language]
 
     def __call__(self, key: str, **values: object) -> str:
         return self._strings[key].format(**values)
+
+    __call__.jinja_pass_arg = None  # type: ignore[attr-defined]
 
     def post_count(self, count: int) -> str:
         key = "post_count_one" if count == 1 else "post_count_other"

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 
@@ -74,6 +74,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A renderer lives for one build (or a watcher's body-only rebuilds, which a template
+            # edit never takes): no need to stat every template on every page.
+            auto_reload=False,
         )
         self.env.filters["date"] = translator.date
         self.env.filters["isodate"] = _isodate
@@ -81,12 +84,13 @@ class Renderer:
             site=config,
             columns=site.columns,
             t=translator,
-            asset=self.asset,
+            asset=_Asset(self.asset),
             home_url=config.base_path,
             archive_url=join_url(config.base_path, "archive"),
             tags_url=join_url(config.base_path, "tags"),
             search_url=join_url(config.base_path, "search") if config.search else None,
             feeds=[],
+            fragment=_Fragments(),
         )
 
     def asset(self, name: str) -> str:
@@ -109,6 +113,61 @@ class Renderer:
             path, line = _template_frame(exc)
             raise SiteError(path, line, f"template error while rendering {page.url}: {exc}") from None
         return html.encode("utf-8")
+
+
+class _Fragments:
+    """fragment() for templates: {% call fragment(a, b, ...) %}...{% endcall %} renders the
+    body once for each set of arguments and gives the same HTML for the rest of the build.
+    The arguments must name everything the body shows (a string or number by its value, any
+    other object by its identity), so that a part of the page shared by many pages, such as the
+    navigation of a column or the card of a post, is built once."""
+
+    jinja_pass_arg = None
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+
+    def __call__(self, *key: Any, caller: Callable[[], Any]) -> Any:
+        index = tuple(map(_identity, key))
+        made = self._made.get(index)
+        if made is None:
+            # The arguments are kept with the HTML: no object named by identity can be freed
+            # and its id given to another while the entry stands.
+            made = self._made[index] = (caller(), key)
+        return made[0]
+
+    __call__.jinja_pass_arg = None  # type: ignore[attr-defined]
+
+
+_BY_VALUE = frozenset((str, int, float, bool, type(None)))
+
+
+def _identity(value: Any) -> tuple[Any, ...]:
+    kind = type(value)
+    if kind in _BY_VALUE:
+        return (kind, value)
+    if kind is tuple or kind is list:
+        return (kind, *map(_identity, value))
+    return (kind, id(value))
+
+
+class _Asset:
+    """asset() for templates: remembers each URL (every page asks for the same few), and tells
+    Jinja it wants no context (see Translator.jinja_pass_arg)."""
+
+    jinja_pass_arg = None
+
+    def __init__(self, find: Callable[[str], str]) -> None:
+        self._find = find
+        self._urls: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        url = self._urls.get(name)
+        if url is None:
+            url = self._urls[name] = self._find(name)
+        return url
+
+    __call__.jinja_pass_arg = None  # type: ignore[attr-defined]
 
 
 def _isodate(value: date | datetime) -> str:

@@ -129,6 +129,43 @@ def test_navigation_marks_the_current_column(site):
     assert [a.get_text(strip=True) for a in post_nav.select("[aria-current]")] == ["Study"]
 
 
+def test_every_page_marks_its_own_column_in_the_header_and_lists_its_feeds_in_the_footer(site):
+    # The header and the footer are built once for each kind of page and column (fragment()).
+    party_site(site).build()
+    footer_current = {"archive": ["Archive"], "tags": ["All tags"], "report": ["Work report"]}
+    kinds = set()
+    for page in html_pages(site.output):
+        doc = soup(page)
+        kind = doc.body["class"][0].removeprefix("kind-")
+        kinds.add(kind)
+        column = None
+        if kind == "post":
+            column = doc.select(".post-meta-full a")[-1].get_text(strip=True)
+        elif kind in ("column", "page"):
+            column = doc.select_one("h1.page-title").get_text(strip=True)
+        current = [a.get_text(strip=True) for a in doc.select("nav.site-nav [aria-current]")]
+        assert current == (["Home"] if kind == "home" else [column] if column else []), page
+        assert (doc.select_one("h1.site-title a") is not None) == (kind == "home"), page
+        feeds = [a.get_text(strip=True) for a in doc.select("footer a[type='application/atom+xml']")]
+        assert feeds[0] == "Test Site" and feeds[1:] == ([f"{column} - Test Site"] if column in ("News", "Study") else []), page
+        assert [a.get_text(strip=True) for a in doc.select("footer [aria-current]")] == footer_current.get(kind, []), page
+    assert {"home", "post", "column", "page", "tag", "tags", "archive"} <= kinds, kinds
+
+
+def test_a_fragment_is_built_once_for_each_set_of_arguments():
+    import jinja2
+
+    from sitegen.render import _Fragments
+
+    built: list[object] = []
+    env = jinja2.Environment(autoescape=True)
+    env.globals.update(fragment=_Fragments(), note=lambda value: built.append(value) or "*")
+    template = env.from_string("{% for x in xs %}{% call fragment('f', x) %}[{{ note(x) }}]{% endcall %}{% endfor %}")
+    one, other = object(), object()
+    assert template.render(xs=["<a>", "<a>", 1, True, 1.0, None, [1], [1], one, other, one])== "[*]" * 11
+    assert built == ["<a>", 1, True, 1.0, None, [1], one, other]  # a value by value, an object by identity
+
+
 # ----------------------------------------------------------------------------- a site's own templates
 
 
@@ -196,6 +233,15 @@ def test_a_jinja_syntax_error_on_the_command_line(site):
     assert "Traceback" not in result.stderr
     assert re.search(r"^templates/column\.html:\d+: ", result.stderr, re.MULTILINE), result.stderr
     assert {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()} == before
+
+
+def test_an_error_in_the_header_of_a_sites_own_base_template_names_the_file_and_line(site):
+    simple_site(site)
+    base = (REPO / "templates" / "base.html").read_text("utf-8")
+    line = base[: base.index('<p class="site-title">')].count("\n") + 1
+    site.write({"templates/base.html": base.replace('<p class="site-title">', '<p class="site-title">{{ site.no_such_setting }}')})
+    errors = problems_of(site)
+    assert any(e.startswith(f"templates/base.html:{line}: ") and "no_such_setting" in e for e in errors), errors
 
 
 def test_an_error_while_rendering_a_template_names_the_template_and_line(site):
