@@ -255,6 +255,8 @@ class Loader:
     # ------------------------------------------------------------------ posts
 
     def load_posts(self, column: Column, files: list[Path]) -> list[_PostSource]:
+        self.cache.prefetch([self.cache.key("post", self.show(path), digest) for path in files
+                             if path.suffix.lower() in MARKDOWN_SUFFIXES and (digest := self.known(path))])
         bundles = {f.parent for f in files if f.name == "index.md" and f.parent != column.source}
         sources: list[_PostSource] = []
         bundle_files: dict[Path, list[Path]] = {}

@@ -99,10 +99,10 @@ class State:
             return False
         if scan.entries != self.sources or None in self.sources.values():
             return False
-        base = str(output)  # (os.path, not pathlib: this runs for every file of a large site)
+        base = f"{output}/"  # (strings, not pathlib: this runs for every file of a large site)
         for relpath, (mtime_ns, size) in self.outputs.items():
             try:
-                stat = os.stat(os.path.join(base, relpath))
+                stat = os.stat(base + relpath)
             except OSError:
                 return False
             if stat.st_mtime_ns != mtime_ns or stat.st_size != size:
@@ -140,10 +140,10 @@ def save_state(folder: Path, state: State) -> None:
 
 def output_status(output: Path, relpaths: list[str]) -> dict[str, tuple[int, int]] | None:
     found: dict[str, tuple[int, int]] = {}
-    base = str(output)
+    base = f"{output}/"
     for relpath in relpaths:
         try:
-            stat = os.stat(os.path.join(base, relpath))
+            stat = os.stat(base + relpath)
         except OSError:
             return None
         found[relpath] = (stat.st_mtime_ns, stat.st_size)

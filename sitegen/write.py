@@ -103,7 +103,7 @@ def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str
     if entry is None or entry.digest != digest:
         return False
     try:
-        return os.stat(os.path.join(output, relpath)).st_size == entry.size
+        return os.stat(f"{output}/{relpath}").st_size == entry.size
     except OSError:
         return False
 
@@ -124,9 +124,9 @@ def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteE
     strings: this looks at every output path of a large site on every build.)"""
     problems = []
     checked: set[str] = set()
-    base = str(root)
+    base = f"{root}/"
     for relpath in relpaths:
-        target = os.path.join(base, relpath)
+        target = base + relpath
         found = _lstat(target)
         if found is not None and stat.S_ISDIR(found.st_mode):
             problems.append(SiteError(Path(target), None, "a folder stands where the site needs a file",
@@ -142,7 +142,7 @@ def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteE
             if parent in checked:
                 break  # and so were the folders above it
             checked.add(parent)
-            folder = os.path.join(base, parent)
+            folder = base + parent
             found = _lstat(folder)
             if found is None:
                 continue
