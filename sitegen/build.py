@@ -360,29 +360,33 @@ def _render(maker: _PageMaker, pages: list[Page], jobs: int | None, staging: Sta
     from .write import OutputFile
 
     digester = maker.digester()
-    digests = [digester.page(page, maker.feeds_of(page)) for page in pages]
-    kept = [staging.unchanged(page.output, digest) if staging else None for page, digest in zip(pages, digests)]
-    todo = [index for index, found in enumerate(kept) if found is None]
 
     def render(index: int) -> Staged | SiteError | None:
-        page = pages[todo[index]]
+        """A page as the last build left it if it is made from the same inputs, else rendered
+        (digests too are worked out on the worker processes: a large site has many pages)."""
+        page = pages[index]
         try:
+            digest = digester.page(page, maker.feeds_of(page))
+            kept = staging.unchanged(page.output, digest) if staging else None
+            if kept is not None:
+                return kept
             data = maker.render(page)
             if staging is None:
                 return None
-            return staging.stage(OutputFile(page.output, page.template, data=data, digest=digests[todo[index]]))
+            return staging.stage(OutputFile(page.output, page.template, data=data, digest=digest))
         except SiteError as exc:
             return exc
 
     problems: list[SiteError] = []
+    staged: list[Staged] = []
     report = (lambda done, total: progress("pages written", done, total)) if progress else None
-    for index, result in zip(todo, map_indexed(render, len(todo), jobs, report)):
+    for result in map_indexed(render, len(pages), jobs, report):
         if isinstance(result, SiteError):
             if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
                 problems.append(result)
-        else:
-            kept[index] = result
-    return [item for item in kept if item is not None], problems
+        elif result is not None:
+            staged.append(result)
+    return staged, problems
 
 
 def _sorted(problems: list[SiteError]) -> list[SiteError]:
