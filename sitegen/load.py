@@ -308,7 +308,7 @@ class Loader:
             if doc is None:
                 return None
             meta, problems = post_meta(doc, self.config.tz)
-            doc = replace(doc, body="")  # render_body reads the body again: all of them need not be in memory
+            doc = replace(doc, body="", meta={})  # render_body reads the body again; the parsed meta is enough
             if meta is not None:
                 self.cache.put(key, (doc, meta, problems, None))  # render_bodies adds the body
         self.problems.extend(problems)
