@@ -5,8 +5,6 @@ a parameter, so a build, a test or the command line decides what "the current ye
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -431,6 +429,9 @@ def text_report(report: YearReport, t: Translator) -> str:
 
 def csv_report(report: YearReport, t: Translator) -> str:
     """The report as CSV for a spreadsheet: one block per table, separated by an empty row."""
+    import csv  # only the report command writes CSV; a build does not need the module
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     tables = _cells(report, t)
