@@ -166,6 +166,40 @@ def test_a_fragment_is_built_once_for_each_set_of_arguments():
     assert built == ["<a>", 1, True, 1.0, None, [1], one, other]  # a value by value, an object by identity
 
 
+def test_compiled_templates_kept_in_a_folder_give_the_same_pages_and_a_damaged_one_is_compiled_again(site, tmp_path, monkeypatch):
+    import jinja2
+
+    from sitegen.config import load_config
+    from sitegen.load import load_site
+    from sitegen.pages import plan
+    from sitegen.render import Renderer, Theme
+
+    party_site(site)
+    built, problems = load_site(site.root, load_config(site.root))
+    assert built is not None, problems
+    pages = plan(built)
+    compiled = tmp_path / "compiled"
+
+    def render_all(**options) -> list[bytes]:
+        renderer = Renderer(built, Theme(site.root), **options)
+        return [renderer.render(page, feeds=[]) for page in pages]
+
+    expected = render_all()
+    assert render_all(compiled=compiled) == expected
+    kept = sorted(compiled.rglob("*.cache"))
+    assert len(kept) >= 10
+    compiles: list[str] = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda env, source, name=None, *rest, **kw:
+                        compiles.append(name) or original(env, source, name, *rest, **kw))
+    assert render_all(compiled=compiled) == expected and compiles == []
+    kept[0].write_bytes(b"damaged")
+    kept[1].write_bytes(kept[1].read_bytes()[:40])
+    assert render_all(compiled=compiled) == expected and len(compiles) == 2
+    site.write({"templates/post.html": OWN_POST})  # another post.html: compiled, not taken from the folder
+    assert sum(b"(school layout)" in page for page in render_all(compiled=compiled)) == len(built.posts)
+
+
 # ----------------------------------------------------------------------------- a site's own templates
 
 
