@@ -247,7 +247,7 @@ def _itertext(element: etree.Element):
     yield element.tail or ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Job:
     path: Path
     folder: Path
@@ -341,9 +341,14 @@ def _count_headings(tokens: list[dict]) -> int:
     return sum(1 + _count_headings(t.get("children", [])) for t in tokens)
 
 
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>.*?</a></sup>')
+
+
 def _strip_footnote_refs(html: str) -> str:
     # A summary stands on list pages where the footnotes it points at are not shown.
-    return re.sub(r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>.*?</a></sup>', "", html)
+    if '<sup id="fnref' not in html:
+        return html
+    return _FOOTNOTE_REF.sub("", html)
 
 
 def _han_count(text: str) -> int:
