@@ -197,7 +197,7 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
             staging = Staging(output, [page.output for page in pages] + [f.relpath for f in extras]) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
-        maker = _PageMaker(site, theme, feeds)
+        maker = _PageMaker(site, theme, feeds, output / CACHE_DIR / "templates" if output and options.cache else None)
         staged, render_problems = _render(maker, pages, options.jobs, staging, options.progress)
         problems += render_problems
         if any(p.is_error for p in problems):
@@ -330,10 +330,10 @@ class FeedLink:
 class _PageMaker:
     """Renders pages with their feed links, and digests what each is made from."""
 
-    def __init__(self, site: Site, theme: Theme, feeds: list[Feed]) -> None:
+    def __init__(self, site: Site, theme: Theme, feeds: list[Feed], compiled: Path | None = None) -> None:
         from .render import Renderer
 
-        self.renderer = Renderer(site, theme)
+        self.renderer = Renderer(site, theme, compiled)
         self.site_feed = FeedLink(feeds[0].title, feeds[0].url)
         self.column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
         self.inputs = (code_key(), site.config, site.columns, theme.fingerprint())  # what every page is made with
