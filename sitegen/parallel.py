@@ -8,6 +8,7 @@ results come back in input order, so output is identical whatever --jobs is."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -49,6 +50,7 @@ def map_indexed(work: Callable[[int], T], count: int, jobs: int | None,
         return results
     _work = work
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    _trim_heap()
     try:
         # The build runs without the cycle collector (build.py); a worker turns it back on
         # for the Markdown and templates it runs, which leave cycles. What it inherited is
@@ -62,3 +64,12 @@ def map_indexed(work: Callable[[int], T], count: int, jobs: int | None,
     finally:
         _work = None
         gc.unfreeze()
+
+
+def _trim_heap() -> None:
+    """Gives the memory freed so far (the pinyin dictionaries, the sources read) back to the
+    system before forking, so no worker starts with a copy of it."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
