@@ -10,7 +10,7 @@ from typing import Any, Sequence
 from .i18n import Translator
 from .model import Column, Post, Site, Tag
 from .related import related_posts
-from .report import ReportSettings, chart, local_now, year_label, year_links, year_report
+from .report import ReportSettings, Timeline, chart, local_now, year_label, year_links, year_report
 from .urls import join_url
 
 
@@ -200,8 +200,9 @@ def report_pages(site: Site, now: datetime, t: Translator, home: Crumb) -> list[
     links = year_links(site, now, t)
     current = next(link for link in links if link.is_current)
     pages = []
+    timeline = Timeline.of(site)
     for link in links:
-        report = year_report(site, link.year, now, settings)
+        report = year_report(site, link.year, now, settings, timeline)
         label = year_label(t, link.year, settings.start_month)
         crumbs = ((home, Crumb(t("report"), None)) if link.is_current else
                   (home, Crumb(t("report"), current.url), Crumb(label, None)))

@@ -6,6 +6,7 @@ a parameter, so a build, a test or the command line decides what "the current ye
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -165,7 +166,23 @@ def column_updates(site: Site, now: datetime, stale_days: int) -> tuple[ColumnSt
     return tuple(statuses)
 
 
-def year_report(site: Site, year: int, now: datetime, settings: ReportSettings) -> YearReport:
+@dataclass(frozen=True)
+class Timeline:
+    """Every post in date order with its local time and author, worked out once for all the
+    years of a report (a large site has thousands of posts and many years)."""
+
+    times: tuple[datetime, ...]  # in the site's time zone, oldest first
+    authors: tuple[str | None, ...]
+    posts: tuple[Post, ...]
+
+    @classmethod
+    def of(cls, site: Site) -> "Timeline":
+        posts = sorted(site.posts, key=lambda p: p.date)
+        return cls(tuple(p.date.astimezone(site.config.tz) for p in posts), tuple(map(_author, posts)), tuple(posts))
+
+
+def year_report(site: Site, year: int, now: datetime, settings: ReportSettings,
+                timeline: Timeline | None = None) -> YearReport:
     """The figures of the academic year starting in settings.start_month of `year`."""
     tz = site.config.tz
     now = local_now(site, now)
@@ -173,16 +190,15 @@ def year_report(site: Site, year: int, now: datetime, settings: ReportSettings) 
     start, end = firsts[0], firsts[12]
     columns = _post_columns(site)
     study = study_column_of(site, settings)
+    timeline = timeline or Timeline.of(site)
+    first, stop = bisect_left(timeline.times, start), bisect_left(timeline.times, end)
 
     counts = {c.slug: [0] * 12 for c in columns}
     by_author: dict[str | None, int] = {}
-    known: set[str] = set()  # authors with a post before this year ends: the members so far
-    for post in site.posts:
-        local = post.date.astimezone(tz)
-        author = _author(post)
-        if local < end and author is not None:
-            known.add(author)
-        if not start <= local < end or post.column.slug not in counts:
+    # Authors with a post before this year ends: the members so far.
+    known = {author for author in timeline.authors[:stop] if author is not None}
+    for local, author, post in zip(timeline.times[first:stop], timeline.authors[first:stop], timeline.posts[first:stop]):
+        if post.column.slug not in counts:
             continue
         index = (local.year - start.year) * 12 + local.month - start.month
         counts[post.column.slug][index] += 1
