@@ -1,7 +1,12 @@
 """The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site (from the cache
 where sources are unchanged); Site -> pages; pages whose inputs changed -> rendered and
 staged in sitegen's private folder; then, only if nothing failed, renamed into the output
-folder; then the search index follows what was written."""
+folder; then the search index follows what was written.
+
+Two shortcuts around it: a build that finds every source and output file as the last good
+build left them (snapshot.py) stops before loading anything, and a watcher that kept its
+last site in memory rewrites just the pages of posts whose bodies alone changed
+(rebuild_bodies)."""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
     from .pages import Page
     from .render import Theme
     from .write import Staged, Staging
+
 
 @dataclass(frozen=True)
 class Options:
