@@ -84,7 +84,7 @@ class Scan:
 class State:
     """Saved after a good build, in the cache folder."""
 
-    key: str  # sitegen's code, the settings file, the build options
+    key: str  # sitegen's code, Python, the folders, the build options (site.toml is a source)
     sources: dict[str, Status | None]
     digests: dict[str, str]  # source path -> content hash, for sources whose status is trusted
     outputs: dict[str, tuple[int, int]]  # relpath -> (mtime_ns, size) of every file the build left
