@@ -120,7 +120,7 @@ def test_an_unreadable_cache_entry_is_ignored(linked: SiteDir, tmp_path: Path) -
     assert tree(linked.output) == clean_build(linked, tmp_path)
 
 
-def test_one_and_two_processes_give_identical_output(site: SiteDir, tmp_path: Path) -> None:
+def test_one_and_two_processes_give_identical_output(site: SiteDir, tmp_path: Path, monkeypatch) -> None:
     # Enough posts and pages for the work to be split between processes.
     site.write({
         f"columns/news/p{i:03d}.md": post(f"Post {i}", f"2019-{i % 12 + 1:02d}-{i % 28 + 1:02d}", f"tags: [t{i % 7}]\n",
@@ -133,6 +133,18 @@ def test_one_and_two_processes_give_identical_output(site: SiteDir, tmp_path: Pa
     build(site.root, two, Options(now=NOW, jobs=2, cache=False))
     assert tree(one) == tree(two)
     assert len(tree(one)) > 150
+    # With a cache, bodies are read back from it by the worker that renders the page: some
+    # still waiting to be written, some already in the database.
+    cached = tmp_path / "cached"
+    monkeypatch.setattr("sitegen.load.Loader.body_again", lambda self, path: pytest.fail("a body was not in the cache"))
+    build(site.root, cached, Options(now=NOW, jobs=2))
+    assert tree(cached) == tree(one)
+    (site.root / "templates").mkdir()
+    (site.root / "templates/post.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ post.title }}</h1>{{ post.body_html }}{% endblock %}')
+    build(site.root, cached, Options(now=NOW, jobs=2))  # every post page again, every body from the database
+    build(site.root, one, Options(now=NOW, jobs=1, cache=False))
+    assert tree(cached) == tree(one)
 
 
 def test_code_key_follows_the_code(tmp_path: Path, monkeypatch) -> None:
