@@ -48,6 +48,7 @@ class Options:
     cache: bool = True  # keep parsed and rendered posts in <output>/.sitegen-cache/
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total), for a progress bar
     keep: bool = False  # a watcher: keep the loaded site for rebuild_bodies (and always load it)
+    search_index: bool = True  # False: leave the search index to the caller (a watcher does it after reporting)
 
 
 @dataclass
@@ -105,20 +106,27 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
             gc.enable()
     config = result.site.config  # type: ignore[union-attr]
     # The search index follows what was just written (a build that changed nothing keeps it).
-    stats = result.stats
-    searched = not config.search or (output / INDEX_DIR / "pagefind.js").is_file()
-    if config.search and stats is not None and (stats.written or stats.removed or not searched):
+    complete = not needs_index(result, output)
+    if not complete and options.search_index:
         indexed = index_site(output, config.language)
         if isinstance(indexed, SiteError):
             result.warnings.append(indexed)
-            searched = False
         else:
             result.search = indexed
-            searched = True
-    if options.cache and searched:
+            complete = True
+    if options.cache and complete:  # only a site with its index is one a next build may find unchanged
         _save_state(cache_folder, key, scan, output, result, now)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def needs_index(result: BuildResult, output: Path) -> bool:
+    """Whether the search index must follow this build: search is on, and pages were written or
+    removed, or there is no index yet."""
+    site = result.site or (result.kept.site if result.kept else None)
+    if site is None or not site.config.search or result.stats is None:
+        return False
+    return bool(result.stats.written or result.stats.removed or not (output / INDEX_DIR / "pagefind.js").is_file())
 
 
 def _state_key(source: Path, output: Path, options: Options) -> str:
@@ -315,14 +323,8 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
     result = BuildResult(kept.site, len(kept.pages), stats, time.perf_counter() - started,
                          columns=[(c.title, len(kept.site.posts_in(c))) for c in kept.site.columns if not c.is_page])
     result.kept = kept
-    if config.search and stats.written:  # after the pages: they are online while this runs
-        indexed = index_site(kept.output, config.language)
-        if isinstance(indexed, SiteError):
-            result.warnings.append(indexed)
-        else:
-            result.search = indexed
     result.seconds = time.perf_counter() - started
-    return result
+    return result  # the search index is the watcher's to update (needs_index)
 
 
 @dataclass(frozen=True)

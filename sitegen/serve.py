@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from .build import Options
 from .config import load_config
 from .errors import SiteError
-from .watch import Outcome, Watcher, report
+from .watch import Outcome, Watcher, report, report_index
 
 mimetypes.add_type("text/css", ".css")
 mimetypes.add_type("application/javascript", ".js")
@@ -230,7 +230,7 @@ def serve(source: Path, output: Path | None, host: str, port: int, options: Opti
         report(outcome, source)
         state.publish(outcome)
 
-    watcher = Watcher(source, output, options, on_build=on_build, poll=poll)
+    watcher = Watcher(source, output, options, on_build=on_build, poll=poll, on_index=lambda i: report_index(i, source))
     try:
         server = make_server(watcher.output, base_path, host, port, state)
     except OSError as exc:

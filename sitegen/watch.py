@@ -1,5 +1,7 @@
 """Rebuild on change: watchdog events -> wait until they stop -> build(). Outside the
-pipeline: it only calls build() and reports what happened."""
+pipeline: it only calls build() and reports what happened. The search index follows on a
+thread of its own, so the pages of a save are online (and reported, and reloaded by the
+preview server) without waiting for a whole site to be indexed."""
 
 from __future__ import annotations
 
@@ -22,11 +24,12 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .build import BuildResult, Kept, Options, build, rebuild_bodies
+from .build import BuildResult, Kept, Options, build, needs_index, rebuild_bodies
 from .config import CONFIG_NAME
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .load import is_ignored
+from .search import IndexResult, index_site
 
 QUIET_SECONDS = 0.1  # a burst of events (git pull, save-by-rename) ends when none came for this long
 
@@ -66,11 +69,13 @@ class Watcher:
 
     def __init__(self, source: Path, output: Path | None = None, options: Options = Options(),
                  on_build: Callable[[Outcome], None] | None = None, poll: bool = False,
-                 quiet: float = QUIET_SECONDS) -> None:
+                 quiet: float = QUIET_SECONDS,
+                 on_index: Callable[[IndexResult | SiteError], None] | None = None) -> None:
         self.source = source.resolve()
         self.output = (output or self.source / "output").resolve()
         self.options = options
         self.on_build = on_build or report
+        self.on_index = on_index or report_index
         self.quiet = quiet
         self.version = 0
         self.last: Outcome | None = None
@@ -81,6 +86,9 @@ class Watcher:
         self._stop = threading.Event()
         self._observer = PollingObserver(timeout=0.5) if poll else Observer()
         self._thread = threading.Thread(target=self._loop, name="sitegen-watch", daemon=True)
+        self._index_wanted = threading.Event()
+        self._language = "en"  # of the site to index, from the last build
+        self._indexer = threading.Thread(target=self._index_loop, name="sitegen-index", daemon=True)
 
     def relevant(self, path: str) -> bool:
         """Only what the site is built from; never the output (that would loop)."""
@@ -103,8 +111,9 @@ class Watcher:
         self._watch_folders()
         self._observer.start()
         self._dirty.clear()
-        self.rebuild()
+        self.rebuild(index_now=True)  # so a started watcher serves a complete site, index and all
         self._thread.start()
+        self._indexer.start()
 
     def _note(self, paths: list[str]) -> None:
         with self._lock:
@@ -123,9 +132,12 @@ class Watcher:
     def stop(self) -> None:
         self._stop.set()
         self._dirty.set()
+        self._index_wanted.set()
         self._observer.stop()
         self._observer.join(timeout=5)
         self._thread.join(timeout=10)
+        if self._indexer.is_alive():
+            self._indexer.join(timeout=60)  # an index being written is finished, not left half-swapped
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -140,7 +152,17 @@ class Watcher:
             self._watch_folders()  # a folder such as templates/ may have just been created
             self.rebuild()
 
-    def rebuild(self) -> Outcome:
+    def _index_loop(self) -> None:
+        """Indexes the site whenever builds asked for it; saves that come meanwhile are built
+        at once and make one more indexing afterwards."""
+        while True:
+            self._index_wanted.wait()
+            if self._stop.is_set():
+                return
+            self._index_wanted.clear()
+            self.on_index(index_site(self.output, self._language))
+
+    def rebuild(self, index_now: bool = False) -> Outcome:
         self.version += 1
         with self._lock:
             changed, self._changed = self._changed, set()
@@ -151,8 +173,11 @@ class Watcher:
                 result = rebuild_bodies(self._kept, {Path(p) for p in changed})
             if result is None:
                 self._kept = None
-                result = build(self.source, self.output, replace(self.options, keep=True))
+                result = build(self.source, self.output, replace(self.options, keep=True, search_index=index_now))
             self._kept = result.kept
+            if result.search is None and needs_index(result, self.output):
+                self._language = (result.site or result.kept.site).config.language  # type: ignore[union-attr]
+                self._index_wanted.set()  # after on_build below has reported the pages
             outcome = Outcome(self.version, result, ())
         except BuildFailed as failed:
             self._kept = None
@@ -179,8 +204,18 @@ def report(outcome: Outcome, root: Path | None = None, stream=None) -> None:  # 
         print(f"[{stamp}] build failed: the last good site stays in place", file=stream, flush=True)
 
 
+def report_index(indexed: IndexResult | SiteError, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]
+    stream = stream or sys.stderr
+    if isinstance(indexed, SiteError):
+        print(indexed.format(root), file=stream, flush=True)
+    else:
+        print(f"[{time.strftime('%H:%M:%S')}] search index {indexed.size / 1048576:.1f} MB in {indexed.seconds:.2f} s",
+              file=stream, flush=True)
+
+
 def watch(source: Path, output: Path | None, options: Options, poll: bool = False) -> int:
-    watcher = Watcher(source, output, options, on_build=lambda o: report(o, source.resolve()), poll=poll)
+    watcher = Watcher(source, output, options, on_build=lambda o: report(o, source.resolve()), poll=poll,
+                      on_index=lambda i: report_index(i, source.resolve()))
     watcher.start()
     print(f"watching {watcher.source} for changes (Ctrl+C stops)", file=sys.stderr, flush=True)
     try:

@@ -35,7 +35,7 @@ import pytest
 from browser_support import CHROMIUM_ARGS, AXE_JS, Demo, NginxServer, Server, Watch, find_chromium, find_nginx, require
 from conftest import SiteDir, column, post
 from sitegen.i18n import STRINGS
-from sitegen.search import INDEX_DIR, han_words
+from sitegen.search import INDEX_DIR, IndexResult, han_words
 from sitegen.serve import make_server
 from sitegen.watch import Watcher
 
@@ -110,6 +110,14 @@ def zh_site(tmp_path_factory) -> SiteDir:
 @pytest.fixture(scope="module")
 def en_site(tmp_path_factory) -> SiteDir:
     return build_site(tmp_path_factory.mktemp("search-en") / "site", EN_FILES)
+
+
+def indexed_now(output: Path) -> dict[str, dict]:
+    """indexed(), or nothing while the index is being swapped in."""
+    try:
+        return indexed(output)
+    except OSError:
+        return {}
 
 
 def indexed(output: Path) -> dict[str, dict]:
@@ -232,19 +240,28 @@ def test_every_page_has_the_search_box_in_its_header_and_only_the_search_page_ha
 
 def test_the_index_follows_a_change_while_watching(tmp_path):
     site = SiteDir(tmp_path / "site").write(EN_FILES)
-    outcomes = []
-    watcher = Watcher(site.root, site.output, on_build=outcomes.append, quiet=0.1)
+    outcomes, events = [], []
+    watcher = Watcher(site.root, site.output, on_build=lambda o: (outcomes.append(o), events.append("built")),
+                      quiet=0.1, on_index=lambda i: events.append(i))
     watcher.start()
     try:
-        assert outcomes and outcomes[-1].ok and outcomes[-1].result.search is not None
+        assert outcomes and outcomes[-1].ok and outcomes[-1].result.search is not None  # started complete
         assert "zanzibar" not in json.dumps(indexed(site.output))
         site.write({"columns/news/2019-08-new.md": post("Late Summer", "2019-08-20", body="A trip to Zanzibar.\n")})
+        page = site.output / "news/new/index.html"
         deadline = time.monotonic() + 30
-        while not any(o.ok and o.result.search for o in outcomes[1:]):
-            assert time.monotonic() < deadline, "no build re-indexed the site within 30 s"
+        while not page.is_file():
+            assert time.monotonic() < deadline, "no build wrote the new page within 30 s"
+            time.sleep(0.02)
+        # The page is online at once; the index follows on the watcher's indexing thread.
+        while "/news/new/" not in indexed_now(site.output):
+            assert time.monotonic() < deadline, "the index did not follow within 30 s"
             time.sleep(0.05)
-        pages = indexed(site.output)
-        assert "/news/new/" in pages and "Zanzibar" in pages["/news/new/"]["content"]
+        assert "Zanzibar" in indexed(site.output)["/news/new/"]["content"]
+        # The save was reported as soon as its pages were written, and the index came after.
+        assert outcomes[-1].ok and outcomes[-1].result.search is None
+        first_index = next(i for i, event in enumerate(events) if isinstance(event, IndexResult))
+        assert "built" in events[1:first_index], events
     finally:
         watcher.stop()
 
