@@ -22,6 +22,9 @@ FORMAT = 1
 # File times tick with the kernel's clock, coarser than time.time_ns(): a file changed within
 # this long before a scan could change again with the same status, so it is not trusted.
 RACY_NS = 50_000_000
+# Some file systems (FAT, some network shares) keep whole seconds, or two: a time with no
+# fraction of a second is taken to come from one of those.
+COARSE_RACY_NS = 2_000_000_000
 
 Status = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode
 
@@ -75,7 +78,9 @@ class Scan:
                     stack.append(entry.path)
 
     def _trusted(self, stat: os.stat_result) -> Status | None:
-        if max(stat.st_mtime_ns, stat.st_ctime_ns) >= self.started_ns - RACY_NS:
+        latest = max(stat.st_mtime_ns, stat.st_ctime_ns)
+        window = COARSE_RACY_NS if stat.st_mtime_ns % 1_000_000_000 == 0 else RACY_NS
+        if latest >= self.started_ns - window:
             return None
         return _status(stat)
 

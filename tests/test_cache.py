@@ -234,3 +234,24 @@ def test_a_body_the_cache_cannot_give_back_is_made_again(linked: SiteDir, tmp_pa
     EDITS["template"](linked)  # every post page is rendered, so every body is asked for
     linked.build()
     assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: Path) -> None:
+    # File times are coarse: a file changed just before a scan could change again, within the
+    # same tick, without its status showing it. So it is not taken as unchanged next time.
+    fresh = tmp_path / "fresh.md"
+    fresh.write_text("x")
+    coarse = tmp_path / "coarse.md"  # a whole-second time, as FAT or some network shares keep
+    coarse.write_text("x")
+    whole_second = (time.time_ns() // 1_000_000_000 - 1) * 1_000_000_000
+    os.utime(coarse, ns=(whole_second, whole_second))
+    old = tmp_path / "old.md"
+    old.write_text("x")
+    os.utime(old, ns=(time.time_ns() - 10**10, time.time_ns() - 10**10))
+    scan = snapshot.Scan.of([tmp_path])
+    assert scan.entries[str(fresh)] is None
+    assert scan.entries[str(coarse)] is None
+    time.sleep(snapshot.RACY_NS / 1e9 + 0.02)
+    later = snapshot.Scan.of([tmp_path])
+    assert later.entries[str(fresh)] is not None  # old enough now, to the nanosecond
+    assert later.entries[str(old)] is not None
