@@ -160,7 +160,11 @@ class Watcher:
             if self._stop.is_set():
                 return
             self._index_wanted.clear()
-            self.on_index(index_site(self.output, self._language))
+            try:
+                indexed = index_site(self.output, self._language)
+            except Exception as exc:  # a build removed a page while it was being copied, say: the next one asks again
+                indexed = SiteError(None, None, f"search index not updated: {exc!r}", severity="warning")
+            self.on_index(indexed)
 
     def rebuild(self, index_now: bool = False) -> Outcome:
         self.version += 1
@@ -175,18 +179,20 @@ class Watcher:
                 self._kept = None
                 result = build(self.source, self.output, replace(self.options, keep=True, search_index=index_now))
             self._kept = result.kept
-            if result.search is None and needs_index(result, self.output):
+            index = result.search is None and needs_index(result, self.output)
+            if index:
                 self._language = (result.site or result.kept.site).config.language  # type: ignore[union-attr]
-                self._index_wanted.set()  # after on_build below has reported the pages
             outcome = Outcome(self.version, result, ())
         except BuildFailed as failed:
-            self._kept = None
+            self._kept, index = None, False
             outcome = Outcome(self.version, None, tuple(failed.problems))
         except Exception as exc:  # keep watching whatever happened; say what it was
-            self._kept = None
+            self._kept, index = None, False
             outcome = Outcome(self.version, None, (SiteError(None, None, f"build crashed: {exc!r}"),))
         self.last = outcome
         self.on_build(outcome)
+        if index:
+            self._index_wanted.set()  # the pages are online and reported; the index follows
         return outcome
 
 
