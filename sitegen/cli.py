@@ -39,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress.finish()
     _print_problems(result.warnings, source)
     print(f"built {result.summary()}")
-    _KEPT.append(result)  # freed by the process's end, not object by object (see __main__)
+    _KEPT.append(result)  # freed by the process's end, not object by object (see run)
     return 0
 
 
@@ -213,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The `sitegen` command. A build leaves a great many objects; freeing them one by one at
-    exit takes a noticeable part of a second on a large site, so the process ends without
-    (the operating system frees its memory at once)."""
+    exit takes a noticeable part of a second on a large site, so the process ends without doing
+    that (the operating system takes its memory back at once)."""
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
