@@ -369,15 +369,14 @@ def _render(maker: _PageMaker, pages: list[Page], jobs: int | None, staging: Sta
 
     digester = maker.digester()
 
-    def render(index: int) -> Staged | SiteError | None:
+    def render(index: int) -> Staged | SiteError | str | None:
         """A page as the last build left it if it is made from the same inputs, else rendered
         (digests too are worked out on the worker processes: a large site has many pages)."""
         page = pages[index]
         try:
             digest = digester.page(page, maker.feeds_of(page))
-            kept = staging.unchanged(page.output, digest) if staging else None
-            if kept is not None:
-                return kept
+            if staging is not None and staging.unchanged(page.output, digest) is not None:
+                return _UNCHANGED  # (a word, not the whole record, goes back to the main process)
             data = maker.render(page)
             if staging is None:
                 return None
@@ -388,13 +387,18 @@ def _render(maker: _PageMaker, pages: list[Page], jobs: int | None, staging: Sta
     problems: list[SiteError] = []
     staged: list[Staged] = []
     report = (lambda done, total: progress("pages written", done, total)) if progress else None
-    for result in map_indexed(render, len(pages), jobs, report):
+    for page, result in zip(pages, map_indexed(render, len(pages), jobs, report)):
         if isinstance(result, SiteError):
             if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
                 problems.append(result)
+        elif result == _UNCHANGED:
+            staged.append(staging.unchanged_entry(page.output))  # type: ignore[union-attr]
         elif result is not None:
-            staged.append(result)
+            staged.append(result)  # type: ignore[arg-type]
     return staged, problems
+
+
+_UNCHANGED = "unchanged"
 
 
 def _sorted(problems: list[SiteError]) -> list[SiteError]:

@@ -199,6 +199,10 @@ class Staging:
             return Staged(relpath, self.previous[relpath], None)
         return None
 
+    def unchanged_entry(self, relpath: str) -> Staged:
+        """The file as the last build left it, once unchanged() has said so."""
+        return Staged(relpath, self.previous[relpath], None)
+
     def stage(self, file: OutputFile) -> Staged:
         """Safe to call from worker processes: it only writes this file's own temporary name,
         in sitegen's private folder, so an aborted build leaves the site's folders untouched."""
