@@ -34,6 +34,8 @@ import pytest
 
 from browser_support import CHROMIUM_ARGS, AXE_JS, Demo, NginxServer, Server, Watch, find_chromium, find_nginx, require
 from conftest import SiteDir, column, post
+from sitegen import watch as watch_module
+from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
 from sitegen.search import INDEX_DIR, IndexResult, han_words
 from sitegen.serve import make_server
@@ -262,6 +264,37 @@ def test_the_index_follows_a_change_while_watching(tmp_path):
         assert outcomes[-1].ok and outcomes[-1].result.search is None
         first_index = next(i for i, event in enumerate(events) if isinstance(event, IndexResult))
         assert "built" in events[1:first_index], events
+    finally:
+        watcher.stop()
+
+
+def test_a_failed_indexing_under_watch_is_a_warning_and_the_next_save_indexes_again(tmp_path, monkeypatch):
+    site = SiteDir(tmp_path / "site").write(EN_FILES)
+    events = []
+    watcher = Watcher(site.root, site.output, on_build=lambda o: None, quiet=0.1, on_index=events.append)
+    watcher.start()
+    try:
+        real = watch_module.index_site
+        calls = []
+
+        def flaky(output, language):
+            calls.append(output)
+            if len(calls) == 1:
+                raise FileNotFoundError("a page went away while it was copied")
+            return real(output, language)
+
+        monkeypatch.setattr(watch_module, "index_site", flaky)
+        site.write({"columns/news/2019-08-new.md": post("Late Summer", "2019-08-20", body="A trip to Zanzibar.\n")})
+        deadline = time.monotonic() + 30
+        while not events:
+            assert time.monotonic() < deadline, "the indexing thread reported nothing"
+            time.sleep(0.05)
+        assert isinstance(events[0], SiteError) and not events[0].is_error and "not updated" in events[0].message
+        site.write({"columns/news/2019-08-other.md": post("Other", "2019-08-21", body="Back from Zanzibar.\n")})
+        while "/news/other/" not in indexed_now(site.output):
+            assert time.monotonic() < deadline, "the next save was not indexed"
+            time.sleep(0.05)
+        assert "/news/new/" in indexed(site.output)
     finally:
         watcher.stop()
 
