@@ -90,6 +90,10 @@ class Cache:
             self._used.add(key)
         return value
 
+    def pending(self, key: str) -> bytes | None:
+        """An entry put but not written yet (a forked worker sees its own copy of these)."""
+        return self._new.get(key)
+
     def touch(self, key: str) -> None:
         """Keeps an entry that this build relies on without reading it here."""
         self._used.add(key)
@@ -160,7 +164,7 @@ class Bodies:
 
     def load(self, key: str, source: Path) -> str:
         try:
-            value = self.cache._new.get(key)  # not written yet (a forked worker has its copy)
+            value = self.cache.pending(key)
             if value is None:
                 if self._pid != os.getpid():
                     self._db = sqlite3.connect(f"file:{self.cache.path}?mode=ro", uri=True)

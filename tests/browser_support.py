@@ -78,6 +78,22 @@ def find_chromium() -> str | None:
     return None
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright, for a whole test module; a test
+    module uses it by importing this fixture."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright (PyPI package playwright, in the test extra)")
+    chromium = find_chromium()
+    require(chromium, "Chromium (Debian package chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 def find_nginx() -> str | None:
     # /usr/sbin is not on every user's PATH.
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin:/usr/local/nginx/sbin")

@@ -29,16 +29,15 @@ import pytest
 from browser_support import (
     AXE_JS,
     BASE_PATH,
-    CHROMIUM_ARGS,
     REPO,
     VNU_JAR,
     NginxServer,
     PreviewServer,
     Server,
     Watch,
+    browser,  # noqa: F401 (a fixture)
     build_demo,
     demo_column_slugs,
-    find_chromium,
     find_nginx,
     http_get,
     require,
@@ -85,20 +84,6 @@ def servers(demo, tmp_path_factory):
 @pytest.fixture(scope="module", params=["preview", "nginx"])
 def server(request, servers) -> Server:
     return servers(request.param)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "Playwright (PyPI package playwright, in the test extra)")
-    chromium = find_chromium()
-    require(chromium, "Chromium (Debian package chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 # One browser context per server and kind of visitor for the whole module (contexts are slow to

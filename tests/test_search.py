@@ -32,7 +32,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from browser_support import CHROMIUM_ARGS, AXE_JS, Demo, NginxServer, Server, Watch, find_chromium, find_nginx, require
+from browser_support import AXE_JS, Demo, NginxServer, Server, Watch, browser, find_nginx, require  # noqa: F401 (browser: a fixture)
 from conftest import SiteDir, column, post
 from sitegen import watch as watch_module
 from sitegen.errors import SiteError
@@ -300,20 +300,6 @@ def test_a_failed_indexing_under_watch_is_a_warning_and_the_next_save_indexes_ag
 
 
 # ============================================================ in the browser
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "Playwright (PyPI package playwright, in the test extra)")
-    chromium = find_chromium()
-    require(chromium, "Chromium (Debian package chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 class Preview(Server):
     """sitegen's preview server (no watcher, no live reload) on a loopback port, in a thread."""
