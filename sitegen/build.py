@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .load import Loader
     from .model import Site
     from .pages import Page
+    from .related import Related
     from .render import Theme
     from .write import Staged, Staging
 
@@ -96,26 +97,26 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
         result.seconds = time.perf_counter() - started
         return result
     # A build makes many objects and few cycles: the collector's passes over every loaded
-    # post cost more than the little garbage they would find.
+    # post cost more than the little garbage they would find (up to the state's save).
     collecting = gc.isenabled()
     gc.disable()
     try:
         result = _run(source, options, output, state, scan)
+        config = result.site.config  # type: ignore[union-attr]
+        # The search index follows what was just written (a build that changed nothing keeps it).
+        complete = not needs_index(result, output)
+        if not complete and options.search_index:
+            indexed = index_site(output, config.language)
+            if isinstance(indexed, SiteError):
+                result.warnings.append(indexed)
+            else:
+                result.search = indexed
+                complete = True
+        if options.cache and complete:  # only a site with its index is one a next build may find unchanged
+            _save_state(cache_folder, key, scan, output, result, now)
     finally:
         if collecting:
             gc.enable()
-    config = result.site.config  # type: ignore[union-attr]
-    # The search index follows what was just written (a build that changed nothing keeps it).
-    complete = not needs_index(result, output)
-    if not complete and options.search_index:
-        indexed = index_site(output, config.language)
-        if isinstance(indexed, SiteError):
-            result.warnings.append(indexed)
-        else:
-            result.search = indexed
-            complete = True
-    if options.cache and complete:  # only a site with its index is one a next build may find unchanged
-        _save_state(cache_folder, key, scan, output, result, now)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -197,7 +198,7 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
         if site is None:
             raise BuildFailed(_sorted(problems))
         theme = Theme(source)
-        pages = plan(site, now=options.now)
+        pages = plan(site, now=options.now, related=_related(site, cache))
         feeds = feeds_for(site)
         extras = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
         extras.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
@@ -212,7 +213,9 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = _PageMaker(site, theme, feeds, output / CACHE_DIR / "templates" if output and options.cache else None)
-        staged, render_problems = _render(maker, pages, options.jobs, staging, options.progress)
+        digester = maker.digester()
+        known, record = _known_pages(digester, site, pages, staging, cache, options.now)
+        staged, render_problems = _render(maker, digester, pages, options.jobs, staging, options.progress, known)
         problems += render_problems
         if any(p.is_error for p in problems):
             if staging is not None:
@@ -229,6 +232,8 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
             except SiteError as exc:
                 staging.abort(staged)
                 raise BuildFailed([exc]) from None
+            if record is not None:
+                cache.put(*record)
             cache.save()
             if options.keep:
                 result.kept = Kept(output, environment, loader, site, pages, feeds, maker)
@@ -360,19 +365,57 @@ class _PageMaker:
         return self.renderer.render(page, feeds=self.feeds_of(page))
 
 
-def _render(maker: _PageMaker, pages: list[Page], jobs: int | None, staging: Staging | None,
-            progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Staged], list[SiteError]]:
+def _related(site: Site, cache: Cache) -> Related:
+    """Related posts, from the cache while no post's tags (or place in the site's order) changed."""
+    from .related import related_indices, related_posts, tags_key
+
+    key = cache.key("related", tags_key(site))
+    known = cache.get(key)
+    if not isinstance(known, tuple):
+        known = related_indices(site)
+        cache.put(key, known)
+    return related_posts(site, known=known)
+
+
+def _known_pages(digester: Digester, site: Site, pages: list[Page], staging: Staging | None, cache: Cache,
+                 now: datetime | None) -> tuple[set[int], tuple[str, Any] | None]:
+    """Pages known unchanged without a digest of their own: the last build wrote them from the
+    same cards (Digester.cards), and, for a post's page, the same body. An edit to one post's
+    body thus costs one page, not a digest of every page of the site. Also the record of this
+    build's cards and bodies, for the cache once the build has succeeded."""
+    from .digest import body_key
+    from .report import local_now
+
+    if staging is None or cache.path is None:
+        return set(), None
+    cards = digester.cards(site, local_now(site, now).date() if site.config.report else None)
+    if cards is None:
+        return set(), None
+    bodies = {post.url: body_key(post) for post in site.posts}
+    key = cache.key("pages")
+    last = cache.get(key)
+    known: set[int] = set()
+    if isinstance(last, tuple) and len(last) == 2 and last[0] == cards:
+        last_bodies = last[1]
+        known = {i for i, page in enumerate(pages)
+                 if (page.kind != "post" or last_bodies.get(page.url) == bodies[page.url]) and staging.intact(page.output)}
+    return known, (key, (cards, bodies))
+
+
+def _render(maker: _PageMaker, digester: Digester, pages: list[Page], jobs: int | None, staging: Staging | None,
+            progress: Callable[[str, int, int], None] | None, known: set[int]) -> tuple[list[Staged], list[SiteError]]:
     """Renders every page whose inputs changed and stages it; with no staging (check), the
-    bytes are thrown away once they are known to render."""
+    bytes are thrown away once they are known to render. Pages `known` unchanged (by index)
+    are kept as they are."""
     from .parallel import map_indexed
     from .write import OutputFile
 
-    digester = maker.digester()
+    todo = [i for i in range(len(pages)) if i not in known]
 
-    def render(index: int) -> Staged | SiteError | str | None:
+    def render(number: int) -> Staged | SiteError | str | None:
         """A page as the last build left it if it is made from the same inputs, else rendered
         (digests too are worked out on the worker processes: a large site has many pages)."""
-        page = pages[index]
+        page = pages[todo[number]]
         try:
             digest = digester.page(page, maker.feeds_of(page))
             if staging is not None and staging.unchanged(page.output, digest) is not None:
@@ -387,7 +430,10 @@ def _render(maker: _PageMaker, pages: list[Page], jobs: int | None, staging: Sta
     problems: list[SiteError] = []
     staged: list[Staged] = []
     report = (lambda done, total: progress("pages written", done, total)) if progress else None
-    for page, result in zip(pages, map_indexed(render, len(pages), jobs, report)):
+    results: list[Staged | SiteError | str | None] = [_UNCHANGED] * len(pages)
+    for index, result in zip(todo, map_indexed(render, len(todo), jobs, report)):
+        results[index] = result
+    for page, result in zip(pages, results):
         if isinstance(result, SiteError):
             if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
                 problems.append(result)

@@ -54,6 +54,21 @@ class Digester:
             return None
         return h.hexdigest()
 
+    def cards(self, site: Site, *extra: Any) -> str | None:
+        """What every page is made from, except each post's own page's body and contents list:
+        the settings, templates and navigation (as for every page), every post as a card, in
+        the site's order, and `extra` (whatever else the plan of pages depends on). Pages are
+        made from these alone, so while this digest stays the same, so does every page but
+        those of posts whose body_key changed."""
+        h = hashlib.blake2b(self._base, digest_size=20)
+        try:
+            self._feed(h, extra)
+        except _Opaque:
+            return None
+        for post in site.posts:
+            h.update(self._object(post))
+        return h.hexdigest()
+
     def _feed(self, h: Any, value: Any) -> None:
         # Remembered records and tuples are kept alive, so no other object can have their id.
         found = self._memo.get(id(value))
@@ -121,3 +136,8 @@ class Digester:
             found = self._memo[key] = sub.digest()
             self._keep.append(value)
         return found
+
+
+def body_key(post: Post) -> str:
+    """What a post's own page shows beyond its card (see Digester.page)."""
+    return post.body.digest + hashlib.blake2b(post.toc_html.encode(), digest_size=8).hexdigest()

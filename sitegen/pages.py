@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from .i18n import Translator
 from .model import Column, Post, Site, Tag
-from .related import related_posts
+from .related import Related, related_posts
 from .report import ReportSettings, Timeline, chart, local_now, year_label, year_links, year_report
 from .urls import join_url
 
@@ -120,15 +120,16 @@ def paginate(items: Sequence[Post], per_page: int, first_url: str) -> list[tuple
     return [(Paginator(n + 1, total, urls), tuple(items[n * per_page : (n + 1) * per_page])) for n in range(total)]
 
 
-def plan(site: Site, now: datetime | None = None) -> list[Page]:
+def plan(site: Site, now: datetime | None = None, related: Related | None = None) -> list[Page]:
     """Every HTML page of the site, posts first, so they are written before the pages linking to them.
-    `now` (default: the current time) decides which academic year the work report calls current."""
+    `now` (default: the current time) decides which academic year the work report calls current;
+    `related` is related_posts(site), when the caller has it."""
     config = site.config
     t = Translator(config.language)
     base = config.base_path
     home = Crumb(t("home"), base)
     pages: list[Page] = []
-    related = related_posts(site)
+    related = related_posts(site) if related is None else related
 
     for column in site.columns:
         posts = site.posts_in(column)

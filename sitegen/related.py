@@ -5,19 +5,37 @@ of my tags" is a few big-integer operations instead of comparing every pair of p
 
 from __future__ import annotations
 
+import hashlib
+
 from .model import Post, Site
 
 RELATED_LIMIT = 5
 
+Related = dict[int, tuple[Post, ...]]  # id(post) -> its related posts
 
-def related_posts(site: Site, limit: int = RELATED_LIMIT) -> dict[int, tuple[Post, ...]]:
-    """id(post) -> up to `limit` other posts sharing the most tags with it, newest first among equals."""
+
+def related_posts(site: Site, limit: int = RELATED_LIMIT, known: tuple[tuple[int, ...], ...] | None = None) -> Related:
+    """id(post) -> up to `limit` other posts sharing the most tags with it, newest first among
+    equals. `known`: related_indices() of a site with the same tags_key(), to use as it is."""
+    posts = site.posts
+    chosen = known if known is not None and len(known) == len(posts) else related_indices(site, limit)
+    return {id(post): tuple(posts[i] for i in indices) for post, indices in zip(posts, chosen)}
+
+
+def tags_key(site: Site, limit: int = RELATED_LIMIT) -> str:
+    """All that related posts depend on: each post's tags, in the site's order."""
+    text = repr((limit, [tuple(tag.slug for tag in post.tags) for post in site.posts]))
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def related_indices(site: Site, limit: int = RELATED_LIMIT) -> tuple[tuple[int, ...], ...]:
+    """For each post (by its index in site.posts), the indices of its related posts."""
     posts = site.posts
     masks: dict[str, int] = {}
     for index, post in enumerate(posts):
         for tag in post.tags:
             masks[tag.slug] = masks.get(tag.slug, 0) | (1 << index)
-    found: dict[int, tuple[Post, ...]] = {}
+    found: list[tuple[int, ...]] = []
     for index, post in enumerate(posts):
         mine = [masks[t.slug] for t in post.tags]
         # at_least[s]: posts sharing at least s of this post's tags.
@@ -25,16 +43,16 @@ def related_posts(site: Site, limit: int = RELATED_LIMIT) -> dict[int, tuple[Pos
         for mask in mine:
             for s in range(len(mine), 0, -1):
                 at_least[s] |= at_least[s - 1] & mask
-        chosen: list[Post] = []
+        chosen: list[int] = []
         taken = 1 << index  # never the post itself
         for s in range(len(mine), 0, -1):
             candidates = at_least[s] & ~taken
             while candidates and len(chosen) < limit:
                 lowest = candidates & -candidates  # lowest bit: the newest remaining post
-                chosen.append(posts[lowest.bit_length() - 1])
+                chosen.append(lowest.bit_length() - 1)
                 taken |= lowest
                 candidates ^= lowest
             if len(chosen) == limit:
                 break
-        found[id(post)] = tuple(chosen)
-    return found
+        found.append(tuple(chosen))
+    return tuple(found)

@@ -23,7 +23,8 @@ def render_sitemap(site: Site, pages: list[Page]) -> bytes:
         if page.kind == "post":
             lastmod = page.context["post"].lastmod  # not its neighbours'
         else:
-            lastmod = max((p.lastmod for p in page.posts), default=newest)
+            # Several pages (tags, archive, home, report) show all the site's posts: newest, known.
+            lastmod = newest if page.posts is site.posts else max((p.lastmod for p in page.posts), default=newest)
         lines.append(f"  <url><loc>{escape(site.config.absolute(page.url))}</loc>"
                      f"<lastmod>{lastmod.isoformat()}</lastmod></url>")
     lines.append("</urlset>")

@@ -199,6 +199,12 @@ class Staging:
             return Staged(relpath, self.previous[relpath], None)
         return None
 
+    def intact(self, relpath: str) -> bool:
+        """Whether the last build wrote this file from inputs it could digest, and the file is
+        still there as it left it."""
+        entry = self.previous.get(relpath)
+        return entry is not None and entry.digest is not None and unchanged(self.root, self.previous, relpath, entry.digest)
+
     def unchanged_entry(self, relpath: str) -> Staged:
         """The file as the last build left it, once unchanged() has said so."""
         return Staged(relpath, self.previous[relpath], None)

@@ -17,6 +17,7 @@ from sitegen import snapshot
 from sitegen.build import Options, build
 from sitegen.cache import CACHE_DIR
 from sitegen.errors import BuildFailed
+from sitegen.digest import Digester
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -48,6 +49,7 @@ def linked(site: SiteDir) -> SiteDir:
 
 EDITS = {
     "body": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [a, b]\n", "New body.\n")}),
+    "tags": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [b]\n", "Second body.\n")}),
     "title": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second, renamed", "2019-02-01", "tags: [a, b]\n")}),
     "linked slug": lambda s: s.write({"columns/study/lesson.md": post("Lesson", "2019-01-15", "slug: party-lesson\ntags: [b]\n", "The lesson.\n")}),
     "rename": lambda s: (s.root / "columns/news/2019-02-01-second.md").rename(s.root / "columns/news/2019-02-01-renamed.md"),
@@ -224,6 +226,47 @@ def test_options_that_change_the_site_are_not_taken_for_no_change(linked: SiteDi
     assert (linked.output / "news/draft/index.html").is_file()
     linked.build()
     assert not (linked.output / "news/draft/index.html").exists()
+
+
+def test_a_body_edit_looks_at_that_post_s_page_and_no_other(linked: SiteDir, tmp_path: Path, monkeypatch) -> None:
+    # With every post's card (title, date, tags, summary...) as it was, lists, tags, archive and
+    # home are known unchanged without even a digest of each: only the edited post's page is
+    # looked at (digested, rendered). That is what keeps such an edit fast on a large site.
+    looked_at: list[str] = []
+    original = Digester.page
+    monkeypatch.setattr(Digester, "page", lambda self, page, *extra: looked_at.append(page.url) or original(self, page, *extra))
+    linked.write({"columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [a, b]\nsummary: The second.\n",
+                                                             "Second body.\n\n## More\n\nAnd more.\n")})
+    linked.build()
+    looked_at.clear()
+    linked.write({"columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [a, b]\nsummary: The second.\n",
+                                                             "Second body, edited.\n\n## More and more\n\nAnd more.\n")})
+    linked.build()
+    assert looked_at == ["/news/second/"]
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+    looked_at.clear()
+    EDITS["title"](linked)  # a card changed: every page is looked at, and those listing the post change
+    linked.build()
+    assert {"/news/second/", "/news/", "/tags/a/", "/archive/", "/"} <= set(looked_at)
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+    looked_at.clear()
+    (linked.output / "tags/a/index.html").unlink()  # a page gone from the output is made again
+    linked.build()
+    assert looked_at == ["/tags/a/"]
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_the_work_report_follows_the_day_with_no_file_changed(linked: SiteDir, tmp_path: Path) -> None:
+    # The report says which months have ended: a build on a later day, with the same posts,
+    # writes the report as a clean build of that day does.
+    later = datetime(2019, 3, 2, 12, 0, tzinfo=NOW.tzinfo)
+    linked.build(now=datetime(2019, 2, 20, 12, 0, tzinfo=NOW.tzinfo))
+    before = tree(linked.output)
+    linked.build(now=later)
+    fresh = tmp_path / "clean-later"
+    build(linked.root, fresh, Options(now=later, cache=False))
+    assert tree(linked.output) == tree(fresh)
+    assert tree(linked.output)["report/index.html"] != before["report/index.html"]
 
 
 def test_a_body_the_cache_cannot_give_back_is_made_again(linked: SiteDir, tmp_path: Path, monkeypatch) -> None:
