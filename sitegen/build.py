@@ -318,8 +318,7 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
     cache = Cache(kept.output, kept.environment)
     try:
         for path, source, rendered, dependencies, page in edits:
-            loader.store_post(replace(source, doc=replace(source.doc, body="", meta={})), rendered, dependencies,
-                              page.context["post"].body.digest, cache)
+            loader.store_post(source, rendered, dependencies, page.context["post"].body.digest, cache)
             loader.sources[path] = source
             kept.pages[kept.page_of[path]] = page
         cache.flush()

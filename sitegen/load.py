@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from markupsafe import Markup
 
@@ -89,6 +89,7 @@ class Loader:
         self.tag_slugs: dict[str, str] = {}
         self.tag_objects: dict[str, Tag] = {}  # one per slug, shared by its posts
         self._known_urls: set[str] | None = None  # filled once every target is known
+        self._target_texts: dict[str, str] | None = None  # targets by path as a string, likewise
 
     # ------------------------------------------------------------------ discovery
 
@@ -298,9 +299,10 @@ class Loader:
             cached = self.cache.get(self.cache.key("post", self.show(path), digest))
         assert digest is not None
         self.digests[path] = digest
-        key = self.cache.key("post", self.show(path), digest)
+        slug: str | None = None
         if cached is not None:
-            doc, meta, problems, body = cached
+            key_lines, body_line, meta, problems, slug, body = cached
+            doc = Document(path, {}, key_lines, "", body_line)
             if body is not None:
                 self.cached_bodies[path] = body
         else:
@@ -309,12 +311,12 @@ class Loader:
                 return None
             meta, problems = post_meta(doc, self.config.tz)
             doc = replace(doc, body="", meta={})  # render_body reads the body again; the parsed meta is enough
-            if meta is not None:
-                self.cache.put(key, (doc, meta, problems, None))  # render_bodies adds the body
         self.problems.extend(problems)
         if meta is None:
             return None
-        if meta.slug is not None:
+        if slug is not None:
+            pass  # spelled when the entry was made
+        elif meta.slug is not None:
             reason = unsafe_slug_reason(meta.slug)
             if reason:
                 self.problems.append(SiteError(path, doc.line("slug"), f"{reason}: {meta.slug!r}",
@@ -323,6 +325,8 @@ class Loader:
             slug = self.slug(meta.slug)
         else:
             slug = self.slug(strip_date_prefix(bundle.name if bundle else path.stem))
+        if cached is None:  # render_bodies adds the body
+            self.cache.put(self.cache.key("post", self.show(path), digest), _entry(doc, meta, problems, slug, None))
         if not slug:
             self.problems.append(SiteError(path, doc.line("slug") if meta.slug else 1,
                                            "the post's name gives no usable web address",
@@ -386,8 +390,8 @@ class Loader:
         """What reading and rendering a post gave, under its content hash; the body's HTML apart,
         so that loading the site does not load every body."""
         cache, shown = cache or self.cache, self.show(source.path)
-        cache.put(cache.key("post", shown, source.digest),
-                  (source.doc, source.meta, source.problems, (replace(rendered, body_html=""), dependencies, digest)))
+        cache.put(cache.key("post", shown, source.digest), _entry(source.doc, source.meta, source.problems, source.slug,
+                                                                  (replace(rendered, body_html=""), dependencies, digest)))
         cache.put(cache.key("html", shown, source.digest), rendered.body_html)
 
     def keep_body(self, source: _PostSource, rendered: Rendered, digest: str, stored: bool) -> tuple[Rendered, Body]:
@@ -402,8 +406,14 @@ class Loader:
         return self.render_body(self.sources[path])[0].body_html
 
     def still_valid(self, dependencies: Dependencies) -> bool:
+        if self._target_texts is None:  # every target is known by now
+            self._target_texts = {str(path): url for path, url in self.targets.items()}
         for kind, asked, answer in dependencies:
-            result = self.resolve(Path(asked)) if kind == "file" else self.rebase(asked)
+            if kind == "file":
+                # Most links name a post or file of the site: a string lookup, no Path made.
+                result = self._target_texts.get(os.path.normpath(asked)) or self.resolve(Path(asked))
+            else:
+                result = self.rebase(asked)
             if (result if isinstance(result, str) else None) != answer:
                 return False
         return True
@@ -533,6 +543,13 @@ class Loader:
         except OSError:  # a name too long for the file system, say: it cannot exist
             siblings = []
         return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+
+
+def _entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slug: str,
+           body: tuple[Rendered, Dependencies, str] | None) -> tuple[object, ...]:
+    """A post's cache entry, under its file's path and content hash: the path itself is left out
+    (making thousands of Paths again is a good part of loading them)."""
+    return (doc.key_lines, doc.body_line, meta, tuple(problems), slug, body)
 
 
 def _failed(problem: SiteError) -> Rendered:
