@@ -118,16 +118,19 @@ def check_output_folder(output: Path) -> None:
                         "choose an empty or new folder with --output, or empty this one first")
 
 
-def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteError]:
+def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[str, int] | None = None) -> list[SiteError]:
     """Files in the way of folders the site needs (or folders where a file must go), found
     before anything is written, so a blocked build changes nothing. (Plain os calls on
-    strings: this looks at every output path of a large site on every build.)"""
+    strings: this looks at every output path of a large site on every build.) The size of
+    each regular file found goes into `sizes`, so that no one need look at it again."""
     problems = []
     checked: set[str] = set()
     base = f"{root}/"
     for relpath in relpaths:
         target = base + relpath
         found = _lstat(target)
+        if sizes is not None and found is not None and stat.S_ISREG(found.st_mode):
+            sizes[relpath] = found.st_size
         if found is not None and stat.S_ISDIR(found.st_mode):
             problems.append(SiteError(Path(target), None, "a folder stands where the site needs a file",
                                       "move that folder out of the output folder"))
@@ -152,7 +155,7 @@ def find_blockers(root: Path, relpaths: list[str], ours: Manifest) -> list[SiteE
                 continue
             if parent in ours:
                 continue  # our own old file, replaced by a folder when written
-            if not os.path.isdir(folder):
+            if not stat.S_ISDIR(found.st_mode) and not os.path.isdir(folder):  # (a symlink may lead to one)
                 problems.append(SiteError(Path(folder), None, "a file stands where the site needs a folder",
                                           "move that file out of the output folder"))
     return problems
@@ -188,22 +191,27 @@ class Staging:
         except OSError as exc:
             raise SiteError(output, None, f"cannot create the output folder: {exc.strerror}") from None
         self.root = output.resolve()
-        blockers = find_blockers(self.root, files, self.previous)
+        self.sizes: dict[str, int] = {}  # of the files already there, as find_blockers saw them
+        blockers = find_blockers(self.root, files, self.previous, self.sizes)
         if blockers:
             raise blockers[0] if len(blockers) == 1 else SiteError(
                 output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
 
     def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
         """The file as the last build left it, if it was made from the same inputs."""
-        if unchanged(self.root, self.previous, relpath, digest):
-            return Staged(relpath, self.previous[relpath], None)
+        entry = self.previous.get(relpath)
+        if entry is None or digest is None or entry.digest != digest:
+            return None
+        size = self.sizes.get(relpath)
+        if size == entry.size or (size is None and unchanged(self.root, self.previous, relpath, digest)):
+            return Staged(relpath, entry, None)
         return None
 
     def intact(self, relpath: str) -> bool:
         """Whether the last build wrote this file from inputs it could digest, and the file is
         still there as it left it."""
         entry = self.previous.get(relpath)
-        return entry is not None and entry.digest is not None and unchanged(self.root, self.previous, relpath, entry.digest)
+        return entry is not None and self.unchanged(relpath, entry.digest) is not None
 
     def unchanged_entry(self, relpath: str) -> Staged:
         """The file as the last build left it, once unchanged() has said so."""
