@@ -9,6 +9,7 @@ None, which means "always render" — slower, never stale."""
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -21,7 +22,8 @@ from .pages import Month, Page, Section, Year
 # The fields of a post that lists, neighbours and related posts may show.
 CARD_FIELDS = ("title", "url", "date", "updated", "author", "tags", "summary_html", "column", "cover_url",
                "pinned", "draft", "reading_minutes", "attachments", "slug")
-_CARD_PLAIN = tuple(name for name in CARD_FIELDS if name != "column")
+# Strings, numbers, dates and small frozen records of them: one repr shows all of their content.
+_card_plain = operator.attrgetter(*(name for name in CARD_FIELDS if name not in ("column", "tags", "summary_html")))
 # Records that hold posts: walked field by field, so their posts are taken as cards.
 _HOLDS_POSTS = (Site, Page, Section, Month, Year)
 
@@ -119,10 +121,13 @@ class Digester:
         if found is None:
             sub = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
             if isinstance(value, Post):
-                # Every post is a card on some list: its plain fields in one repr (strings, numbers,
-                # dates and small frozen records: a repr shows all of their content), the column
-                # by the walker, once for all its posts.
-                sub.update(repr(tuple(getattr(value, name) for name in _CARD_PLAIN)).encode())
+                # Every post is a card on some list: its plain fields in one repr, the summary
+                # as it is, and the tags and column by the walker, each once for all its posts.
+                sub.update(repr(_card_plain(value)).encode())
+                summary = value.summary_html.encode()
+                sub.update(b"%d\x00%s%d\x00" % (len(summary), summary, len(value.tags)))
+                for tag in value.tags:
+                    sub.update(self._object(tag))
                 sub.update(self._object(value.column))
             elif isinstance(value, _HOLDS_POSTS):
                 for f in fields(value):

@@ -258,15 +258,28 @@ class Loader:
         return column, doc, files
 
     def with_intro(self, column: Column, doc: Document) -> Column:
-        rendered = self.renderer.render_fragment(doc.body, doc.path, doc.body_line, self.resolve, self.rebase)
-        self.problems.extend(rendered.problems)
-        return Column(**{**column.__dict__, "intro_html": Markup(rendered.body_html)})
+        """The column with its _index.md's text rendered (from the cache while that text and
+        every link in it are as they were: a rebuild may then render no Markdown at all)."""
+        key = self.cache.key("intro", self.show(doc.path), str(doc.body_line),
+                             hashlib.blake2b(doc.body.encode(), digest_size=20).hexdigest())
+        cached = self.cache.get(key)
+        if isinstance(cached, tuple) and self.still_valid(cached[1]):
+            html = cached[0]
+        else:
+            resolve, rebase, asked = self._recording()
+            rendered = self.renderer.render_fragment(doc.body, doc.path, doc.body_line, resolve, rebase)
+            self.problems.extend(rendered.problems)
+            html = rendered.body_html
+            if not rendered.problems:
+                self.cache.put(key, (html, tuple(asked)))
+        return Column(**{**column.__dict__, "intro_html": Markup(html)})
 
     # ------------------------------------------------------------------ posts
 
     def load_posts(self, column: Column, files: list[Path]) -> list[_PostSource]:
-        self.cache.prefetch([self.cache.key("post", self.show(path), digest) for path in files
-                             if path.suffix.lower() in MARKDOWN_SUFFIXES and (digest := self.known(path))])
+        known = {path: digest for path in files
+                 if path.suffix.lower() in MARKDOWN_SUFFIXES and (digest := self.known(path))}
+        self.cache.prefetch([self.cache.key("post", self.show(path), digest) for path, digest in known.items()])
         bundles = {f.parent for f in files if f.name == "index.md" and f.parent != column.source}
         sources: list[_PostSource] = []
         bundle_files: dict[Path, list[Path]] = {}
@@ -285,7 +298,7 @@ class Loader:
                 self.problems.append(SiteError(path, None, f"column '{column.slug}' is a single page (layout: page) and cannot hold posts",
                                                "move the post to another column, or remove 'layout: page' from _index.md"))
                 continue
-            source = self.load_post(column, path, bundle)
+            source = self.load_post(column, path, bundle, known.get(path))
             if source is not None:
                 sources.append(source)
         for source in sources:
@@ -295,17 +308,18 @@ class Loader:
                     self.add_asset(path, f"{folder}/{path.relative_to(source.bundle).as_posix()}")
         return sources
 
-    def load_post(self, column: Column, path: Path, bundle: Path | None) -> _PostSource | None:
+    def load_post(self, column: Column, path: Path, bundle: Path | None, digest: str | None) -> _PostSource | None:
+        """`digest`: the file's content hash, when its status vouches for it (self.known)."""
         # An unchanged file (by its status) with a cache entry is not even read.
-        digest = self.known(path)
-        cached = self.cache.get(self.cache.key("post", self.show(path), digest)) if digest else None
+        shown = self.show(path)
+        cached = self.cache.get(self.cache.key("post", shown, digest)) if digest else None
         data = None
         if cached is None:
             data = self.read_bytes(path)
             if data is None:
                 return None
             digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-            cached = self.cache.get(self.cache.key("post", self.show(path), digest))
+            cached = self.cache.get(self.cache.key("post", shown, digest))
         assert digest is not None
         self.digests[path] = digest
         slug: str | None = None
@@ -335,7 +349,7 @@ class Loader:
         else:
             slug = self.slug(strip_date_prefix(bundle.name if bundle else path.stem))
         if cached is None:  # render_bodies adds the body
-            self.cache.put(self.cache.key("post", self.show(path), digest), _entry(doc, meta, problems, slug, None))
+            self.cache.put(self.cache.key("post", shown, digest), _entry(doc, meta, problems, slug, None))
         if not slug:
             self.problems.append(SiteError(path, doc.line("slug") if meta.slug else 1,
                                            "the post's name gives no usable web address",
@@ -429,18 +443,7 @@ class Loader:
 
     def render_body(self, source: _PostSource) -> tuple[Rendered, Dependencies]:
         """The slow, independent part of a post (may run in a worker process: no side effects)."""
-        asked: list[tuple[str, str, str | None]] = []
-
-        def resolve(target: Path) -> str | LinkProblem:
-            result = self.resolve(target)
-            asked.append(("file", str(target), result if isinstance(result, str) else None))
-            return result
-
-        def rebase(url: str) -> str | None:
-            result = self.rebase(url)
-            asked.append(("root", url, result))
-            return result
-
+        resolve, rebase, asked = self._recording()
         try:
             data = source.path.read_bytes()
             if hashlib.blake2b(data, digest_size=20).hexdigest() != source.digest:
@@ -453,6 +456,23 @@ class Loader:
         rendered = self.renderer.render(doc.body, source.path, doc.body_line, resolve, summary=source.meta.summary,
                                         rebase=rebase)
         return replace(rendered, text=""), tuple(asked)  # the plain text is not needed after this
+
+    def _recording(self) -> tuple[Callable[[Path], str | LinkProblem], Callable[[str], str | None],
+                                  list[tuple[str, str, str | None]]]:
+        """resolve and rebase, each writing down what it was asked and answered (Dependencies)."""
+        asked: list[tuple[str, str, str | None]] = []
+
+        def resolve(target: Path) -> str | LinkProblem:
+            result = self.resolve(target)
+            asked.append(("file", str(target), result if isinstance(result, str) else None))
+            return result
+
+        def rebase(url: str) -> str | None:
+            result = self.rebase(url)
+            asked.append(("root", url, result))
+            return result
+
+        return resolve, rebase, asked
 
     def make_post(self, source: _PostSource, body: tuple[Rendered, Body], column: Column) -> Post:
         rendered, kept = body

@@ -279,11 +279,22 @@ class _Job:
 
 
 class MarkdownRenderer:
-    """One Python-Markdown instance, reset between documents (building it is the slow part)."""
+    """One Python-Markdown instance, reset between documents. Building it is the slow part, so
+    it is built for the first document: a rebuild from the cache may have none to render."""
 
     def __init__(self, unsafe_html: bool = False) -> None:
         self.unsafe_html = unsafe_html
-        self.md = markdown.Markdown(
+        self._md: markdown.Markdown | None = None
+        self.job: _Job
+
+    @property
+    def md(self) -> markdown.Markdown:
+        if self._md is None:
+            self._md = self._build()
+        return self._md
+
+    def _build(self) -> markdown.Markdown:
+        md = markdown.Markdown(
             extensions=["tables", "footnotes", "fenced_code", "toc", "sane_lists", "attr_list"],
             extension_configs={
                 # Chinese headings keep their characters in the anchor (#学习内容), not #_1.
@@ -292,13 +303,13 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
-        processors = self.md.treeprocessors
-        processors.register(_AttrListWhenUsed(self.md, self, processors["attr_list"]), "attr_list", 8)
+        processors = md.treeprocessors
+        processors.register(_AttrListWhenUsed(md, self, processors["attr_list"]), "attr_list", 8)
         # Replaces Python-Markdown's own 'unescape' (also priority 0); registered in this order,
         # the text collector still runs after it.
-        processors.register(_LinksAndUnescape(self.md, self), "unescape", 0)
-        processors.register(_TextCollector(self.md, self), "sitegen-text", 0)
-        self.job: _Job
+        processors.register(_LinksAndUnescape(md, self), "unescape", 0)
+        processors.register(_TextCollector(md, self), "sitegen-text", 0)
+        return md
 
     def render(self, body: str, path: Path, body_line: int, resolve: Resolver, summary: str | None = None,
                rebase: Callable[[str], str | None] | None = None) -> Rendered:

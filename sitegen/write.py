@@ -310,7 +310,8 @@ def write_files(output: Path, files: list[OutputFile]) -> WriteStats:
 
 def _write_manifest(root: Path, manifest: Manifest) -> None:
     files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
-    _atomic_write(root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, indent=0).encode("utf-8"))
+    # Compact: json's C encoder does not indent, and a large site's manifest is written on every build.
+    _atomic_write(root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def _inside(path: Path, root: Path) -> bool:

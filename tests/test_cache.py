@@ -37,7 +37,7 @@ def clean_build(site: SiteDir, tmp_path: Path, **options: object) -> dict[str, b
 @pytest.fixture
 def linked(site: SiteDir) -> SiteDir:
     site.write({
-        "columns/study/_index.md": column("Study", 2),
+        "columns/study/_index.md": column("Study", 2, body="Start with [the lesson](lesson.md).\n"),
         "columns/news/2019-01-01-first.md": post("First", "2019-01-01", "tags: [a]\n",
                                                   "Read [the lesson](../study/lesson.md) first.\n"),
         "columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [a, b]\n", "Second body.\n"),
@@ -52,6 +52,7 @@ EDITS = {
     "tags": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second", "2019-02-01", "tags: [b]\n", "Second body.\n")}),
     "title": lambda s: s.write({"columns/news/2019-02-01-second.md": post("Second, renamed", "2019-02-01", "tags: [a, b]\n")}),
     "linked slug": lambda s: s.write({"columns/study/lesson.md": post("Lesson", "2019-01-15", "slug: party-lesson\ntags: [b]\n", "The lesson.\n")}),
+    "column intro": lambda s: s.write({"columns/study/_index.md": column("Study", 2, body="Read *everything*.\n")}),
     "rename": lambda s: (s.root / "columns/news/2019-02-01-second.md").rename(s.root / "columns/news/2019-02-01-renamed.md"),
     "delete": lambda s: (s.root / "columns/news/2019-02-01-second.md").unlink(),
     "new post": lambda s: s.write({"columns/news/2019-03-01-third.md": post("Third", "2019-03-01", "tags: [b]\n")}),
