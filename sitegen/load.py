@@ -17,7 +17,7 @@ from .config import SiteConfig, did_you_mean
 from .errors import SiteError, warning
 from .layout import COLUMNS_DIR, STATIC_DIR
 from .markup import LinkProblem, MarkdownRenderer, Rendered
-from .meta import ColumnMeta, Document, PostMeta, column_meta, decode_source, post_meta, split_document
+from .meta import ColumnMeta, Document, PostMeta, column_meta, decode_source, post_meta, split_body, split_document
 from .model import Asset, Attachment, Body, Column, Post, Site, Tag
 from .parallel import map_indexed
 from .urls import file_url, join_url, release_pinyin, slugify, strip_date_prefix, unsafe_slug_reason
@@ -448,13 +448,12 @@ class Loader:
             data = source.path.read_bytes()
             if hashlib.blake2b(data, digest_size=20).hexdigest() != source.digest:
                 raise SiteError(source.path, None, "the file changed while the site was being built", "build again")
-            doc = split_document(decode_source(data, source.path), source.path)
+            body, body_line = split_body(decode_source(data, source.path), source.path)
         except OSError as exc:
             return _failed(SiteError(source.path, None, f"cannot read the file: {exc.strerror}")), ()
         except SiteError as exc:
             return _failed(exc), ()
-        rendered = self.renderer.render(doc.body, source.path, doc.body_line, resolve, summary=source.meta.summary,
-                                        rebase=rebase)
+        rendered = self.renderer.render(body, source.path, body_line, resolve, summary=source.meta.summary, rebase=rebase)
         return replace(rendered, text=""), tuple(asked)  # the plain text is not needed after this
 
     def _recording(self) -> tuple[Callable[[Path], str | LinkProblem], Callable[[str], str | None],

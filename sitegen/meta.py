@@ -88,6 +88,20 @@ class Document:
 
 
 def split_document(text: str, path: Path) -> Document:
+    fm_text, body_start, body_line = _split(text, path)
+    meta, key_lines = _parse_yaml(fm_text, path, 2)  # the line after the opening "---"
+    return Document(path, meta, key_lines, text[body_start:], body_line)
+
+
+def split_body(text: str, path: Path) -> tuple[str, int]:
+    """The body of a document whose front matter was read before, and the line it starts on
+    (rendering a post reads its file again, and need not parse the YAML again)."""
+    _, body_start, body_line = _split(text, path)
+    return text[body_start:], body_line
+
+
+def _split(text: str, path: Path) -> tuple[str, int, int]:
+    """(front matter, where the body starts, the body's first line)."""
     if not _OPENING.match(text):
         raise SiteError(path, 1, "the file has no front matter",
                         "start it with a line '---', then 'title: ...' and 'date: ...', then '---'")
@@ -96,12 +110,8 @@ def split_document(text: str, path: Path) -> Document:
         raise SiteError(path, 1, "the front matter is never closed",
                         "add a line with just '---' after the last 'key: value' line")
     opening, closing = bounds[0], bounds[1]
-    fm_text = text[opening.end() + 1 : closing.start()]
-    fm_first_line = 2
     body_start = closing.end() + 1
-    body_line = text.count("\n", 0, body_start) + 1
-    meta, key_lines = _parse_yaml(fm_text, path, fm_first_line)
-    return Document(path, meta, key_lines, text[body_start:], body_line)
+    return text[opening.end() + 1 : closing.start()], body_start, text.count("\n", 0, body_start) + 1
 
 
 def _parse_yaml(fm_text: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
