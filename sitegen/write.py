@@ -242,14 +242,14 @@ class Staging:
         """Renames every new file into place in the order given, then removes stale files."""
         written = 0
         current: Manifest = {}
+        folders = _Folders(self.root, self.previous)
+        base = f"{self.root}/"
         try:
             for item in staged:
                 current[item.relpath] = item.entry
                 if item.temp is not None:
-                    target = self.root / item.relpath
-                    _make_folder(target.parent, self.root, self.previous)
-                    if target.parent.resolve() != self.root and self.root not in target.parent.resolve().parents:
-                        raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
+                    target = base + item.relpath
+                    folders.ready(os.path.dirname(target))
                     os.replace(item.temp, target)
                     written += 1
             removed = 0
@@ -318,20 +318,39 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _make_folder(folder: Path, root: Path, ours: Manifest) -> None:
-    """mkdir -p; a file of an earlier build standing where a folder now goes is removed
-    (find_blockers has already refused files that are not ours)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return
-    except (FileExistsError, NotADirectoryError):
-        pass
-    path = root
-    for part in folder.relative_to(root).parts:
-        path = path / part
-        if path.is_file() and path.relative_to(root).as_posix() in ours:
-            path.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
+class _Folders:
+    """The output's folders as commit() writes into them: each is made if missing, and checked
+    to be a folder inside the output (a symlink leading out is refused), once, with one lstat
+    and its parent checked before it. A file of an earlier build standing where a folder now
+    goes is removed (find_blockers has already refused files that are not ours)."""
+
+    def __init__(self, root: Path, ours: Manifest) -> None:
+        self.root = root
+        self.ours = ours
+        self.ready_ones = {str(root)}
+
+    def ready(self, folder: str) -> None:
+        if folder in self.ready_ones:
+            return
+        parent = os.path.dirname(folder)
+        if parent == folder or not folder.startswith(f"{self.root}/"):
+            raise SiteError(Path(folder), None, "refusing to write outside the output folder")
+        self.ready(parent)
+        try:
+            found = os.lstat(folder)
+        except FileNotFoundError:
+            os.mkdir(folder)
+        else:
+            if stat.S_ISLNK(found.st_mode):
+                if not (_inside(Path(folder).resolve(), self.root) and os.path.isdir(folder)):
+                    raise SiteError(Path(folder), None, "refusing to write through a symlink that leaves the output folder")
+            elif not stat.S_ISDIR(found.st_mode):
+                if folder[len(str(self.root)) + 1:] not in self.ours:
+                    raise SiteError(Path(folder), None, "a file stands where the site needs a folder",
+                                    "move that file out of the output folder")
+                os.unlink(folder)
+                os.mkdir(folder)
+        self.ready_ones.add(folder)
 
 
 def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
