@@ -75,6 +75,10 @@ class Cache:
         except sqlite3.Error:
             pass  # get() asks again, one by one
 
+    def has(self, key: str) -> bool:
+        """Whether prefetch() found the entry (and get() has not taken it yet)."""
+        return key in self._fetched
+
     def get(self, key: str) -> Any | None:
         if self._db is None:
             return None

@@ -79,6 +79,7 @@ class Loader:
         self.problems: list[SiteError] = []
         self.sources: dict[Path, _PostSource] = {}  # every published post, by its file
         self.cached_bodies: dict[Path, tuple[Rendered, Dependencies, str]] = {}  # from the cache, to check
+        self.posts_read: dict[Path, tuple[str, Document, PostMeta | None, list[SiteError]] | SiteError] = {}  # read_posts
         self.targets: dict[Path, str] = {}  # source path -> URL, for links written as paths
         self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
         self.assets: list[Asset] = []
@@ -142,17 +143,11 @@ class Loader:
         return False
 
     def read_bytes(self, path: Path) -> bytes | None:
-        try:
-            size = path.stat().st_size
-            if size > self.config.max_file_size:
-                raise SiteError(path, None, f"the file is {_size(size)}, over the {_size(self.config.max_file_size)} limit",
-                                "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
-            return path.read_bytes()
-        except SiteError as exc:
-            self.problems.append(exc)
-        except OSError as exc:
-            self.problems.append(SiteError(path, None, f"cannot read the file: {exc.strerror}"))
-        return None
+        data = _read_file(path, self.config.max_file_size)
+        if isinstance(data, SiteError):
+            self.problems.append(data)
+            return None
+        return data
 
     def read(self, path: Path, data: bytes | None = None) -> Document | None:
         data = self.read_bytes(path) if data is None else data
@@ -188,6 +183,7 @@ class Loader:
         sources: list[_PostSource] = []
         intros: dict[str, Document] = {}
         slugs: dict[str, Path] = {}
+        found: list[tuple[Column, Document, list[Path]]] = []
         for entry in sorted(columns_dir.iterdir()):
             if is_ignored(entry.name) or not self.inside_site(entry):
                 continue
@@ -196,9 +192,10 @@ class Loader:
                                              "put posts inside a column's folder, such as columns/study/"))
                 continue
             loaded = self.load_column(entry, slugs)
-            if loaded is None:
-                continue
-            column, doc, files = loaded
+            if loaded is not None:
+                found.append(loaded)
+        self.read_posts([(column, files) for column, _, files in found])
+        for column, doc, files in found:
             columns.append(column)
             intros[column.slug] = doc
             sources.extend(self.load_posts(column, files))
@@ -276,17 +273,42 @@ class Loader:
 
     # ------------------------------------------------------------------ posts
 
+    def read_posts(self, columns: list[tuple[Column, list[Path]]]) -> None:
+        """Reads every post the cache cannot give (its file is new or changed), with its front
+        matter parsed, on worker processes when there are many (a first build has thousands),
+        for load_post to take; the cache's entries for the others are read ahead."""
+        todo: list[Path] = []
+        for column, files in columns:
+            if column.is_page:
+                continue
+            bundles = _bundles(column, files)
+            posts = [path for path in files if path.suffix.lower() in MARKDOWN_SUFFIXES
+                     and ((bundle := _bundle_of(path, column, bundles)) is None or path == bundle / "index.md")]
+            keys = {path: self.cache.key("post", self.show(path), digest) for path in posts
+                    if (digest := self.known(path))}
+            self.cache.prefetch(list(keys.values()))
+            todo += [path for path in posts if path not in keys or not self.cache.has(keys[path])]
+        self.posts_read = dict(zip(todo, map_indexed(lambda i: self.read_post(todo[i]), len(todo), self.jobs)))
+
+    def read_post(self, path: Path) -> tuple[str, Document, PostMeta | None, list[SiteError]] | SiteError:
+        """A post's file: its content hash, its front matter parsed (the body is read again when
+        it is rendered) and what was wrong with it. No side effects: may run on a worker."""
+        data = _read_file(path, self.config.max_file_size)
+        if isinstance(data, SiteError):
+            return data
+        try:
+            doc = split_document(decode_source(data, path), path)
+        except SiteError as exc:
+            return exc
+        meta, problems = post_meta(doc, self.config.tz)
+        return hashlib.blake2b(data, digest_size=20).hexdigest(), replace(doc, body="", meta={}), meta, problems
+
     def load_posts(self, column: Column, files: list[Path]) -> list[_PostSource]:
-        known = {path: digest for path in files
-                 if path.suffix.lower() in MARKDOWN_SUFFIXES and (digest := self.known(path))}
-        self.cache.prefetch([self.cache.key("post", self.show(path), digest) for path, digest in known.items()])
-        bundles = {f.parent for f in files if f.name == "index.md" and f.parent != column.source}
+        bundles = _bundles(column, files)
         sources: list[_PostSource] = []
         bundle_files: dict[Path, list[Path]] = {}
         for path in files:
-            # Bundles are folders inside the column: a file directly in it belongs to none.
-            bundle = None if path.parent == column.source else next(
-                (p for p in (path.parent, *path.parent.parents) if p in bundles), None)
+            bundle = _bundle_of(path, column, bundles)
             if bundle is not None and path != bundle / "index.md":
                 bundle_files.setdefault(bundle, []).append(path)
                 continue
@@ -298,7 +320,7 @@ class Loader:
                 self.problems.append(SiteError(path, None, f"column '{column.slug}' is a single page (layout: page) and cannot hold posts",
                                                "move the post to another column, or remove 'layout: page' from _index.md"))
                 continue
-            source = self.load_post(column, path, bundle, known.get(path))
+            source = self.load_post(column, path, bundle)
             if source is not None:
                 sources.append(source)
         for source in sources:
@@ -308,18 +330,19 @@ class Loader:
                     self.add_asset(path, f"{folder}/{path.relative_to(source.bundle).as_posix()}")
         return sources
 
-    def load_post(self, column: Column, path: Path, bundle: Path | None, digest: str | None) -> _PostSource | None:
-        """`digest`: the file's content hash, when its status vouches for it (self.known)."""
+    def load_post(self, column: Column, path: Path, bundle: Path | None) -> _PostSource | None:
         # An unchanged file (by its status) with a cache entry is not even read.
         shown = self.show(path)
+        digest = self.known(path)
         cached = self.cache.get(self.cache.key("post", shown, digest)) if digest else None
-        data = None
+        read = None
         if cached is None:
-            data = self.read_bytes(path)
-            if data is None:
+            read = self.posts_read.pop(path, None) or self.read_post(path)
+            if isinstance(read, SiteError):
+                self.problems.append(read)
                 return None
-            digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-            cached = self.cache.get(self.cache.key("post", shown, digest))
+            digest = read[0]
+            cached = self.cache.get(self.cache.key("post", shown, digest))  # the same text as before
         assert digest is not None
         self.digests[path] = digest
         slug: str | None = None
@@ -329,11 +352,7 @@ class Loader:
             if body is not None:
                 self.cached_bodies[path] = body
         else:
-            doc = self.read(path, data)
-            if doc is None:
-                return None
-            meta, problems = post_meta(doc, self.config.tz)
-            doc = replace(doc, body="", meta={})  # render_body reads the body again; the parsed meta is enough
+            _, doc, meta, problems = read  # type: ignore[misc]
         self.problems.extend(problems)
         if meta is None:
             return None
@@ -571,6 +590,30 @@ class Loader:
         except OSError:  # a name too long for the file system, say: it cannot exist
             siblings = []
         return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+
+
+def _read_file(path: Path, limit: int) -> bytes | SiteError:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return SiteError(path, None, f"the file is {_size(size)}, over the {_size(limit)} limit",
+                             "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
+        return path.read_bytes()
+    except OSError as exc:
+        return SiteError(path, None, f"cannot read the file: {exc.strerror}")
+
+
+def _bundles(column: Column, files: list[Path]) -> set[Path]:
+    """The column's bundles: folders inside it with an index.md (the post) beside its files."""
+    return {f.parent for f in files if f.name == "index.md" and f.parent != column.source}
+
+
+def _bundle_of(path: Path, column: Column, bundles: set[Path]) -> Path | None:
+    """The bundle a file belongs to: the nearest folder above it that is one (a file directly
+    in the column belongs to none)."""
+    if path.parent == column.source:
+        return None
+    return next((p for p in (path.parent, *path.parent.parents) if p in bundles), None)
 
 
 def _entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slug: str,
