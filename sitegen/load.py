@@ -80,6 +80,7 @@ class Loader:
         self.sources: dict[Path, _PostSource] = {}  # every published post, by its file
         self.cached_bodies: dict[Path, tuple[Rendered, Dependencies, str]] = {}  # from the cache, to check
         self.posts_read: dict[Path, tuple[str, Document, PostMeta | None, list[SiteError]] | SiteError] = {}  # read_posts
+        self.known_keys: dict[Path, tuple[str, str]] = {}  # (content hash, cache key) of posts known unchanged
         self.targets: dict[Path, str] = {}  # source path -> URL, for links written as paths
         self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
         self.assets: list[Asset] = []
@@ -284,10 +285,11 @@ class Loader:
             bundles = _bundles(column, files)
             posts = [path for path in files if path.suffix.lower() in MARKDOWN_SUFFIXES
                      and ((bundle := _bundle_of(path, column, bundles)) is None or path == bundle / "index.md")]
-            keys = {path: self.cache.key("post", self.show(path), digest) for path in posts
+            keys = {path: (digest, self.cache.key("post", self.show(path), digest)) for path in posts
                     if (digest := self.known(path))}
-            self.cache.prefetch(list(keys.values()))
-            todo += [path for path in posts if path not in keys or not self.cache.has(keys[path])]
+            self.cache.prefetch([key for _, key in keys.values()])
+            self.known_keys.update(keys)
+            todo += [path for path in posts if path not in keys or not self.cache.has(keys[path][1])]
         self.posts_read = dict(zip(todo, map_indexed(lambda i: self.read_post(todo[i]), len(todo), self.jobs)))
 
     def read_post(self, path: Path) -> tuple[str, Document, PostMeta | None, list[SiteError]] | SiteError:
@@ -333,8 +335,8 @@ class Loader:
     def load_post(self, column: Column, path: Path, bundle: Path | None) -> _PostSource | None:
         # An unchanged file (by its status) with a cache entry is not even read.
         shown = self.show(path)
-        digest = self.known(path)
-        cached = self.cache.get(self.cache.key("post", shown, digest)) if digest else None
+        digest, key = self.known_keys.get(path) or (None, None)
+        cached = self.cache.get(key) if key else None
         read = None
         if cached is None:
             read = self.posts_read.pop(path, None) or self.read_post(path)
@@ -603,17 +605,22 @@ def _read_file(path: Path, limit: int) -> bytes | SiteError:
         return SiteError(path, None, f"cannot read the file: {exc.strerror}")
 
 
-def _bundles(column: Column, files: list[Path]) -> set[Path]:
+def _bundles(column: Column, files: list[Path]) -> set[str]:
     """The column's bundles: folders inside it with an index.md (the post) beside its files."""
-    return {f.parent for f in files if f.name == "index.md" and f.parent != column.source}
+    return {str(f.parent) for f in files if f.name == "index.md" and f.parent != column.source}
 
 
-def _bundle_of(path: Path, column: Column, bundles: set[Path]) -> Path | None:
-    """The bundle a file belongs to: the nearest folder above it that is one (a file directly
-    in the column belongs to none)."""
-    if path.parent == column.source:
+def _bundle_of(path: Path, column: Column, bundles: set[str]) -> Path | None:
+    """The bundle a file belongs to: the nearest folder above it, inside the column, that is
+    one (a file directly in the column belongs to none). On strings: asked of every file."""
+    if not bundles:
         return None
-    return next((p for p in (path.parent, *path.parent.parents) if p in bundles), None)
+    top, folder = str(column.source), os.path.dirname(str(path))
+    while len(folder) > len(top):
+        if folder in bundles:
+            return Path(folder)
+        folder = os.path.dirname(folder)
+    return None
 
 
 def _entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slug: str,
