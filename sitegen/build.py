@@ -232,8 +232,9 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
             except SiteError as exc:
                 staging.abort(staged)
                 raise BuildFailed([exc]) from None
-            if record is not None:
-                cache.put(*record)
+            if record is not None:  # what the site's pages were made from, as of this manifest
+                key, cards, bodies = record
+                cache.put(key, (cards, bodies, staging.manifest_id))
             cache.save()
             if options.keep:
                 result.kept = Kept(output, environment, loader, site, pages, feeds, maker)
@@ -377,11 +378,13 @@ def _related(site: Site, cache: Cache) -> Related:
 
 
 def _known_pages(digester: Digester, site: Site, pages: list[Page], staging: Staging | None, cache: Cache,
-                 now: datetime | None) -> tuple[set[int], tuple[str, Any] | None]:
+                 now: datetime | None) -> tuple[set[int], tuple[str, str, dict[str, str]] | None]:
     """Pages known unchanged without a digest of their own: the last build wrote them from the
     same cards (Digester.cards), and, for a post's page, the same body. An edit to one post's
-    body thus costs one page, not a digest of every page of the site. Also the record of this
-    build's cards and bodies, for the cache once the build has succeeded."""
+    body thus costs one page, not a digest of every page of the site. The record says so only
+    of the manifest that build wrote: anything that wrote the site since (a build without the
+    cache, a watcher's edit) wrote a new one. Also this build's record, for the cache once the
+    build has succeeded."""
     from .digest import body_key
     from .report import local_now
 
@@ -394,11 +397,11 @@ def _known_pages(digester: Digester, site: Site, pages: list[Page], staging: Sta
     key = cache.key("pages")
     last = cache.get(key)
     known: set[int] = set()
-    if isinstance(last, tuple) and len(last) == 2 and last[0] == cards:
+    if isinstance(last, tuple) and len(last) == 3 and last[0] == cards and last[2] and last[2] == staging.manifest_id:
         last_bodies = last[1]
         known = {i for i, page in enumerate(pages)
                  if (page.kind != "post" or last_bodies.get(page.url) == bodies[page.url]) and staging.intact(page.output)}
-    return known, (key, (cards, bodies))
+    return known, (key, cards, bodies)
 
 
 def _render(maker: _PageMaker, digester: Digester, pages: list[Page], jobs: int | None, staging: Staging | None,

@@ -66,21 +66,38 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
 def read_manifest(output: Path) -> Manifest | None:
     """What the last build wrote, or None when sitegen did not write this folder. An
     unreadable manifest from an older sitegen still says which files are ours."""
+    manifest = _read_manifest(output)[0]
+    return dict(manifest) if manifest is not None else None
+
+
+def manifest_id(output: Path) -> str | None:
+    """The content hash of the manifest: what a cache says about the output is true only of the
+    manifest it names (anything that wrote the site since, such as a build without the cache
+    or a watcher's edit, wrote another)."""
+    return _read_manifest(output)[1]
+
+
+def _read_manifest(output: Path) -> tuple[Manifest | None, str | None]:
     try:
         path = output / MANIFEST
         info = path.stat()
         # A build asks more than once (is the folder ours? what did it hold?): parse it once.
-        if _last_read[0] == (str(path), info.st_mtime_ns, info.st_size, info.st_ino):
-            return dict(_last_read[1]) if _last_read[1] is not None else None
-        raw = json.loads(path.read_text("utf-8"))
+        status = (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+        if _last_read[0] == status:
+            return _last_read[1], _last_read[2]
+        data = path.read_bytes()
+        raw = json.loads(data.decode("utf-8"))
     except (OSError, ValueError):
-        return None
-    manifest = _parse_manifest(raw)
-    _last_read[:] = [(str(path), info.st_mtime_ns, info.st_size, info.st_ino), manifest]
-    return dict(manifest) if manifest is not None else None
+        return None, None
+    _last_read[:] = [status, _parse_manifest(raw), _content_id(data)]
+    return _last_read[1], _last_read[2]
 
 
-_last_read: list = [None, None]  # (path, status) of the manifest last parsed, and what it said
+_last_read: list = [None, None, None]  # the manifest last parsed: its path and status, what it said, its hash
+
+
+def _content_id(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _parse_manifest(raw: object) -> Manifest | None:
@@ -186,6 +203,7 @@ class Staging:
     def __init__(self, output: Path, files: list[str]) -> None:
         check_output_folder(output)
         self.previous = read_manifest(output) or {}
+        self.manifest_id = manifest_id(output)  # of the manifest now on disk (commit() writes a new one)
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -263,7 +281,7 @@ class Staging:
                     removed += 1
                     _prune_empty(stale.parent, self.root)
             if current != self.previous or not (self.root / MANIFEST).is_file():
-                _write_manifest(self.root, current)
+                self.manifest_id = _write_manifest(self.root, current)
         except OSError as exc:
             raise SiteError(Path(exc.filename) if exc.filename else self.root, None,
                             f"cannot write the site: {exc.strerror}") from None
@@ -308,10 +326,13 @@ def write_files(output: Path, files: list[OutputFile]) -> WriteStats:
     return WriteStats(written, len(files) - written, 0)
 
 
-def _write_manifest(root: Path, manifest: Manifest) -> None:
+def _write_manifest(root: Path, manifest: Manifest) -> str:
+    """Writes the manifest; returns its manifest_id."""
     files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
     # Compact: json's C encoder does not indent, and a large site's manifest is written on every build.
-    _atomic_write(root / MANIFEST, json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    data = json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _atomic_write(root / MANIFEST, data)
+    return _content_id(data)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -257,6 +257,18 @@ def test_a_body_edit_looks_at_that_post_s_page_and_no_other(linked: SiteDir, tmp
     assert tree(linked.output) == clean_build(linked, tmp_path)
 
 
+def test_a_build_without_the_cache_in_between_is_not_taken_for_the_last_cached_one(linked: SiteDir, tmp_path: Path) -> None:
+    # The cache's record of what the pages were made from holds for the output as that build
+    # left it; a build without the cache rewrote pages behind its back.
+    second = linked.root / "columns/news/2019-02-01-second.md"
+    before = second.read_text()
+    EDITS["title"](linked)
+    linked.build(cache=False)
+    second.write_text(before)  # the cards are as the cached build saw them, the pages are not
+    linked.build()
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
 def test_the_work_report_follows_the_day_with_no_file_changed(linked: SiteDir, tmp_path: Path) -> None:
     # The report says which months have ended: a build on a later day, with the same posts,
     # writes the report as a clean build of that day does.
