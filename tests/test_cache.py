@@ -4,12 +4,15 @@ an incremental build's output equals a clean build's, byte for byte."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW, SiteDir, column, post
 from sitegen import cache as cache_module
@@ -311,3 +314,83 @@ def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: 
     later = snapshot.Scan.of([tmp_path])
     assert later.entries[str(fresh)] is not None  # old enough now, to the nanosecond
     assert later.entries[str(old)] is not None
+
+
+# ------------------------------------------------------------------ any sequence of edits
+
+EDIT_STEPS = ("body", "body and summary", "title", "tags", "slug", "new post", "delete", "next month", "page deleted")
+
+
+class _Posts:
+    """A small site whose posts link to each other, edited step by step."""
+
+    def __init__(self, site: SiteDir) -> None:
+        self.site = site
+        self.posts = {f"p{i}": {"title": f"Post {i}", "tags": ["a", "b"][: i % 3], "slug": None,
+                                "summary": "Fixed summary." if i % 2 else None, "body": f"Body {i}."} for i in range(4)}
+        self.count = 4
+        self.now = NOW
+
+    def write(self, name: str) -> None:
+        post_ = self.posts[name]
+        extra = f"tags: [{', '.join(post_['tags'])}]\n"
+        extra += f"slug: {post_['slug']}\n" if post_["slug"] else ""
+        extra += f"summary: {post_['summary']}\n" if post_["summary"] else ""
+        others = sorted(self.posts)
+        target = others[(others.index(name) + 1) % len(others)]
+        body = f"{post_['body']}\n\nSee [the next one]({target}.md).\n\n## One\n\nText.\n\n## Two\n\nMore.\n"
+        self.site.write({f"columns/news/{name}.md": post(post_["title"], f"2019-0{1 + int(name[1:]) % 9}-01", extra, body)})
+
+    def write_all(self) -> None:
+        for name in self.posts:
+            self.write(name)
+
+    def step(self, kind: str, pick: int) -> None:
+        name = sorted(self.posts)[pick % len(self.posts)]
+        post_ = self.posts[name]
+        if kind == "body":
+            post_["body"] += " More."
+            post_["summary"] = post_["summary"] or "Now a fixed summary."
+        elif kind == "body and summary":
+            post_["body"] = f"Rewritten {pick}. " + post_["body"]
+        elif kind == "title":  # back and forth, so that a build may meet cards it has seen before
+            post_["title"] = post_["title"][:-1] if post_["title"].endswith("!") else post_["title"] + "!"
+        elif kind == "tags":
+            post_["tags"] = ["a", "c"] if post_["tags"] != ["a", "c"] else ["b"]
+        elif kind == "slug":
+            post_["slug"] = f"moved-{pick}" if post_["slug"] is None else None
+        elif kind == "new post":
+            name = f"p{self.count}"
+            self.count += 1
+            self.posts[name] = {"title": f"New {name}", "tags": ["a"], "slug": None, "summary": None, "body": "New."}
+        elif kind == "delete" and len(self.posts) > 2:
+            del self.posts[name]
+            (self.site.root / f"columns/news/{name}.md").unlink()
+        elif kind == "next month":
+            self.now = self.now + timedelta(days=31)
+        elif kind == "page deleted":
+            pages = sorted(self.site.output.rglob("index.html"))
+            pages[pick % len(pages)].unlink()
+        self.write_all()  # links follow renames and deletions
+
+
+@settings(max_examples=int(os.environ.get("SITEGEN_EDIT_EXAMPLES", "12")), deadline=None, database=None,
+          derandomize=bool(os.environ.get("CI")), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(EDIT_STEPS), st.integers(0, 7), st.sampled_from([True, True, False])),
+                      min_size=1, max_size=6))
+@example(steps=[("body", 1, True)])
+@example(steps=[("title", 0, False), ("title", 0, True)])  # cards seen before, pages written since without the cache
+def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:
+    # Every shortcut (cached posts, related posts and intros, pages known from the cards, the
+    # no-change snapshot) at once, after edits in any order, builds by build.
+    root = tmp_path_factory.mktemp("edits")
+    shutil.copytree(site.root, root, dirs_exist_ok=True)
+    edited = _Posts(SiteDir(root))
+    edited.write_all()
+    edited.site.build()
+    for kind, pick, cached in steps:  # some builds without the cache, as an API user may run them
+        edited.step(kind, pick)
+        edited.site.build(now=edited.now, cache=cached)
+    fresh = root.parent / f"{root.name}-clean"
+    build(root, fresh, Options(now=edited.now, cache=False))
+    assert tree(edited.site.output) == tree(fresh), steps
