@@ -15,6 +15,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 def render_sitemap(site: Site, pages: list[Page]) -> bytes:
     """Every public page with the date its newest shown post last changed."""
     newest = max((p.lastmod for p in site.posts), default=_EPOCH)
+    origin = site.config.absolute("")  # what absolute(url) puts before every url
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in pages:
@@ -25,7 +26,7 @@ def render_sitemap(site: Site, pages: list[Page]) -> bytes:
         else:
             # Several pages (tags, archive, home, report) show all the site's posts: newest, known.
             lastmod = newest if page.posts is site.posts else max((p.lastmod for p in page.posts), default=newest)
-        lines.append(f"  <url><loc>{escape(site.config.absolute(page.url))}</loc>"
+        lines.append(f"  <url><loc>{escape(origin + page.url)}</loc>"
                      f"<lastmod>{lastmod.isoformat()}</lastmod></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
