@@ -116,7 +116,11 @@ class Loader:
             for entry in entries:
                 if is_ignored(entry.name) or (entry.is_symlink() and not self.inside_site(Path(entry.path))):
                     continue
-                if entry.is_dir():
+                try:
+                    is_folder = entry.is_dir()  # (through a symlink: a stat that may fail)
+                except OSError:
+                    is_folder = False
+                if is_folder:
                     folders.append(entry.path)
                 else:
                     found.append(Path(entry.path))
