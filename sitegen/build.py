@@ -233,8 +233,8 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
                 staging.abort(staged)
                 raise BuildFailed([exc]) from None
             if record is not None:  # what the site's pages were made from, as of this manifest
-                key, cards, bodies = record
-                cache.put(key, (cards, bodies, staging.manifest_id))
+                key, *made_from = record
+                cache.put(key, (*made_from, staging.manifest_id))
             cache.save()
             if options.keep:
                 result.kept = Kept(output, environment, loader, site, pages, feeds, maker)
@@ -378,30 +378,40 @@ def _related(site: Site, cache: Cache) -> Related:
 
 
 def _known_pages(digester: Digester, site: Site, pages: list[Page], staging: Staging | None, cache: Cache,
-                 now: datetime | None) -> tuple[set[int], tuple[str, str, dict[str, str]] | None]:
-    """Pages known unchanged without a digest of their own: the last build wrote them from the
-    same cards (Digester.cards), and, for a post's page, the same body. An edit to one post's
-    body thus costs one page, not a digest of every page of the site. The record says so only
-    of the manifest that build wrote: anything that wrote the site since (a build without the
-    cache, a watcher's edit) wrote a new one. Also this build's record, for the cache once the
-    build has succeeded."""
+                 now: datetime | None) -> tuple[set[int], tuple[Any, ...] | None]:
+    """Pages known unchanged without a digest of their own. When the plan of pages has the
+    same shape as the last build's (Digester.shape), a page changed only if a post it shows
+    changed its card, or, for a post's own page, its body: an edit to one post costs the few
+    pages that show it, not a digest of every page of the site. The record says so only of the
+    manifest that build wrote: anything that wrote the site since (a build without the cache, a
+    watcher's edit) wrote another. Also this build's record, for the cache once it has succeeded."""
     from .digest import body_key
     from .report import local_now
 
     if staging is None or cache.path is None:
         return set(), None
-    cards = digester.cards(site, local_now(site, now).date() if site.config.report else None)
-    if cards is None:
+    shape = digester.shape(site, local_now(site, now).date() if site.config.report else None)
+    if shape is None:
         return set(), None
+    cards = digester.cards(site)
     bodies = {post.url: body_key(post) for post in site.posts}
     key = cache.key("pages")
     last = cache.get(key)
     known: set[int] = set()
-    if isinstance(last, tuple) and len(last) == 3 and last[0] == cards and last[2] and last[2] == staging.manifest_id:
-        last_bodies = last[1]
-        known = {i for i, page in enumerate(pages)
-                 if (page.kind != "post" or last_bodies.get(page.url) == bodies[page.url]) and staging.intact(page.output)}
-    return known, (key, cards, bodies)
+    if isinstance(last, tuple) and len(last) == 4 and last[0] == shape and last[3] and last[3] == staging.manifest_id:
+        _, last_cards, last_bodies, _ = last
+        changed = {url for url, card in cards.items() if last_cards.get(url) != card}
+        for index, page in enumerate(pages):
+            shown = page.posts
+            if page.kind == "post":
+                if last_bodies.get(page.url) != bodies[page.url]:
+                    continue
+                shown += page.context.get("related", ())
+            if changed and any(post.url in changed for post in shown):
+                continue
+            if staging.intact(page.output):
+                known.add(index)
+    return known, (key, shape, cards, bodies)
 
 
 def _render(maker: _PageMaker, digester: Digester, pages: list[Page], jobs: int | None, staging: Staging | None,

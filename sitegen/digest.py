@@ -56,20 +56,24 @@ class Digester:
             return None
         return h.hexdigest()
 
-    def cards(self, site: Site, *extra: Any) -> str | None:
-        """What every page is made from, except each post's own page's body and contents list:
-        the settings, templates and navigation (as for every page), every post as a card, in
-        the site's order, and `extra` (whatever else the plan of pages depends on). Pages are
-        made from these alone, so while this digest stays the same, so does every page but
-        those of posts whose body_key changed."""
+    def shape(self, site: Site, *extra: Any) -> str | None:
+        """What the plan of pages depends on: the settings, templates and navigation (as for
+        every page), each post's place (address, column, date, pinned, tags) in the site's
+        order, and `extra`. While it stays the same, the same pages show the same posts, so a
+        page changes only when a post it shows changed its card (cards) or, for a post's own
+        page, its body (body_key)."""
         h = hashlib.blake2b(self._base, digest_size=20)
         try:
             self._feed(h, extra)
         except _Opaque:
             return None
-        for post in site.posts:
-            h.update(self._object(post))
+        h.update(repr([(post.url, post.column.slug, post.date, post.pinned, tuple(tag.slug for tag in post.tags))
+                       for post in site.posts]).encode())
         return h.hexdigest()
+
+    def cards(self, site: Site) -> dict[str, bytes]:
+        """Each post's card (what other pages show of it), by its address."""
+        return {post.url: self._object(post) for post in site.posts}
 
     def _feed(self, h: Any, value: Any) -> None:
         # Remembered records and tuples are kept alive, so no other object can have their id.
