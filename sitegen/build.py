@@ -1,21 +1,17 @@
-"""The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site (from the cache
-where sources are unchanged); Site -> pages; pages whose inputs changed -> rendered and
-staged in sitegen's private folder; then, only if nothing failed, renamed into the output
-folder; then the search index follows what was written.
+"""The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site (from the store where
+sources are unchanged); Site -> pages; pages whose inputs changed -> rendered and staged in
+sitegen's private folder; then, only if nothing failed, renamed into the output folder; then
+the search index follows what was written, and the state is recorded for the next build.
 
-Two shortcuts around it: a build that finds every source and output file as the last good
-build left them (snapshot.py) stops before loading anything, and a watcher that kept its
-last site in memory rewrites just the pages of posts whose bodies alone changed
-(rebuild_bodies)."""
+"Now" is read once, here, and passed down: which posts are due, the work report's months and
+the state's horizon all agree. What may be reused, and on what evidence, is reuse.py's."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import sys
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -25,19 +21,17 @@ from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, warning
 from .layout import SOURCE_DIRS, default_theme
+from .reuse import problems_from_plain, problems_to_plain, record_state, state_key
 from .search import INDEX_DIR, IndexResult, index_site
-from .snapshot import Scan, State, load_state, output_status, save_state
-from .write import MANIFEST, WriteStats, check_output_folder
+from .snapshot import Scan, load_state
+from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
-    from .digest import Digester
     from .feeds import Feed
     from .load import Loader
     from .model import Site
     from .pages import Page
-    from .related import Related
-    from .render import Theme
-    from .write import Staged, Staging
+    from .render_pages import PageMaker
 
 
 @dataclass(frozen=True)
@@ -75,48 +69,51 @@ class BuildResult:
             text += f"; search index {self.search.size / 1048576:.1f} MB in {self.search.seconds:.2f} s"
         return text
 
+    def as_plain(self) -> dict[str, Any]:
+        """What a build that finds nothing changed says again (kept in the state, as JSON)."""
+        return {"pages": self.pages, "files": len(self.outputs), "warnings": problems_to_plain(self.warnings),
+                "columns": [list(column) for column in self.columns]}
+
+    @classmethod
+    def repeated(cls, plain: dict[str, Any], seconds: float) -> BuildResult:
+        return cls(None, plain["pages"], WriteStats(0, plain["files"], 0), seconds,
+                   problems_from_plain(plain["warnings"]), columns=[(t, n) for t, n in plain["columns"]])
+
 
 def build(source: Path, output: Path | None = None, options: Options = Options()) -> BuildResult:
     """Builds the site in `source` into `output` (default source/output). Raises BuildFailed
     with every problem, and then leaves the output folder exactly as it was."""
     started = time.perf_counter()
+    now = options.now or datetime.now().astimezone()  # the one clock read of this build
     source = source.resolve()
     output = (output or source / "output").resolve()
     try:
         check_output_folder(output)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    cache_folder = output / CACHE_DIR
+    store_folder = output / CACHE_DIR
     # Taken before anything is read, so an edit made during this build shows in the next scan.
     scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
-    key = _state_key(source, output, options)
-    state = load_state(cache_folder) if options.cache else None
-    now = options.now or datetime.now().astimezone()
+    key = state_key(source, output, options.drafts, options.future)
+    state = load_state(store_folder) if options.cache else None
     if state is not None and not options.keep and state.unchanged(key, scan, output, now.timestamp()):
-        result = state.summary
-        result.seconds = time.perf_counter() - started
-        return result
-    # A build makes many objects and few cycles: the collector's passes over every loaded
-    # post cost more than the little garbage they would find (up to the state's save).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        result = _run(source, options, output, state, scan)
-        config = result.site.config  # type: ignore[union-attr]
-        # The search index follows what was just written (a build that changed nothing keeps it).
-        complete = not needs_index(result, output)
-        if not complete and options.search_index:
-            indexed = index_site(output, config.language)
-            if isinstance(indexed, SiteError):
-                result.warnings.append(indexed)
-            else:
-                result.search = indexed
-                complete = True
-        if options.cache and complete:  # only a site with its index is one a next build may find unchanged
-            _save_state(cache_folder, key, scan, output, result, now)
-    finally:
-        if collecting:
-            gc.enable()
+        try:
+            return BuildResult.repeated(state.summary, time.perf_counter() - started)
+        except (KeyError, TypeError, ValueError):  # a damaged state: build
+            pass
+    known = (lambda path: state.digest_of(path, scan)) if state is not None else None
+    result = _run(source, options, now, output, known)
+    site = result.site
+    assert site is not None
+    complete = not needs_index(result, output)  # the search index follows what was just written
+    if not complete and options.search_index:
+        indexed = index_site(output, site.config.language)
+        if isinstance(indexed, SiteError):
+            result.warnings.append(indexed)
+        else:
+            result.search, complete = indexed, True
+    if options.cache and complete:  # only a site with its index is one a next build may find unchanged
+        record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -130,75 +127,66 @@ def needs_index(result: BuildResult, output: Path) -> bool:
     return bool(result.stats.written or result.stats.removed or not (output / INDEX_DIR / "pagefind.js").is_file())
 
 
-def _state_key(source: Path, output: Path, options: Options) -> str:
-    parts = (code_key(), sys.version, str(source), str(output), str(options.drafts), str(options.future))
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-
-
-def _save_state(folder: Path, key: str, scan: Scan, output: Path, result: BuildResult, now: datetime) -> None:
-    site = result.site
-    assert site is not None and result.stats is not None
-    written = output_status(output, [*result.outputs, MANIFEST]
-                            + ([f"{INDEX_DIR}/pagefind.js"] if site.config.search else []))
-    if written is None:  # something removed a file meanwhile: let the next build look
-        return
-    horizon = site.next_due
-    if site.config.report:  # the work report's pages say which months have ended: they change daily
-        midnight = (now.astimezone(site.config.tz) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        horizon = min(horizon, midnight) if horizon else midnight
-    summary = BuildResult(None, result.pages, WriteStats(0, len(result.outputs), 0), 0.0, result.warnings,
-                          columns=result.columns)
-    digests = {str(path): digest for path, digest in site.digests.items() if scan.entries.get(str(path))}
-    save_state(folder, State(key, scan.entries, digests, written, now.timestamp(),
-                             horizon.timestamp() if horizon else None, summary))
-
-
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
     """Everything build() checks, with nothing written, plus the work report's warnings
     (columns with no recent post, a study_column naming no column); warnings and errors alike."""
     from .report import report_warnings
 
+    now = options.now or datetime.now().astimezone()
     try:
-        result = _run(source.resolve(), options, None)
+        result = _run(source.resolve(), options, now, None)
     except BuildFailed as failed:
         return failed.problems
-    site = result.site
-    assert site is not None
-    now = options.now or datetime.now(site.config.tz)
-    return _sorted(result.warnings + report_warnings(site, now))
+    assert result.site is not None
+    return _sorted(result.warnings + report_warnings(result.site, now))
 
 
-def _run(source: Path, options: Options, output: Path | None, state: State | None = None,
-         scan: Scan | None = None) -> BuildResult:
-    """The pipeline. Without an output folder it checks everything and writes nothing."""
-    # Imported here, not above: a build that finds nothing changed never needs them.
-    from .feeds import feeds_for, render_feed
+def read_site(source: Path, config: SiteConfig, options: Options, now: datetime) -> tuple[Site, list[SiteError]]:
+    """columns/ -> the Site and its warnings, exactly as a build reads them (check and report
+    use it). Raises BuildFailed with every problem when there is an error."""
+    site, problems, _ = _load(source, config, options, now, Cache(None, ""), None)
+    return site, problems
+
+
+def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cache: Cache,
+          known: Callable[[Path], str | None] | None) -> tuple[Site, list[SiteError], Loader]:
     from .load import Loader
+
+    loader = Loader(source, config, options.drafts, options.future, now.astimezone(config.tz), options.jobs, cache,
+                    options.progress, known)
+    site, problems = loader.load(), loader.problems
+    if config.unsafe_html:
+        problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
+                                "so a script in a post runs in every visitor's browser",
+                                "remove the setting unless every editor is trusted with that"))
+    if site is None or any(p.is_error for p in problems):
+        raise BuildFailed(_sorted(problems))
+    return site, problems, loader
+
+
+def _run(source: Path, options: Options, now: datetime, output: Path | None,
+         known: Callable[[Path], str | None] | None = None) -> BuildResult:
+    """The pipeline. Without an output folder it checks everything and writes nothing."""
+    from .feeds import feeds_for, render_feed
     from .pages import plan
     from .render import Theme
+    from .render_pages import PageMaker, render_stale
+    from .reuse import known_pages, related
     from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
     from .write import OutputFile, Staging, copy_digest, find_collisions
 
     started = time.perf_counter()
     try:
-        config: SiteConfig = load_config(source)
+        config = load_config(source)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
+    # Every entry of the store is keyed by sitegen's code and the settings, besides its content.
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
     cache = Cache(output if options.cache else None, environment)
-    known = (lambda path: state.digest_of(path, scan)) if state is not None and scan is not None else None
     try:
-        loader = Loader(source, config, options.drafts, options.future, options.now or datetime.now(config.tz),
-                        options.jobs, cache, options.progress, known)
-        site, problems = loader.load(), loader.problems
-        if config.unsafe_html:
-            problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
-                                    "so a script in a post runs in every visitor's browser",
-                                    "remove the setting unless every editor is trusted with that"))
-        if site is None:
-            raise BuildFailed(_sorted(problems))
+        site, problems, loader = _load(source, config, options, now, cache, known)
         theme = Theme(source)
-        pages = plan(site, now=options.now, related=_related(site, cache))
+        pages = plan(site, now=now, related=related(site, cache))
         feeds = feeds_for(site)
         extras = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
         extras.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
@@ -212,14 +200,14 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
             staging = Staging(output, [page.output for page in pages] + [f.relpath for f in extras]) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
-        maker = _PageMaker(site, theme, feeds, output / CACHE_DIR / "templates" if output and options.cache else None)
+        maker = PageMaker(site, theme, feeds)
         digester = maker.digester()
-        known, record = _known_pages(digester, site, pages, staging, cache, options.now)
-        staged, render_problems = _render(maker, digester, pages, options.jobs, staging, options.progress, known)
+        unchanged, record = known_pages(digester, site, pages, staging, cache, now)
+        staged, render_problems = render_stale(maker, digester, pages, options.jobs, staging, options.progress, unchanged)
         problems += render_problems
         if any(p.is_error for p in problems):
             if staging is not None:
-                staging.abort(staged)
+                staging.abort()
             raise BuildFailed(_sorted(problems))
         columns = [(c.title, len(site.posts_in(c))) for c in site.columns if not c.is_page]
         result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns)
@@ -230,11 +218,11 @@ def _run(source: Path, options: Options, output: Path | None, state: State | Non
                 result.stats = staging.commit(staged)
                 result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
-                staging.abort(staged)
+                staging.abort()
                 raise BuildFailed([exc]) from None
             if record is not None:  # what the site's pages were made from, as of this manifest
-                key, *made_from = record
-                cache.put(key, (*made_from, staging.manifest_id))
+                record_key, *made_from = record
+                cache.put(record_key, (*made_from, staging.manifest_id))
             cache.save()
             if options.keep:
                 result.kept = Kept(output, environment, loader, site, pages, feeds, maker)
@@ -255,7 +243,7 @@ class Kept:
     site: Site
     pages: list[Page]
     feeds: list[Feed]
-    maker: _PageMaker
+    maker: PageMaker
     page_of: dict[Path, int] = field(default_factory=dict)  # a post's file -> its page
 
     def __post_init__(self) -> None:
@@ -330,133 +318,6 @@ def rebuild_bodies(kept: Kept, paths: set[Path]) -> BuildResult | None:
     result.kept = kept
     result.seconds = time.perf_counter() - started
     return result  # the search index is the watcher's to update (needs_index)
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    """What a page's <head> says about a feed."""
-
-    title: str
-    url: str
-
-
-class _PageMaker:
-    """Renders pages with their feed links, and digests what each is made from."""
-
-    def __init__(self, site: Site, theme: Theme, feeds: list[Feed], compiled: Path | None = None) -> None:
-        from .render import Renderer
-
-        self.renderer = Renderer(site, theme, compiled)
-        self.site_feed = FeedLink(feeds[0].title, feeds[0].url)
-        self.column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
-        self.inputs = (code_key(), site.config, site.columns, theme.fingerprint())  # what every page is made with
-
-    def feeds_of(self, page: Page) -> list[FeedLink]:
-        column = page.current_column
-        feed = self.column_feeds.get(column.url) if column is not None else None
-        return [self.site_feed] + ([feed] if feed else [])
-
-    def digester(self) -> Digester:
-        from .digest import Digester
-
-        return Digester(*self.inputs)
-
-    def render(self, page: Page) -> bytes:
-        return self.renderer.render(page, feeds=self.feeds_of(page))
-
-
-def _related(site: Site, cache: Cache) -> Related:
-    """Related posts, from the cache while no post's tags (or place in the site's order) changed."""
-    from .related import related_indices, related_posts, tags_key
-
-    key = cache.key("related", tags_key(site))
-    known = cache.get(key)
-    if not isinstance(known, tuple):
-        known = related_indices(site)
-        cache.put(key, known)
-    return related_posts(site, known=known)
-
-
-def _known_pages(digester: Digester, site: Site, pages: list[Page], staging: Staging | None, cache: Cache,
-                 now: datetime | None) -> tuple[set[int], tuple[Any, ...] | None]:
-    """Pages known unchanged without a digest of their own. When the plan of pages has the
-    same shape as the last build's (Digester.shape), a page changed only if a post it shows
-    changed its card, or, for a post's own page, its body: an edit to one post costs the few
-    pages that show it, not a digest of every page of the site. The record says so only of the
-    manifest that build wrote: anything that wrote the site since (a build without the cache, a
-    watcher's edit) wrote another. Also this build's record, for the cache once it has succeeded."""
-    from .digest import body_key
-    from .report import local_now
-
-    if staging is None or cache.path is None:
-        return set(), None
-    shape = digester.shape(site, local_now(site, now).date() if site.config.report else None)
-    if shape is None:
-        return set(), None
-    cards = digester.cards(site)
-    bodies = {post.url: body_key(post) for post in site.posts}
-    key = cache.key("pages")
-    last = cache.get(key)
-    known: set[int] = set()
-    if isinstance(last, tuple) and len(last) == 4 and last[0] == shape and last[3] and last[3] == staging.manifest_id:
-        _, last_cards, last_bodies, _ = last
-        changed = {url for url, card in cards.items() if last_cards.get(url) != card}
-        for index, page in enumerate(pages):
-            shown = page.posts
-            if page.kind == "post":
-                if last_bodies.get(page.url) != bodies[page.url]:
-                    continue
-                shown += page.context.get("related", ())
-            if changed and any(post.url in changed for post in shown):
-                continue
-            if staging.intact(page.output):
-                known.add(index)
-    return known, (key, shape, cards, bodies)
-
-
-def _render(maker: _PageMaker, digester: Digester, pages: list[Page], jobs: int | None, staging: Staging | None,
-            progress: Callable[[str, int, int], None] | None, known: set[int]) -> tuple[list[Staged], list[SiteError]]:
-    """Renders every page whose inputs changed and stages it; with no staging (check), the
-    bytes are thrown away once they are known to render. Pages `known` unchanged (by index)
-    are kept as they are."""
-    from .parallel import map_indexed
-    from .write import OutputFile
-
-    todo = [i for i in range(len(pages)) if i not in known]
-
-    def render(number: int) -> Staged | SiteError | str | None:
-        """A page as the last build left it if it is made from the same inputs, else rendered
-        (digests too are worked out on the worker processes: a large site has many pages)."""
-        page = pages[todo[number]]
-        try:
-            digest = digester.page(page, maker.feeds_of(page))
-            if staging is not None and staging.unchanged(page.output, digest) is not None:
-                return _UNCHANGED  # (a word, not the whole record, goes back to the main process)
-            data = maker.render(page)
-            if staging is None:
-                return None
-            return staging.stage(OutputFile(page.output, page.template, data=data, digest=digest))
-        except SiteError as exc:
-            return exc
-
-    problems: list[SiteError] = []
-    staged: list[Staged] = []
-    report = (lambda done, total: progress("pages written", done, total)) if progress else None
-    results: list[Staged | SiteError | str | None] = [_UNCHANGED] * len(pages)
-    for index, result in zip(todo, map_indexed(render, len(todo), jobs, report)):
-        results[index] = result
-    for page, result in zip(pages, results):
-        if isinstance(result, SiteError):
-            if not any(p.format() == result.format() for p in problems):  # a broken template: say it once
-                problems.append(result)
-        elif result == _UNCHANGED:
-            staged.append(staging.unchanged_entry(page.output))  # type: ignore[union-attr]
-        elif result is not None:
-            staged.append(result)  # type: ignore[arg-type]
-    return staged, problems
-
-
-_UNCHANGED = "unchanged"
 
 
 def _sorted(problems: list[SiteError]) -> list[SiteError]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .codec import decode, encode
 
 CACHE_DIR = ".sitegen-cache"
 _FILE = "cache.sqlite"
@@ -87,8 +87,8 @@ class Cache:
             if raw is None:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
                 raw = row[0] if row else None
-            value = pickle.loads(raw) if raw is not None else None
-        except Exception:  # a damaged database or an entry from an incompatible version: not there
+            value = decode(raw) if raw is not None else None
+        except (sqlite3.Error, ValueError):  # a damaged database or an entry from an incompatible version: not there
             return None
         if value is not None:
             self._used.add(key)
@@ -105,7 +105,7 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         if self.path is None:
             return
-        self._new[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._new[key] = encode(value)
         self._used.add(key)
         if len(self._new) >= self.BATCH:
             self._flush()
@@ -176,7 +176,7 @@ class Bodies:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
                 value = row[0] if row else None
             if value is not None:
-                return pickle.loads(value)
+                return decode(value)
         except Exception:  # damaged, missing or locked: make it again
             pass
         return self.again(source)

@@ -1,10 +1,13 @@
 """Runs independent pieces of a build on several processes.
 
-Workers are forked after the build has loaded what they need, so they inherit it instead
-of receiving it pickled: only indices go out and results come back. Forking a process
-that runs other threads (the preview server, the watcher) can deadlock the child, so with
-other threads alive, or for little work, everything runs here in order. Either way the
-results come back in input order, so output is identical whatever --jobs is."""
+Workers are forked after the build has loaded what they need, so they inherit it (the work
+function, the site, the templates) instead of receiving it pickled: only results come back,
+each worker through a pipe of its own, taking chunks of indices from a shared counter. The
+results come back in input order, so output is identical whatever --jobs is.
+
+A watcher or the preview server forks while their other threads wait on sockets and file
+events. The child runs only the work and its pipe, and CPython resets the import lock and the
+GIL after a fork; what the other threads hold is never touched there."""
 
 from __future__ import annotations
 
@@ -12,14 +15,17 @@ import ctypes
 import gc
 import multiprocessing
 import os
-import threading
-from typing import Callable, TypeVar
+import traceback
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
 MIN_ITEMS_PER_WORKER = 64  # below this, starting processes costs more than it saves
 
-_work: Callable[[int], object] | None = None
+
+class WorkerFailed(RuntimeError):
+    """A worker raised (its traceback is the message) or died before finishing its share."""
 
 
 def default_jobs() -> int:
@@ -29,41 +35,79 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _run(index: int) -> object:
-    assert _work is not None
-    return _work(index)
-
-
 def map_indexed(work: Callable[[int], T], count: int, jobs: int | None,
                 progress: Callable[[int, int], None] | None = None) -> list[T]:
     """[work(0), ..., work(count - 1)], on up to `jobs` processes; progress(done, count)
     is called as results come in."""
-    global _work
     jobs = default_jobs() if jobs is None else jobs
     jobs = min(jobs, count // MIN_ITEMS_PER_WORKER)
-    results: list[T] = []
-    if jobs <= 1 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results: list[T] = []
         for i in range(count):
             results.append(work(i))
             if progress:
                 progress(i + 1, count)
         return results
-    _work = work
+    return _on_workers(work, count, jobs, progress)
+
+
+def _on_workers(work: Callable[[int], T], count: int, jobs: int,
+                progress: Callable[[int, int], None] | None) -> list[T]:
+    context = multiprocessing.get_context("fork")
+    size = max(1, count // (jobs * 16))  # small chunks: a slow one does not hold up the end
+    taken = context.Value("i", 0)  # the next chunk to take
+    pipes = [context.Pipe(duplex=False) for _ in range(jobs)]
+    workers = [context.Process(target=_serve, args=(work, count, size, taken, writer), daemon=True)
+               for _, writer in pipes]
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     _trim_heap()
+    found: list[Any] = [None] * count
+    done = 0
     try:
-        # The build runs without the cycle collector (build.py); a worker turns it back on
-        # for the Markdown and templates it runs, which leave cycles. What it inherited is
-        # frozen, so the collector only ever looks at the worker's own objects.
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
-            for result in pool.imap(_run, range(count), chunksize=max(1, count // (jobs * 16))):
-                results.append(result)  # type: ignore[arg-type]
+        for worker in workers:
+            worker.start()
+        for _, writer in pipes:
+            writer.close()  # the workers hold the only writing ends: a pipe ends when its worker does
+        readers = [reader for reader, _ in pipes]
+        while readers:
+            for reader in wait(readers):
+                try:
+                    start, chunk = reader.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    readers.remove(reader)  # type: ignore[arg-type]
+                    continue
+                if start < 0:
+                    raise WorkerFailed(chunk)
+                found[start : start + len(chunk)] = chunk
+                done += len(chunk)
                 if progress:
-                    progress(len(results), count)
-        return results
+                    progress(done, count)
+        if done != count:
+            raise WorkerFailed(f"a worker process ended with {count - done} of {count} pieces of work left")
+        return found
     finally:
-        _work = None
         gc.unfreeze()
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _serve(work: Callable[[int], Any], count: int, size: int, taken: Any, writer: Connection) -> None:
+    """A worker: takes chunks until none are left, sending each chunk's results back."""
+    try:
+        while True:
+            with taken.get_lock():
+                number = taken.value
+                taken.value += 1
+            start = number * size
+            if start >= count:
+                return
+            writer.send((start, [work(i) for i in range(start, min(start + size, count))]))
+    except BaseException:  # noqa: BLE001 - whatever it was, the build must hear of it
+        writer.send((-1, traceback.format_exc()))
+    finally:
+        writer.close()
 
 
 def _trim_heap() -> None:

@@ -62,9 +62,9 @@ class Theme:
 
 
 class Renderer:
-    def __init__(self, site: Site, theme: Theme, compiled: Path | None = None) -> None:
-        """compiled: a folder to keep compiled templates in between builds (such as one in the
-        build cache); compiling the default theme takes about 80 ms, loading it about 3 ms."""
+    def __init__(self, site: Site, theme: Theme) -> None:
+        # Compiled templates are not kept between builds (Jinja's bytecode cache): they are code,
+        # and the output folder, where a cache would live, is no place to run code from.
         config = site.config
         self.theme = theme
         self.site = site
@@ -94,8 +94,6 @@ class Renderer:
             feeds=[],
             fragment=_Fragments(),
         )
-        if compiled is not None:
-            self.env.bytecode_cache = _compiled_templates(self.env, compiled)
 
     def asset(self, name: str) -> str:
         try:
@@ -117,40 +115,6 @@ class Renderer:
             path, line = _template_frame(exc)
             raise SiteError(path, line, f"template error while rendering {page.url}: {exc}") from None
         return html.encode("utf-8")
-
-
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, each checked against its template's source. Losing it
-    only costs time: a damaged or unreadable entry is compiled again, one that cannot be written
-    is not kept."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - truncated or foreign bytes: compile the template
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def _compiled_templates(env: jinja2.Environment, folder: Path) -> _CompiledTemplates | None:
-    # Jinja checks each entry against the template's source and the Python version; the code it
-    # compiled also depends on the environment's options and on Jinja and sitegen themselves,
-    # which name the subfolder.
-    from .cache import code_key
-
-    settings = (getattr(jinja2, "__version__", ""), code_key(), env.trim_blocks, env.lstrip_blocks,
-                env.keep_trailing_newline, sorted(env.filters), sorted(env.tests), sorted(env.extensions))
-    folder = folder / hashlib.blake2b(repr(settings).encode(), digest_size=10).hexdigest()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _CompiledTemplates(str(folder))
 
 
 class _Fragments:

@@ -10,15 +10,15 @@ importing Markdown, Jinja or the pinyin dictionary."""
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STATE_FILE = "state.pickle"  # inside the cache folder
-FORMAT = 1
+STATE_FILE = "state.json"  # inside the cache folder: JSON, so reading it cannot run code
+FORMAT = 2
 # File times tick with the kernel's clock, coarser than time.time_ns(): a file changed within
 # this long before a scan could change again with the same status, so it is not trusted.
 RACY_NS = 50_000_000
@@ -95,7 +95,7 @@ class State:
     outputs: dict[str, tuple[int, int]]  # relpath -> (mtime_ns, size) of every file the build left
     built: float  # the POSIX time the build took as "now"
     horizon: float | None  # from then on the same sources give another site (a post comes due)
-    summary: Any  # what the build said: shown again by a build that finds nothing to do
+    summary: dict[str, Any]  # what the build said (plain values): shown again by a build that finds nothing to do
 
     def unchanged(self, key: str, scan: Scan, output: Path, now: float) -> bool:
         """Whether a build now would write exactly what is there: same key, same sources (all of
@@ -126,18 +126,23 @@ class State:
 def load_state(folder: Path) -> State | None:
     try:
         with open(folder / STATE_FILE, "rb") as handle:
-            version, state = pickle.load(handle)
+            raw = json.load(handle)
+        if raw.get("format") != FORMAT:
+            return None
+        state = State(raw["key"], {path: tuple(status) if status else None for path, status in raw["sources"].items()},
+                      raw["digests"], {path: tuple(status) for path, status in raw["outputs"].items()},
+                      float(raw["built"]), raw["horizon"], raw["summary"])
     except Exception:  # missing, damaged or from another version: build normally
         return None
-    return state if version == FORMAT and isinstance(state, State) else None
+    return state if isinstance(state.key, str) and isinstance(state.summary, dict) else None
 
 
 def save_state(folder: Path, state: State) -> None:
     temp = folder / f".{STATE_FILE}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as handle:
-            pickle.dump((FORMAT, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(temp, "w", encoding="utf-8") as handle:
+            json.dump({"format": FORMAT, **state.__dict__}, handle, ensure_ascii=False, separators=(",", ":"))
         os.replace(temp, folder / STATE_FILE)
     except OSError:
         temp.unlink(missing_ok=True)  # only costs the next build some time

@@ -253,7 +253,7 @@ class Staging:
             raise SiteError(target, None, f"cannot write the site: {exc.strerror}") from None
         return Staged(file.relpath, entry, temp)
 
-    def abort(self, staged: list[Staged]) -> None:
+    def abort(self) -> None:
         shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
 
     def commit(self, staged: list[Staged]) -> WriteStats:
@@ -288,19 +288,6 @@ class Staging:
         finally:
             shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
         return WriteStats(written, len(staged) - written, removed)
-
-
-def write_site(output: Path, files: list[OutputFile]) -> WriteStats:
-    """Writes a whole set of files at once (tests and small tools; the build stages as it renders)."""
-    staging = Staging(output, [f.relpath for f in files])
-    staged: list[Staged] = []
-    try:
-        for file in files:
-            staged.append(staging.unchanged(file.relpath, file.digest) or staging.stage(file))
-    except BaseException:
-        staging.abort(staged)
-        raise
-    return staging.commit(staged)
 
 
 def write_files(output: Path, files: list[OutputFile]) -> WriteStats:

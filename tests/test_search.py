@@ -262,7 +262,11 @@ def test_the_index_follows_a_change_while_watching(tmp_path):
         assert "Zanzibar" in indexed(site.output)["/news/new/"]["content"]
         # The save was reported as soon as its pages were written, and the index came after.
         assert outcomes[-1].ok and outcomes[-1].result.search is None
-        first_index = next(i for i, event in enumerate(events) if isinstance(event, IndexResult))
+        # (The index is in place a moment before the indexing thread reports it.)
+        while not any(isinstance(event, IndexResult) for event in events[1:]):
+            assert time.monotonic() < deadline, "the indexing was not reported within 30 s"
+            time.sleep(0.02)
+        first_index = next(i for i, event in enumerate(events) if isinstance(event, IndexResult) and i > 0)
         assert "built" in events[1:first_index], events
     finally:
         watcher.stop()
