@@ -105,7 +105,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Prints the work report of an academic year as tables, or writes it as CSV."""
     from .i18n import Translator
     from .load import load_site
-    from .report import ReportSettings, academic_year_of, academic_years, csv_report, text_report, year_report
+    from .report import ReportSettings, academic_year_of, academic_years, year_report
+    from .report_tables import csv_report, text_report
 
     source = Path(args.source).resolve()
     try:

@@ -10,7 +10,8 @@ from typing import Any, Sequence
 from .i18n import Translator
 from .model import Column, Post, Site, Tag
 from .related import Related, related_posts
-from .report import ReportSettings, Timeline, chart, local_now, year_label, year_links, year_report
+from .report import ReportSettings, Timeline, local_now, year_label, year_links, year_report
+from .report_chart import chart
 from .urls import join_url
 
 

@@ -1,11 +1,12 @@
 """The branch's work report: posts per column per month of an academic year, months without a
-Special Study post, posts per author, and columns with no recent post. Pure computation: the
-figures, the chart's geometry, the terminal table and the CSV text. No I/O; "now" is always
-a parameter, so a build, a test or the command line decides what "the current year" is."""
+Special Study post, posts per author, and columns with no recent post. This module works out
+the figures, the warnings they raise in `sitegen check` and which years get a page; the chart
+is drawn in report_chart.py and the terminal and CSV text written in report_tables.py. No I/O;
+"now" is a parameter (local_now reads the clock only when given None), so a build, a test or the
+command line decides what "the current year" is."""
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,14 +19,6 @@ from .model import Column, Post, Site
 from .urls import join_url
 
 REPORT_SLUG = "report"
-
-# Bar colours, in column order (repeating after eight). Each has at least 3:1 contrast with the
-# white chart panel (#fff) and the page (#f5f2ed); neighbouring hues differ in hue and lightness,
-# and stacked segments are separated by a white line:
-#   #b3121b 6.96 · #1f5fa8 6.44 · #8a6100 5.54 · #00727a 5.69 · #6a3d9a 7.64 · #5c5550 7.32
-#   #c2185b 5.87 · #2e7d32 5.13  (against #fff; against #f5f2ed every one is above 4.5)
-PALETTE = ("#b3121b", "#1f5fa8", "#8a6100", "#00727a", "#6a3d9a", "#5c5550", "#c2185b", "#2e7d32")
-GAP_COLOR = "#a3111a"  # the hatching and the "gap" label: 7.92:1 on #fff
 
 
 # ----------------------------------------------------------------------------- figures
@@ -299,189 +292,3 @@ def year_links(site: Site, now: datetime, t: Translator) -> list[YearLink]:
     return [YearLink(year, year_label(t, year, start_month),
                      report_url(site.config.base_path, None if year == current else year), year == current)
             for year in academic_years(site, start_month, now)]
-
-
-# ----------------------------------------------------------------------------- chart
-
-
-@dataclass(frozen=True)
-class Segment:
-    column: Column
-    count: int
-    x: float
-    width: float
-    color: str
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    month: ReportMonth
-    label: str
-    y: float  # top of the row
-    segments: tuple[Segment, ...]
-    total: int
-    total_x: float
-    total_width: float  # a white box behind the total keeps it readable over the gap hatching
-
-
-@dataclass(frozen=True)
-class Legend:
-    column: Column
-    color: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A horizontal stacked bar per month, in a viewBox about as wide as a phone's page, so the
-    16-unit text stays about 15 px high on a 360 px screen."""
-
-    width: int
-    height: int
-    row_height: int
-    bar_height: int
-    font_size: int
-    label_x: int  # month labels end here
-    gap_x: int  # the gap mark starts here
-    bar_x: int  # bars start here
-    bar_end: int  # the longest bar ends here; its total follows
-    rows: tuple[ChartRow, ...]
-    legend: tuple[Legend, ...]
-    title: str
-    description: str  # the figures in a sentence, for screen readers
-    gap_color: str = GAP_COLOR
-
-
-def chart(report: YearReport, t: Translator) -> Chart:
-    """Where every bar, label and mark of the report's chart goes."""
-    width, row_height, bar_height, font_size, top = 320, 30, 18, 16, 4
-    label_x, gap_x, bar_x, bar_end = 44, 50, 88, 280  # room after bar_end for a total of up to four digits
-    colors = {c.slug: PALETTE[i % len(PALETTE)] for i, c in enumerate(report.columns)}
-    unit = (bar_end - bar_x) / max(max(report.month_totals, default=0), 1)
-    rows = []
-    for i, month in enumerate(report.months):
-        x = float(bar_x)
-        segments = []
-        for column in report.columns:
-            count = report.counts[column.slug][i]
-            if count:
-                segments.append(Segment(column, count, round(x, 2), round(count * unit, 2), colors[column.slug]))
-                x += count * unit
-        total = report.month_totals[i]
-        rows.append(ChartRow(month, t.month_short(month.month), top + i * row_height, tuple(segments), total,
-                             round(x + 5, 2), round(len(str(total)) * font_size * 0.62 + 4, 2)))
-    gaps = ""
-    if report.study_column is not None and report.study_gaps:
-        months = t("report_sep").join(t.month_short(m.month) for m in report.study_gaps)
-        gaps = t("report_chart_gaps", column=report.study_column.title, months=months)
-    description = t("report_chart_desc", total=report.total, most=max(report.month_totals, default=0), gaps=gaps)
-    return Chart(width, top * 2 + 12 * row_height, row_height, bar_height, font_size, label_x, gap_x, bar_x, bar_end,
-                 tuple(rows), tuple(Legend(c, colors[c.slug]) for c in report.columns),
-                 t("report_chart_title", year=year_label(t, report.year, report.settings.start_month)),
-                 " ".join(description.split()) if t.language == "en" else description)
-
-
-# ----------------------------------------------------------------------------- terminal and CSV
-
-
-def _cells(report: YearReport, t: Translator) -> dict[str, tuple[list[str], list[list[str]]]]:
-    """The report's tables as (headers, rows) of text, shared by the terminal and the CSV."""
-    study = report.study_column
-    month_headers = [t("report_month"), *(c.title for c in report.columns), t("report_total")]
-    if study is not None:
-        month_headers.append(t("report_study_gap"))
-    month_rows = []
-    for i, month in enumerate(report.months):
-        row = [month.key, *(str(report.counts[c.slug][i]) for c in report.columns), str(report.month_totals[i])]
-        if study is not None:
-            row.append(t("report_gap") if month.gap else "")
-        month_rows.append(row)
-    totals = [t("report_total"), *(str(report.column_totals[c.slug]) for c in report.columns), str(report.total)]
-    month_rows.append(totals + ([""] if study is not None else []))
-
-    threshold = report.settings.author_threshold
-    author_rows = [[a.name or t("report_unknown_author"), str(a.count), t("report_below", threshold=threshold) if a.below else ""]
-                   for a in report.authors]
-    tables = {
-        "months": (month_headers, month_rows),
-        "authors": ([t("report_author"), t("report_posts"), t("report_note")], author_rows),
-    }
-    if report.is_current:
-        stale_days = report.settings.stale_days
-        update_rows = []
-        for s in report.updates:
-            status = t("report_stale", days=stale_days) if s.stale else t("report_fresh")
-            if s.latest is None:
-                status = t("report_empty_column")
-            update_rows.append([s.column.title, s.latest.date().isoformat() if s.latest else "",
-                                "" if s.days is None else str(s.days), status])
-        tables["updates"] = ([t("report_column"), t("report_latest"), t("report_days_since"), t("report_status")],
-                             update_rows)
-    return tables
-
-
-def _title(report: YearReport, t: Translator) -> str:
-    label = year_label(t, report.year, report.settings.start_month)
-    return f"{t('report_title', year=label)} · {t('report_as_of', date=report.today.isoformat())}"
-
-
-def _gap_line(report: YearReport, t: Translator) -> str:
-    if report.study_column is None:
-        return t("report_no_study_column")
-    if not report.study_gaps:
-        return t("report_no_gaps", column=report.study_column.title)
-    return t("report_chart_gaps", column=report.study_column.title, months=t("report_sep").join(m.key for m in report.study_gaps))
-
-
-def text_report(report: YearReport, t: Translator) -> str:
-    """The report as plain-text tables for a terminal (aligned for Chinese characters too)."""
-    tables = _cells(report, t)
-    parts = [_title(report, t), "", t("report_by_month"), _text_table(*tables["months"]), "",
-             t("report_gaps"), _gap_line(report, t), "",
-             t("report_authors"), _text_table(*tables["authors"]) if report.authors else t("no_posts")]
-    if "updates" in tables:
-        parts += ["", t("report_updates"), _text_table(*tables["updates"])]
-    return "\n".join(parts) + "\n"
-
-
-def csv_report(report: YearReport, t: Translator) -> str:
-    """The report as CSV for a spreadsheet: one block per table, separated by an empty row."""
-    import csv  # only the report command writes CSV; a build does not need the module
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    tables = _cells(report, t)
-    writer.writerow([_title(report, t)])
-    for name, title in (("months", "report_by_month"), ("authors", "report_authors"), ("updates", "report_updates")):
-        if name not in tables:
-            continue
-        headers, rows = tables[name]
-        writer.writerow([])
-        writer.writerow([t(title)])
-        writer.writerow(headers)
-        writer.writerows(rows)
-    writer.writerow([])
-    writer.writerow([t("report_gaps")])
-    writer.writerow([t("report_month")])
-    writer.writerows([m.key] for m in report.study_gaps)
-    return out.getvalue()
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _text_table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    numeric = [i > 0 and all(r[i].isdigit() or not r[i] for r in rows) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        padded = []
-        for i, cell in enumerate(cells):
-            space = " " * (widths[i] - _width(cell))
-            padded.append(space + cell if numeric[i] else cell + space)
-        return "  ".join(padded).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])

@@ -11,7 +11,7 @@ import posixpath
 import sys
 import threading
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .build import Options
@@ -19,11 +19,24 @@ from .config import load_config
 from .errors import SiteError
 from .watch import Outcome, Watcher, report, report_index
 
-mimetypes.add_type("text/css", ".css")
-mimetypes.add_type("application/javascript", ".js")
-mimetypes.add_type("application/xml", ".xml")
-
 HOOK = "__sitegen__/"
+
+# The types a page cannot do without, fixed here rather than taken from the system's table, which
+# can be wrong: on Windows mimetypes reads the registry, where some installed programs set .js to
+# text/plain, and a browser then refuses the script. A table of our own (rather than add_type at
+# import) also leaves the process's mimetypes as it was; other files fall back to guess_type.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",  # always UTF-8 (RFC 8259): a charset would mean nothing
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".woff2": "font/woff2",
+}
 
 # Reloads the page after a successful build; shows a failed build's problems over the page.
 LIVE_RELOAD_JS = r"""(function () {
@@ -84,6 +97,17 @@ class BuildState:
         return json.dumps({"version": outcome.version, "ok": outcome.ok, "problems": problems}, ensure_ascii=False)
 
 
+def content_type(name: str) -> str:
+    """The Content-Type header for a file name: from CONTENT_TYPES, else as mimetypes guesses it."""
+    fixed = CONTENT_TYPES.get(PurePosixPath(name).suffix.lower())
+    if fixed is not None:
+        return fixed
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind.endswith(("xml", "javascript")):
+        kind += "; charset=utf-8"
+    return kind
+
+
 def resolve_request(output: Path, base_path: str, raw_path: str) -> Path | None:
     """The file a request path names, or None if it names nothing inside the output folder."""
     path = unquote(urlsplit(raw_path).path)
@@ -126,7 +150,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if self.state is not None and split.path == hook + "events":
             return self.events()
         if self.state is not None and split.path == hook + "livereload.js":
-            return self.send(200, "application/javascript; charset=utf-8", LIVE_RELOAD_JS.encode(), head)
+            return self.send(200, CONTENT_TYPES[".js"], LIVE_RELOAD_JS.encode(), head)
         if split.path in ("", "/", self.base_path.rstrip("/")) and self.base_path != "/":
             return self.redirect(self.base_path)
         target = resolve_request(self.output, self.base_path, self.path)
@@ -140,11 +164,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         except OSError:
             status, target = 404, Path("404.html")
             body = b"<!doctype html><title>Not Found</title><h1>Not Found</h1>"
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind == "text/html" and self.state is not None:
+        kind = content_type(target.name)
+        if kind.startswith("text/html") and self.state is not None:
             body = self.inject(body)
-        if kind.startswith("text/") or kind.endswith(("xml", "javascript")):
-            kind += "; charset=utf-8"
         self.send(status, kind, body, head)
 
     def inject(self, body: bytes) -> bytes:

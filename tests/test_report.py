@@ -19,8 +19,9 @@ from sitegen.build import check
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed
 from sitegen.i18n import Translator
-from sitegen.report import (ReportSettings, academic_year_of, academic_years, csv_report, report_warnings,
-                            stale_column_warnings, study_column_warnings, text_report, year_report)
+from sitegen.report import (ReportSettings, academic_year_of, academic_years, report_warnings,
+                            stale_column_warnings, study_column_warnings, year_report)
+from sitegen.report_tables import csv_report, text_report
 from test_site_pages import crawl
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import mimetypes
 import os
 import queue
 import re
@@ -23,8 +24,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import SITE_TOML, post, run_cli
-from sitegen.serve import BuildState, make_server, resolve_request
+from conftest import REPO, SITE_TOML, post, run_cli
+from sitegen.serve import BuildState, content_type, make_server, resolve_request
 from sitegen.watch import Watcher
 
 # See test_watch.py: watchdog's harmless warning about output/ folders must not kill its thread.
@@ -232,6 +233,69 @@ def test_a_file_with_a_non_ascii_name_is_served(party, serving):
     response = fetch(port, "/party/%E9%80%9A%E7%9F%A5.txt")
     assert response.status == 200
     assert response.text == "请各党小组按时参加。"
+
+
+# Each file type a page needs, with the Content-Type a browser must get for it (a script sent as
+# text/plain is refused). Binary files need no real content: the server looks only at the name.
+STATIC_TYPES = {
+    "static/app.js": "application/javascript; charset=utf-8",
+    "static/extra.css": "text/css; charset=utf-8",
+    "static/data.xml": "application/xml; charset=utf-8",
+    "static/logo.svg": "image/svg+xml; charset=utf-8",
+    "static/data.json": "application/json",
+    "static/notice.txt": "text/plain; charset=utf-8",
+    "static/photo.webp": "image/webp",
+    "static/photo.avif": "image/avif",
+    "static/font.woff2": "font/woff2",
+    "static/SHOUT.JS": "application/javascript; charset=utf-8",
+    "static/report.pdf": "application/pdf",  # not in the server's table: as mimetypes guesses it
+    "static/data.unknown-kind": "application/octet-stream",
+}
+
+
+def test_each_kind_of_file_is_served_with_its_content_type(party, serving):
+    party.write({name: "x" for name in STATIC_TYPES})
+    party.build()
+    port = serving(party.output)
+    for name, expected in STATIC_TYPES.items():
+        response = fetch(port, BASE + name.removeprefix("static/"))
+        assert (response.status, response.headers["content-type"]) == (200, expected), name
+
+
+def test_the_types_a_page_needs_do_not_come_from_the_systems_table(monkeypatch):
+    # As on a Windows machine whose registry says every file is text/plain.
+    monkeypatch.setattr(mimetypes, "guess_type", lambda *args, **kwargs: ("text/plain", None))
+    assert content_type("app.js") == "application/javascript; charset=utf-8"
+    assert content_type("style.css") == "text/css; charset=utf-8"
+    assert content_type("index.html") == "text/html; charset=utf-8"
+    assert content_type("report.pdf") == "text/plain; charset=utf-8"  # the rest: as the system says
+
+
+IMPORT_LEAVES_MIMETYPES = """
+import json, mimetypes
+mimetypes.init()  # as any first guess_type() would: read the system's tables before comparing
+
+
+def table():
+    types = dict(mimetypes.types_map)
+    return {**{"type of " + ext: kind for ext, kind in types.items()},
+            **{"extensions of " + kind: mimetypes.guess_all_extensions(kind) for kind in set(types.values())}}
+
+
+before = table()
+import sitegen.serve
+after = table()
+print(json.dumps({key: [before.get(key), after.get(key)]
+                  for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)}))
+"""
+
+
+def test_importing_the_server_leaves_mimetypes_as_it_was(tmp_path):
+    # A fresh interpreter: this one imported sitegen.serve long ago.
+    result = subprocess.run([sys.executable, "-c", IMPORT_LEAVES_MIMETYPES], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {}
 
 
 # ----------------------------------------------------------------------------- nothing outside output/
