@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .build import Options, build, check
+from .build import Options, build, check, read_site
 from .config import load_config
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR
@@ -104,7 +104,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Prints the work report of an academic year as tables, or writes it as CSV."""
     from .i18n import Translator
-    from .load import load_site
     from .report import ReportSettings, academic_year_of, academic_years, year_report
     from .report_tables import csv_report, text_report
 
@@ -115,11 +114,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         _print_problems([exc], source)
         return 1
     now = datetime.now(config.tz)
-    site, problems = load_site(source, config, now=now)
-    if site is None:
-        _print_problems(problems, source)
-        errors = sum(p.is_error for p in problems)
-        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+    try:
+        site, problems = read_site(source, config, Options(), now)  # exactly as a build reads it
+    except BuildFailed as failed:
+        _print_problems(failed.problems, source)
+        errors = len(failed.errors)
+        print(f"{errors} error(s), {len(failed.problems) - errors} warning(s)", file=sys.stderr)
         return 1
     _print_problems(problems, source)  # warnings; stale columns show in the report itself
     settings = ReportSettings.of(config)

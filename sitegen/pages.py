@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from .i18n import Translator
-from .model import Column, Post, Site, Tag
+from .model import Column, Post, Site
 from .related import Related, related_posts
 from .report import ReportSettings, Timeline, local_now, year_label, year_links, year_report
 from .report_chart import chart

@@ -141,8 +141,9 @@ def save_state(folder: Path, state: State) -> None:
     temp = folder / f".{STATE_FILE}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump({"format": FORMAT, **state.__dict__}, handle, ensure_ascii=False, separators=(",", ":"))
+        # json.dumps, not dump: only the former uses json's C encoder (about 10x faster here).
+        temp.write_bytes(json.dumps({"format": FORMAT, **state.__dict__}, ensure_ascii=False,
+                                    separators=(",", ":")).encode())
         os.replace(temp, folder / STATE_FILE)
     except OSError:
         temp.unlink(missing_ok=True)  # only costs the next build some time
