@@ -2,11 +2,11 @@
 
 Links and images written as paths to source files are rewritten to the URLs of what they
 point at by a tree-processor; the caller supplies the lookup, so this module does no I/O.
+Raw HTML is cleaned by sanitise.py; the cut summary and reading time are counted by summary.py.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -16,11 +16,12 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import markdown
-import nh3
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from .errors import SiteError
+from .sanitise import sanitise
+from .summary import cut_summary, reading_minutes
 
 # A resolver gets a link target as a filesystem path (relative links already joined to the
 # post's folder) and returns its URL, or a message saying why it cannot be linked.
@@ -44,71 +45,6 @@ class Rendered:
 
 
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-# A Chinese character, and a word: letters and digits, maybe joined by ' ’ or - (the
-# quantifiers that never give back only save time: what follows them cannot match what they took).
-# Compiling a class of Chinese characters takes about 2 ms, so only what is used is compiled.
-_HAN_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-_HAN_RUN = re.compile(_HAN_CHAR + "+")
-_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]++(?:['’-][A-Za-z0-9\u00c0-\u024f]++)*+")
-_SENTENCE_END = frozenset("。！？!?；.")
-
-HAN_PER_MINUTE = 300
-WORDS_PER_MINUTE = 200
-SUMMARY_UNITS = 120  # about 120 Chinese characters, or 50 English words (2.4 units a word)
-UNITS_PER_WORD = 2.4
-
-# What raw HTML in a post may keep. Everything else, and every on* attribute, is removed.
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
-    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
-    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "ruby", "rt", "rp",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "rel"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "scope", "style"},
-    "ol": {"start", "type", "reversed"},
-    "li": {"value"},
-    "time": {"datetime"},
-    "details": {"open"},
-    "abbr": {"title"},
-}
-URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
-
-
-_TEXT_ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
-
-
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # data: URLs only as images; a data: link can carry a whole HTML page with scripts.
-    if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
-        return value if tag == "img" and value.strip().lower().startswith("data:image/") else None
-    if attribute == "style":  # only the text-align Python-Markdown writes on table cells
-        return value if _TEXT_ALIGN.fullmatch(value.strip()) else None
-    return value
-
-
-_SANITISE_OPTIONS = dict(
-    tags=ALLOWED_TAGS,
-    clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "form", "textarea", "select"},
-    attributes=ALLOWED_ATTRIBUTES,
-    attribute_filter=_keep_attribute,
-    url_schemes=URL_SCHEMES,
-    link_rel=None,
-    strip_comments=True,
-)
-# A Cleaner (nh3 0.2.18 and later) converts the options once instead of on every call.
-_CLEANER = nh3.Cleaner(**_SANITISE_OPTIONS) if hasattr(nh3, "Cleaner") else None
-
-
-def sanitise(html: str) -> str:
-    if _CLEANER is not None:
-        return _CLEANER.clean(html)
-    return nh3.clean(html, **_SANITISE_OPTIONS)  # type: ignore[arg-type]
 
 
 def is_local(url: str) -> bool:
@@ -360,81 +296,3 @@ def _strip_footnote_refs(html: str) -> str:
     if '<sup id="fnref' not in html:
         return html
     return _FOOTNOTE_REF.sub("", html)
-
-
-def _han_count(text: str) -> int:
-    """The number of Chinese characters (len(re.findall(_HAN_CHAR, text)), faster)."""
-    if text.isascii():
-        return 0
-    return len(text) - len(_HAN_RUN.sub("", text))
-
-
-def _units(text: str) -> float:
-    return _han_count(text) + UNITS_PER_WORD * len(_WORD.findall(text))
-
-
-# The tokens of a summary: a run of Chinese characters (group 1; each character is a token),
-# a word (group 2) or any other non-space character (no group).
-_TOKENS = re.compile(f"({_HAN_RUN.pattern})|({_WORD.pattern})|[^\\s]")
-_HEADING_AND_SUCH = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr"))
-
-
-def cut_summary(blocks: list[tuple[str, str]], budget: float = SUMMARY_UNITS) -> str:
-    """The opening text, cut at a sentence end if one falls in the second half of the budget,
-    else at a word (or Chinese character) boundary, with an ellipsis when cut."""
-    paragraphs = [text for tag, text in blocks if tag not in _HEADING_AND_SUCH]
-    text = " ".join(paragraphs) or " ".join(text for _, text in blocks)
-    # Even the shortest units (one Chinese character each) use up the budget within this much.
-    text = text[: int(budget * 12)]
-    # A text within the budget (as _units counts it) is kept whole. The tokens below are the
-    # ones _units counts, so a text far over the budget need not be counted to its end: once
-    # the tokens so far are over it, so is the whole text. (The running float sum 'used' can
-    # differ from _units in its last bits, hence the counts.)
-    used = 0.0
-    han = words = 0
-    cut = 0
-    best_sentence = 0
-    half = budget / 2
-    length = len(text)
-    over = False
-    for match in _TOKENS.finditer(text):
-        kind = match.lastindex
-        if kind == 1:
-            start, end = match.span()
-            for cut_after in range(start + 1, end + 1):
-                han += 1
-                if used + 1.0 > budget:
-                    over = True
-                    break
-                used += 1.0
-                cut = cut_after
-            if over:
-                break
-            continue
-        if kind == 2:
-            cost = UNITS_PER_WORD
-            words += 1
-        else:
-            cost = 0.0
-        if used + cost > budget:
-            over = True
-            break
-        used += cost
-        cut = match.end()
-        if kind is None:
-            # A '.' ends a sentence only before a space or the end (not in 3.5, e.g. or www.x.cn).
-            token = text[cut - 1]
-            if (token in _SENTENCE_END and (token != "." or cut == length or text[cut].isspace())
-                    and used >= half):
-                best_sentence = cut
-    if (han + UNITS_PER_WORD * words <= budget or not over) and _units(text) <= budget:
-        return text
-    if best_sentence:
-        return text[:best_sentence]
-    return text[:cut].rstrip(" ,，、;；:：") + "…"
-
-
-def reading_minutes(text: str) -> int:
-    han = _han_count(text)
-    words = len(_WORD.findall(text))
-    return max(1, math.ceil(han / HAN_PER_MINUTE + words / WORDS_PER_MINUTE))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -71,6 +71,38 @@ def drop_controls(text: str) -> str:
     if _CONTROLS.search(text) is None:
         return text
     return _CONTROLS.sub("", text)
+
+
+# A front-matter value can still hold line breaks after the file's own were made LF: a YAML
+# escape ("\r", "\n", "\r\n", "\N", "\L", "\P") or a blank line inside a quoted or block
+# value. CRLF is matched first, so it is one break and not two.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_CR = re.compile(r"\r\n?")
+
+
+def breaks_to_spaces(text: str) -> str:
+    """For a title, an author or a tag: a label shown on one line (a heading, a <title>, a feed
+    item, a link). A break in it is whitespace in HTML anyway, but a bare CR would reach the
+    published bytes, where HTML and XML readers turn it into LF, so the text shown would not be
+    the text written. Each break becomes one space; runs are not collapsed, so that nothing
+    else in a label changes."""
+    if _LINE_BREAK.search(text) is None:
+        return text
+    return _LINE_BREAK.sub(" ", text)
+
+
+def breaks_to_lf(text: str) -> str:
+    """For a summary or a description: prose, which may run over lines (a 'summary: |' block),
+    so its breaks stay, written as LF like the rest of the file: no CR is ever published."""
+    if "\r" not in text:
+        return text
+    return _CR.sub("\n", text)
+
+
+def _as_written(text: str) -> str:
+    # A slug or a cover names something (an address, a file) and is checked by its own rules;
+    # rewriting a break in it would name something else.
+    return text
 
 
 @dataclass(frozen=True)
@@ -236,7 +268,7 @@ class _Checker:
                 hint = did_you_mean(key, known) or f"known keys: {', '.join(known)}"
                 self.problems.append(warning(self.doc.path, self.doc.line(key), f"unknown front matter key '{key}' is ignored", hint))
 
-    def text(self, key: str, required: bool = False) -> str | None:
+    def text(self, key: str, required: bool = False, breaks: Callable[[str], str] = _as_written) -> str | None:
         value = self.doc.meta.get(key)
         if value is None:
             if required:
@@ -251,7 +283,7 @@ class _Checker:
             self.fail(key, f"'{key}' must be plain text, not {_kind(value)}",
                       f"write it on one line, like '{key}: 主题党日活动'")
             return None
-        text = drop_controls(str(value)).strip()
+        text = breaks(drop_controls(str(value))).strip()  # breaks first: one at an end is stripped
         if required and not text:
             self.fail(key, f"'{key}' is empty")
             return None
@@ -287,7 +319,7 @@ class _Checker:
                       f"write it as '{key}: [专题学习, 党课]' or one '- tag' per line")
             return ()
         seen: dict[str, None] = {}
-        for tag in (drop_controls(str(v)).strip() for v in value):
+        for tag in (breaks_to_spaces(drop_controls(str(v))).strip() for v in value):
             if tag:
                 seen.setdefault(tag, None)
         return tuple(seen)
@@ -306,12 +338,12 @@ def _kind(value: Any) -> str:
 def post_meta(doc: Document, tz: tzinfo) -> tuple[PostMeta | None, list[SiteError]]:
     check = _Checker(doc)
     check.unknown_keys(POST_KEYS)
-    title = check.text("title", required=True)
+    title = check.text("title", required=True, breaks=breaks_to_spaces)
     when = check.when("date", tz, required=True)
     meta_fields = dict(
-        author=check.text("author"),
+        author=check.text("author", breaks=breaks_to_spaces),
         tags=check.tags("tags"),
-        summary=check.text("summary"),
+        summary=check.text("summary", breaks=breaks_to_lf),
         draft=check.flag("draft"),
         pinned=check.flag("pinned"),
         slug=check.text("slug"),
@@ -326,8 +358,8 @@ def post_meta(doc: Document, tz: tzinfo) -> tuple[PostMeta | None, list[SiteErro
 def column_meta(doc: Document) -> tuple[ColumnMeta | None, list[SiteError]]:
     check = _Checker(doc)
     check.unknown_keys(COLUMN_KEYS)
-    title = check.text("title", required=True)
-    description = check.text("description") or ""
+    title = check.text("title", required=True, breaks=breaks_to_spaces)
+    description = check.text("description", breaks=breaks_to_lf) or ""
     order = doc.meta.get("order", 1000)
     if isinstance(order, bool) or not isinstance(order, int):
         check.fail("order", f"'order' must be a whole number, not {order!r}", "for example 'order: 2'")

@@ -92,6 +92,25 @@ def test_html_in_a_title_is_shown_as_text_not_run(site):
     assert site.html("news/index.html").find("script") is None
 
 
+def test_line_breaks_in_a_title_author_or_tag_are_spaces_and_summaries_keep_them_as_lf(site):
+    # YAML escapes are the only way a CR reaches a value: the file's own line ends are LF by then.
+    site.write({"columns/news/a.md": post(
+        r'"主题\r党日\n活动\r\n安排"',
+        extra=r'author: "李\r明"' "\n" r'tags: ["党\r课"]' "\n" r'summary: "第一行\r\n第二行\r第三行"' "\n",
+    )})
+    site.build()
+    page = site.html("news/a/index.html")
+    assert page.select_one("h1.post-title").get_text() == "主题 党日 活动 安排"
+    assert page.title.get_text().startswith("主题 党日 活动 安排")
+    assert "By 李 明" in [li.get_text(" ", strip=True) for li in page.select(".post-meta-full li")]
+    assert [a.get_text() for a in page.select(".post-tags a")] == ["党 课"]
+    card = site.html("news/index.html").select_one(".post-card-summary")
+    assert card.get_text(strip=True) == "第一行\n第二行\n第三行"
+    # Read as bytes: read_text() would turn a CR into LF and hide it.
+    for written in ("news/a/index.html", "news/index.html", "feed.xml", "news/feed.xml"):
+        assert b"\r" not in (site.output / written).read_bytes(), written
+
+
 @pytest.mark.parametrize("closing", ["---", "---   ", "-----"])
 def test_the_closing_line_may_have_trailing_spaces_or_more_dashes(site, closing):
     site.write({"columns/news/a.md": f"---\ntitle: A\ndate: 2019-03-05\n{closing}\nText.\n"})
@@ -143,7 +162,7 @@ def test_a_file_saved_with_a_bom_and_crlf_line_endings_builds_like_any_other(sit
     assert page.select_one("h1.post-title").get_text() == "主题党日"
     assert [p.get_text() for p in page.select(".post-body p")] == ["第一段。", "第二段。"]
     assert [a.get_text() for a in page.select(".post-tags a")] == ["党课"]
-    assert "\r" not in (site.output / "news/a/index.html").read_text("utf-8")
+    assert b"\r" not in (site.output / "news/a/index.html").read_bytes()  # read_text() would hide a CR
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])

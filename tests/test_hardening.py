@@ -697,7 +697,7 @@ def readme_security_rows() -> tuple[str, dict[str, str]]:
 
 
 def test_the_readme_security_table_says_what_the_sanitiser_really_does():
-    from sitegen.markup import ALLOWED_TAGS, sanitise
+    from sitegen.sanitise import ALLOWED_TAGS, sanitise
 
     section, rows = readme_security_rows()
     assert "unsafe_html = true" in section  # how to opt out

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SITE_TOML, column, post
 from sitegen.errors import BuildFailed, SiteError
-from sitegen.markup import cut_summary, reading_minutes
+from sitegen.summary import cut_summary, reading_minutes
 
 PARTY_TOML = SITE_TOML.replace('base_url = "http://intranet.test/"', 'base_url = "http://intranet.test/party/"')
 
