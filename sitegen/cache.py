@@ -36,9 +36,17 @@ class Cache:
     once. An entry only says what a source gave, so it is right even if the build fails."""
 
     BATCH = 256
+    # Kinds of entry too large to keep in memory for a next build (a body's HTML is read back
+    # from the file by whichever process renders its page).
+    BULKY = ("html\x1f",)
 
-    def __init__(self, folder: Path | None, environment: str) -> None:
+    def __init__(self, folder: Path | None, environment: str, recent: dict[str, Any] | None = None) -> None:
         self.environment = environment
+        # Entries the last build in this process read or wrote, already decoded: a watcher passes
+        # them on, so its next build takes them from here. Keys name their content, so a value
+        # found under its key is right whichever build put it there.
+        self._recent = recent or {}
+        self.kept: dict[str, Any] = {}  # what this build read or wrote, for the next one
         self.path = folder / CACHE_DIR / _FILE if folder is not None else None
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
@@ -65,6 +73,7 @@ class Cache:
     def prefetch(self, keys: list[str]) -> None:
         """Reads many entries in a few queries (one each is slow for thousands of posts);
         get() then finds them here."""
+        keys = [key for key in keys if key not in self._recent]
         if self._db is None:
             return
         try:
@@ -77,9 +86,14 @@ class Cache:
 
     def has(self, key: str) -> bool:
         """Whether prefetch() found the entry (and get() has not taken it yet)."""
-        return key in self._fetched
+        return key in self._fetched or key in self._recent
 
     def get(self, key: str) -> Any | None:
+        value = self._recent.get(key)
+        if value is not None:
+            self._used.add(key)
+            self.kept[key] = value
+            return value
         if self._db is None:
             return None
         try:
@@ -92,6 +106,8 @@ class Cache:
             return None
         if value is not None:
             self._used.add(key)
+            if not key.startswith(self.BULKY):
+                self.kept[key] = value
         return value
 
     def pending(self, key: str) -> bytes | None:
@@ -107,6 +123,8 @@ class Cache:
             return
         self._new[key] = encode(value)
         self._used.add(key)
+        if not key.startswith(self.BULKY):
+            self.kept[key] = value
         if len(self._new) >= self.BATCH:
             self._flush()
 

@@ -59,7 +59,9 @@ def _on_workers(work: Callable[[int], T], count: int, jobs: int,
     pipes = [context.Pipe(duplex=False) for _ in range(jobs)]
     workers = [context.Process(target=_serve, args=(work, count, size, taken, writer), daemon=True)
                for _, writer in pipes]
-    gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    # Keeps the collector from touching (and so copying) inherited objects, in every worker;
+    # build() lets them go back to the collector when it ends.
+    gc.freeze()
     _trim_heap()
     found: list[Any] = [None] * count
     done = 0
@@ -86,7 +88,6 @@ def _on_workers(work: Callable[[int], T], count: int, jobs: int,
             raise WorkerFailed(f"a worker process ended with {count - done} of {count} pieces of work left")
         return found
     finally:
-        gc.unfreeze()
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()

@@ -62,9 +62,10 @@ class Theme:
 
 
 class Renderer:
-    def __init__(self, site: Site, theme: Theme) -> None:
-        # Compiled templates are not kept between builds (Jinja's bytecode cache): they are code,
-        # and the output folder, where a cache would live, is no place to run code from.
+    def __init__(self, site: Site, theme: Theme, compiled: dict[str, bytes] | None = None) -> None:
+        """compiled: templates compiled by an earlier build of this process (a watcher's), each
+        checked against its source by Jinja. They are never written to disk: compiled templates
+        are code, and the output folder, where a cache would live, is no place to run code from."""
         config = site.config
         self.theme = theme
         self.site = site
@@ -94,6 +95,17 @@ class Renderer:
             feeds=[],
             fragment=_Fragments(),
         )
+        self.compiled = {} if compiled is None else compiled
+        self.env.bytecode_cache = _InMemory(self.compiled)
+
+    def prepare(self, names: set[str]) -> None:
+        """Compiles these templates now, before worker processes are forked, so that each worker
+        inherits them instead of compiling its own (a template that fails is reported by render)."""
+        for name in sorted(names):
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - render() says what is wrong, for the page that uses it
+                pass
 
     def asset(self, name: str) -> str:
         try:
@@ -115,6 +127,21 @@ class Renderer:
             path, line = _template_frame(exc)
             raise SiteError(path, line, f"template error while rendering {page.url}: {exc}") from None
         return html.encode("utf-8")
+
+
+class _InMemory(jinja2.BytecodeCache):
+    """Compiled templates by Jinja's key for each template; Jinja checks the source's checksum."""
+
+    def __init__(self, kept: dict[str, bytes]) -> None:
+        self.kept = kept
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.kept.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Fragments:

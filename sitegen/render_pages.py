@@ -33,10 +33,10 @@ class FeedLink:
 class PageMaker:
     """Renders pages with their feed links, and digests what each is made from."""
 
-    def __init__(self, site: Site, theme: Theme, feeds: list[Feed]) -> None:
+    def __init__(self, site: Site, theme: Theme, feeds: list[Feed], compiled: dict[str, bytes] | None = None) -> None:
         from .render import Renderer
 
-        self.renderer = Renderer(site, theme)
+        self.renderer = Renderer(site, theme, compiled)
         self.site_feed = FeedLink(feeds[0].title, feeds[0].url)
         self.column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
         self.inputs = (code_key(), site.config, site.columns, theme.fingerprint())  # what every page is made with
@@ -61,6 +61,7 @@ def render_stale(maker: PageMaker, digester: Digester, pages: list[Page], jobs: 
     bytes are thrown away once they are known to render. Pages `known` unchanged (by index)
     are kept as they are."""
     todo = [i for i in range(len(pages)) if i not in known]
+    maker.renderer.prepare({pages[i].template for i in todo})
 
     def render(number: int) -> Staged | SiteError | str | None:
         """A page as the last build left it if it is made from the same inputs, else rendered

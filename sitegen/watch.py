@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from watchdog.events import (
-    EVENT_TYPE_CLOSED,
     EVENT_TYPE_CLOSED_NO_WRITE,
-    EVENT_TYPE_MODIFIED,
     EVENT_TYPE_OPENED,
     FileSystemEvent,
     FileSystemEventHandler,
@@ -24,7 +22,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .build import BuildResult, Kept, Options, build, needs_index, rebuild_bodies
+from .build import BuildResult, Options, build, needs_index
 from .config import CONFIG_NAME
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
@@ -48,7 +46,7 @@ class Outcome:
 
 
 class _Events(FileSystemEventHandler):
-    def __init__(self, relevant: Callable[[str], bool], changed: Callable[[list[str]], None]) -> None:
+    def __init__(self, relevant: Callable[[str], bool], changed: Callable[[], None]) -> None:
         self.relevant = relevant
         self.changed = changed
 
@@ -58,10 +56,8 @@ class _Events(FileSystemEventHandler):
         if event.is_directory and event.event_type == "modified":
             return  # a folder's mtime changes with every file in it; the file events say more
         paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
-        relevant = [p for p in paths if p and self.relevant(p)]
-        if relevant:
-            in_place = event.event_type in (EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED) and not event.is_directory
-            self.changed(relevant if in_place else ["*"])  # '*': files came, went or moved
+        if any(p and self.relevant(p) for p in paths):
+            self.changed()  # which files changed, the build finds out from their status
 
 
 class Watcher:
@@ -80,9 +76,7 @@ class Watcher:
         self.version = 0
         self.last: Outcome | None = None
         self._dirty = threading.Event()
-        self._changed: set[str] = set()  # files modified since the last build; '*' for anything more
-        self._lock = threading.Lock()
-        self._kept: Kept | None = None
+        self._previous: BuildResult | None = None  # the last good build's result: what the next may reuse
         self._stop = threading.Event()
         self._observer = PollingObserver(timeout=0.5) if poll else Observer()
         self._thread = threading.Thread(target=self._loop, name="sitegen-watch", daemon=True)
@@ -115,9 +109,7 @@ class Watcher:
         self._thread.start()
         self._indexer.start()
 
-    def _note(self, paths: list[str]) -> None:
-        with self._lock:
-            self._changed.update(paths)
+    def _note(self) -> None:
         self._dirty.set()
 
     def _watch_folders(self) -> None:
@@ -168,26 +160,18 @@ class Watcher:
 
     def rebuild(self, index_now: bool = False) -> Outcome:
         self.version += 1
-        with self._lock:
-            changed, self._changed = self._changed, set()
         try:
-            # Saves that changed posts' bodies alone rewrite just those pages; anything else, a full build.
-            result = None
-            if self._kept is not None and "*" not in changed:
-                result = rebuild_bodies(self._kept, {Path(p) for p in changed})
-            if result is None:
-                self._kept = None
-                result = build(self.source, self.output, replace(self.options, keep=True, search_index=index_now))
-            self._kept = result.kept
+            result = build(self.source, self.output, replace(self.options, search_index=index_now), self._previous)
+            self._previous = result
             index = result.search is None and needs_index(result, self.output)
             if index:
-                self._language = (result.site or result.kept.site).config.language  # type: ignore[union-attr]
+                self._language = result.site.config.language  # type: ignore[union-attr]
             outcome = Outcome(self.version, result, ())
         except BuildFailed as failed:
-            self._kept, index = None, False
+            index = False
             outcome = Outcome(self.version, None, tuple(failed.problems))
         except Exception as exc:  # keep watching whatever happened; say what it was
-            self._kept, index = None, False
+            index = False
             outcome = Outcome(self.version, None, (SiteError(None, None, f"build crashed: {exc!r}"),))
         self.last = outcome
         self.on_build(outcome)

@@ -290,29 +290,6 @@ class Staging:
         return WriteStats(written, len(staged) - written, removed)
 
 
-def write_files(output: Path, files: list[OutputFile]) -> WriteStats:
-    """Replaces a few files of the last build in place, each renamed over the old one, and
-    records them in the manifest: a watcher's edit that changed those pages and nothing else."""
-    root = output.resolve()
-    manifest = read_manifest(root)
-    if manifest is None or any(f.relpath not in manifest or f.data is None for f in files):
-        raise SiteError(root, None, "these files are not all from the last build")
-    written = 0
-    try:
-        for file in files:
-            target = root / safe_relpath(file.relpath)
-            if not _inside(target.parent.resolve(), root):
-                raise SiteError(target, None, "refusing to write through a symlink that leaves the output folder")
-            if not _same(target, file, manifest[file.relpath]):
-                _atomic_write(target, file.data)  # type: ignore[arg-type]
-                written += 1
-            manifest[file.relpath] = Entry(file.digest, len(file.data))  # type: ignore[arg-type]
-        _write_manifest(root, manifest)
-    except OSError as exc:
-        raise SiteError(Path(exc.filename) if exc.filename else root, None, f"cannot write the site: {exc.strerror}") from None
-    return WriteStats(written, len(files) - written, 0)
-
-
 def _write_manifest(root: Path, manifest: Manifest) -> str:
     """Writes the manifest; returns its manifest_id."""
     files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
