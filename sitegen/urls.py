@@ -64,8 +64,12 @@ def unsafe_slug_reason(slug: str) -> str | None:
 
 def join_url(base_path: str, *segments: str) -> str:
     """base_path + quoted segments + '/' : the URL of a folder page."""
-    path = "/".join(quote(s, safe="") for s in segments if s)
+    # Most segments are slugs, which need no quoting: quote() costs more than the check.
+    path = "/".join(s if _UNRESERVED.fullmatch(s) else quote(s, safe="") for s in segments if s)
     return base_path + (path + "/" if path else "")
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() leaves as it is
 
 
 def file_url(base_path: str, relpath: str) -> str:
