@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW, SiteDir, column, post
+from conftest import NO_SEARCH, NOW, SITE_TOML, SiteDir, column, post
 from sitegen import cache as cache_module
 from sitegen import snapshot
 from sitegen.build import Options, build
@@ -320,7 +320,9 @@ def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: 
 # ------------------------------------------------------------------ any sequence of edits
 
 EDIT_STEPS = ("body", "body and summary", "title", "author", "tags", "tag spelling", "pinned", "date", "slug",
-              "new post", "delete", "next month", "page deleted")
+              "new post", "delete", "next month", "page deleted", "template", "settings", "static file", "draft",
+              "future")
+SETTINGS = (SITE_TOML + NO_SEARCH, SITE_TOML.replace("posts_per_page = 10", "posts_per_page = 2") + NO_SEARCH)
 
 
 class _Posts:
@@ -330,9 +332,15 @@ class _Posts:
         self.site = site
         self.posts = {f"p{i}": {"title": f"Post {i}", "tags": ["a", "b"][: i % 3], "slug": None, "author": None,
                                 "pinned": False, "month": 1 + i, "summary": "Fixed summary." if i % 2 else None,
-                                "body": f"Body {i}."} for i in range(4)}
+                                "body": f"Body {i}.", "draft": False, "year": 2019} for i in range(4)}
         self.count = 4
         self.now = NOW
+        self.versions = {"template": 0, "settings": 0, "static file": 0}
+
+    def shown(self, name: str) -> bool:
+        """Whether a build publishes the post (links to one it leaves out are errors)."""
+        post_ = self.posts[name]
+        return not post_["draft"] and post_["year"] < self.now.year
 
     def write(self, name: str) -> None:
         post_ = self.posts[name]
@@ -340,10 +348,26 @@ class _Posts:
         extra += f"slug: {post_['slug']}\n" if post_["slug"] else ""
         extra += f"author: {post_['author']}\n" if post_["author"] else ""
         extra += f"summary: {post_['summary']}\n" if post_["summary"] else ""
-        others = sorted(self.posts)
+        extra += "draft: true\n" if post_["draft"] else ""
+        others = sorted(other for other in self.posts if self.shown(other) or other == name)
         target = others[(others.index(name) + 1) % len(others)]
-        body = f"{post_['body']}\n\nSee [the next one]({target}.md).\n\n## One\n\nText.\n\n## Two\n\nMore.\n"
-        self.site.write({f"columns/news/{name}.md": post(post_["title"], f"2019-{post_['month']:02d}-01", extra, body)})
+        link = f"See [the next one]({target}.md)." if target != name else "No other post."
+        body = f"{post_['body']}\n\n{link}\n\n## One\n\nText.\n\n## Two\n\nMore.\n"
+        date = f"{post_['year']}-{post_['month']:02d}-01"
+        self.site.write({f"columns/news/{name}.md": post(post_["title"], date, extra, body)})
+
+    def write_site_files(self) -> None:
+        """The template, settings and static file, in their current versions."""
+        template, settings, static = (self.versions[k] for k in ("template", "settings", "static file"))
+        files: dict[str, str] = {"site.toml": SETTINGS[settings % 2]}
+        if template:
+            files["templates/404.html"] = (f"{{% extends 'base.html' %}}{{% block content %}}Gone ({template})."
+                                           "{% endblock %}\n")
+        if static % 3:
+            files["static/notes.txt"] = f"Notes, version {static}.\n"
+        elif (self.site.root / "static/notes.txt").exists():
+            (self.site.root / "static/notes.txt").unlink()
+        self.site.write(files)
 
     def write_all(self) -> None:
         for name in self.posts:
@@ -375,7 +399,7 @@ class _Posts:
             name = f"p{self.count}"
             self.count += 1
             self.posts[name] = {"title": f"New {name}", "tags": ["a"], "slug": None, "author": None, "pinned": False,
-                                "month": 1 + pick, "summary": None, "body": "New."}
+                                "month": 1 + pick, "summary": None, "body": "New.", "draft": False, "year": 2019}
         elif kind == "delete" and len(self.posts) > 2:
             del self.posts[name]
             (self.site.root / f"columns/news/{name}.md").unlink()
@@ -384,26 +408,39 @@ class _Posts:
         elif kind == "page deleted":
             pages = sorted(self.site.output.rglob("index.html"))
             pages[pick % len(pages)].unlink()
+        elif kind in self.versions:
+            self.versions[kind] += 1
+        elif kind == "draft":
+            post_["draft"] = not post_["draft"]
+        elif kind == "future":  # dated after "now" (left out), or back
+            post_["year"] = 2030 if post_["year"] == 2019 else 2019
         self.write_all()  # links follow renames and deletions
+        self.write_site_files()
 
 
 @settings(max_examples=int(os.environ.get("SITEGEN_EDIT_EXAMPLES", "12")), deadline=None, database=None,
           derandomize=bool(os.environ.get("CI")), suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(st.sampled_from(EDIT_STEPS), st.integers(0, 7), st.sampled_from([True, True, False])),
+@given(steps=st.lists(st.tuples(st.sampled_from(EDIT_STEPS), st.integers(0, 7),
+                                st.sampled_from(["store", "store", "watcher", "watcher", "no store"])),
                       min_size=1, max_size=6))
-@example(steps=[("body", 1, True)])
-@example(steps=[("title", 0, False), ("title", 0, True)])  # cards seen before, pages written since without the cache
+@example(steps=[("body", 1, "store")])
+@example(steps=[("title", 0, "no store"), ("title", 0, "store")])  # cards seen before, pages written since without the store
+@example(steps=[("draft", 1, "watcher"), ("template", 0, "watcher"), ("draft", 1, "watcher"), ("settings", 0, "watcher")])
+@example(steps=[("static file", 0, "watcher"), ("future", 2, "store"), ("static file", 0, "watcher"),
+                ("static file", 0, "watcher"), ("future", 2, "watcher")])
 def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:
-    # Every shortcut (cached posts, related posts and intros, pages known from the cards, the
-    # no-change snapshot) at once, after edits in any order, builds by build.
+    # Every shortcut (stored posts, related posts and intros, pages known from the cards, the
+    # no-change snapshot, what a watcher's last build left in memory) at once, after edits in
+    # any order, builds by build.
     root = tmp_path_factory.mktemp("edits")
     shutil.copytree(site.root, root, dirs_exist_ok=True)
     edited = _Posts(SiteDir(root))
     edited.write_all()
-    edited.site.build()
-    for kind, pick, cached in steps:  # some builds without the cache, as an API user may run them
+    last = edited.site.build()
+    for kind, pick, how in steps:  # as a watcher saves after saves, or an API user builds without the store
         edited.step(kind, pick)
-        edited.site.build(now=edited.now, cache=cached)
+        options = Options(now=edited.now, cache=how != "no store")
+        last = build(root, edited.site.output, options, last if how == "watcher" else None)
     fresh = root.parent / f"{root.name}-clean"
     build(root, fresh, Options(now=edited.now, cache=False))
     assert tree(edited.site.output) == tree(fresh), steps
