@@ -26,7 +26,11 @@ from .snapshot import Scan, load_state
 from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
+    from .feeds import Feed
     from .model import Site
+    from .pages import Page
+    from .render import Theme
+    from .write import OutputFile, Staging
 
 
 @dataclass(frozen=True)
@@ -175,13 +179,12 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
          known: Callable[[Path], str | None] | None = None, reuse: Reuse | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
-    from .feeds import feeds_for, render_feed
+    from .feeds import feeds_for
     from .pages import plan
     from .render import Theme
     from .render_pages import PageMaker, render_stale
     from .reuse import known_pages, related
-    from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
-    from .write import OutputFile, Staging, copy_digest, find_collisions
+    from .write import OutputFile, Staging, find_collisions
 
     started = time.perf_counter()
     try:
@@ -190,45 +193,37 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         raise BuildFailed([exc]) from None
     # Every entry of the store is keyed by sitegen's code and the settings, besides its content.
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
-    cache = Cache(output if options.cache else None, environment, reuse.entries if reuse else None)
+    store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None)
     # What is alive now (a watcher's last result, the modules) and, once loaded, the site, live
     # through the whole build: the collector need not go over them again and again as the build
     # makes its many short-lived objects (a third of a rebuild's time at 4,000 posts). Other
     # threads' garbage is still collected.
     gc.freeze()
     try:
-        site, problems = _load(source, config, options, now, cache, known)
+        site, problems = _load(source, config, options, now, store, known)
         gc.freeze()  # (see above)
         theme = Theme(source)
-        pages = plan(site, now=now, related=related(site, cache))
+        pages = plan(site, now=now, related=related(site, store))
         feeds = feeds_for(site)
-        extras = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
-        extras.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
-        extras.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
-        copies = [(a.relpath, a.source) for a in site.assets] + [(f.relpath, f.source) for f in theme.files.values()]
-        extras += [OutputFile(relpath, str(path), source=path, digest=copy_digest(path)) for relpath, path in copies]
-        problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + extras)
-        if any(p.is_error for p in problems):
-            raise BuildFailed(_sorted(problems))
+        files = _other_files(site, pages, feeds, theme)
+        problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files)
+        _stop_on_errors(problems)
         try:
-            staging = Staging(output, [page.output for page in pages] + [f.relpath for f in extras]) if output else None
+            staging = Staging(output, [page.output for page in pages] + [f.relpath for f in files]) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, reuse.templates if reuse else None)
         digester = maker.digester()
-        unchanged, record = known_pages(digester, site, pages, staging, cache, now)
-        staged, render_problems = render_stale(maker, digester, pages, options.jobs, staging, options.progress, unchanged)
-        problems += render_problems
-        if any(p.is_error for p in problems):
-            if staging is not None:
-                staging.abort()
-            raise BuildFailed(_sorted(problems))
+        unchanged, record = known_pages(digester, site, pages, staging, store, now)
+        staged, failed = render_stale(maker, digester, pages, options.jobs, staging, options.progress, unchanged)
+        problems += failed
+        _stop_on_errors(problems, staging)
         columns = [(c.title, len(site.posts_in(c))) for c in site.columns if not c.is_page]
         result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns)
         if staging is not None:
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
-                staged = [staging.stage(file) for file in extras] + staged
+                staged = [staging.stage(file) for file in files] + staged
                 result.stats = staging.commit(staged)
                 result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
@@ -236,14 +231,37 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
                 raise BuildFailed([exc]) from None
             if record is not None:  # what the site's pages were made from, as of this manifest
                 record_key, *made_from = record
-                cache.put(record_key, (*made_from, staging.manifest_id))
-            cache.save()
-            result.reuse = Reuse(cache.kept, maker.renderer.compiled)
+                store.put(record_key, (*made_from, staging.manifest_id))
+            store.save()
+            result.reuse = Reuse(store.kept, maker.renderer.compiled)
     finally:
-        cache.close()
+        store.close()
         gc.unfreeze()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _other_files(site: Site, pages: list[Page], feeds: list[Feed], theme: Theme) -> list[OutputFile]:
+    """Every file of the site besides its pages: feeds, sitemap, robots.txt, and the files
+    copied as they are (posts' pictures and attachments, static/, the theme's CSS and JS)."""
+    from .feeds import render_feed
+    from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
+    from .write import OutputFile, copy_digest
+
+    files = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
+    files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
+    files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
+    copies = [(a.relpath, a.source) for a in site.assets] + [(f.relpath, f.source) for f in theme.files.values()]
+    return files + [OutputFile(relpath, str(path), source=path, digest=copy_digest(path)) for relpath, path in copies]
+
+
+def _stop_on_errors(problems: list[SiteError], staging: Staging | None = None) -> None:
+    """Fails the build with every problem found so far if any is an error, leaving the output
+    folder as it was."""
+    if any(p.is_error for p in problems):
+        if staging is not None:
+            staging.abort()
+        raise BuildFailed(_sorted(problems))
 
 
 def _sorted(problems: list[SiteError]) -> list[SiteError]:
