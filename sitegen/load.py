@@ -256,8 +256,16 @@ class Loader:
         self.bodies.save(source, rendered, dependencies, digest, cache)
 
     def body_again(self, path: Path) -> str:
-        """A body whose cache entry went missing after this build stored it."""
-        return self.bodies.render(self.sources[path])[0].body_html
+        """A body whose cache entry went missing after this build stored it, made again from its
+        file. If that fails (the file changed since it was read, or is gone), the page showing
+        the body must fail with it: an empty body would be published without a word, and a body
+        of the file as it is now would not match the post's title, summary and digests. The
+        SiteError fails the page, so the build fails and the last good output stays."""
+        rendered, _ = self.bodies.render(self.sources[path])
+        errors = [problem for problem in rendered.problems if problem.is_error]
+        if errors:
+            raise errors[0]
+        return rendered.body_html
 
     # ------------------------------------------------------------------ files copied as they are
 
