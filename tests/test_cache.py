@@ -171,7 +171,8 @@ def test_a_build_with_nothing_to_do_reads_no_post(linked: SiteDir, monkeypatch) 
     settle()
     first = linked.build()
     assert first.site is not None
-    monkeypatch.setattr("sitegen.load.load_site", lambda *a, **k: pytest.fail("the posts were loaded again"))
+    # (build() makes a Loader itself: load_site is the report command's.)
+    monkeypatch.setattr("sitegen.load.Loader.load", lambda self: pytest.fail("the posts were loaded again"))
     again = linked.build()
     assert again.site is None and again.stats is not None and again.stats.written == 0
     assert again.summary().split(", 0 written")[0] == first.summary().split(", 0 written")[0]
