@@ -123,6 +123,8 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise SiteError(None, None, f"template not found: {exc.name}",
                             f"add it to templates/ (looked in {', '.join(map(str, self.theme.folders))})") from None
+        except SiteError:  # a problem with what the page shows (a post's body could not be made): it says where
+            raise
         except Exception as exc:  # a runtime error inside a template: report where it happened
             path, line = _template_frame(exc)
             raise SiteError(path, line, f"template error while rendering {page.url}: {exc}") from None

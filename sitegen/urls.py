@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+MAX_SLUG = 200  # characters: file systems take at most 255 bytes a name
+
 # Atomic, so '2019-05-05' is not read as the prefix '2019-05-' of a post named '05'.
 _DATE_PREFIX = re.compile(r"^(?>\d{4}[-_]\d{1,2}(?:[-_]\d{1,2})?|\d{8})[-_ ]+(?=.)")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")

@@ -171,7 +171,8 @@ def test_a_build_with_nothing_to_do_reads_no_post(linked: SiteDir, monkeypatch) 
     settle()
     first = linked.build()
     assert first.site is not None
-    monkeypatch.setattr("sitegen.load.load_site", lambda *a, **k: pytest.fail("the posts were loaded again"))
+    # (build() makes a Loader itself: load_site is the report command's.)
+    monkeypatch.setattr("sitegen.load.Loader.load", lambda self: pytest.fail("the posts were loaded again"))
     again = linked.build()
     assert again.site is None and again.stats is not None and again.stats.written == 0
     assert again.summary().split(", 0 written")[0] == first.summary().split(", 0 written")[0]
@@ -294,6 +295,32 @@ def test_a_body_the_cache_cannot_give_back_is_made_again(linked: SiteDir, tmp_pa
     EDITS["template"](linked)  # every post page is rendered, so every body is asked for
     linked.build()
     assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_a_body_made_again_from_a_file_changed_during_the_build_fails_the_build(linked: SiteDir) -> None:
+    # When a body's cache entry is gone by the time a page shows it, the body is made again from
+    # its file; if the file changed since the build read it, that body would not be the one the
+    # post was loaded with (and the file may be gone). The build fails and says so; the pages
+    # stay as the last good build left them, never with an empty body.
+    lesson = linked.root / "columns/study/lesson.md"
+    with sqlite3.connect(linked.output / CACHE_DIR / "cache.sqlite") as db:
+        assert db.execute("DELETE FROM entries WHERE key LIKE 'html' || char(31) || '%'").rowcount == 3  # the three posts
+    db.close()
+    EDITS["template"](linked)  # every post's page is rendered again, and asks for its body
+    before = tree(linked.output)
+
+    def edit_lesson(what: str, done: int, total: int) -> None:
+        # The news column's pages come first (order 1): the lesson's page is not rendered yet.
+        if what == "pages written" and done == 1:
+            lesson.write_text(post("Lesson", "2019-01-15", "tags: [b]\n", "The lesson, edited.\n"))
+
+    with pytest.raises(BuildFailed) as failed:
+        linked.build(jobs=1, progress=edit_lesson)
+    assert [(p.path, p.message, p.hint) for p in failed.value.errors] == [
+        (lesson, "the file changed while the site was being built", "build again")]
+    assert tree(linked.output) == before
+    linked.build()
+    assert "The lesson, edited." in (linked.output / "study/lesson/index.html").read_text()
 
 
 def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: Path) -> None:

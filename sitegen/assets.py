@@ -1,0 +1,43 @@
+"""Files copied as they are: a column's own images and documents, a bundle's (under its post's
+address) and static/'s. Each is a link target; a bundle's documents are listed on its post's
+page as attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import SiteError
+from .links import Links
+from .model import Asset, Attachment
+from .urls import file_url
+
+ATTACHMENT_SUFFIXES = {
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "wps", "et", "dps",
+    "csv", "txt", "zip", "rar", "7z", "mp3", "mp4", "m4a", "wav",
+}
+
+
+class Assets:
+    def __init__(self, links: Links, base_path: str) -> None:
+        self.links = links
+        self.base_path = base_path
+        self._files: dict[Path, tuple[str, int]] = {}  # source -> (path under the output folder, size)
+
+    def add(self, path: Path, relpath: str) -> SiteError | None:
+        """Copies path to relpath; the problem when it cannot be read."""
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            return SiteError(path, None, f"cannot read the file: {exc.strerror}")
+        self._files[path] = (relpath, size)
+        self.links.add(path, file_url(self.base_path, relpath))
+        return None
+
+    def attachments(self, bundle: Path) -> tuple[Attachment, ...]:
+        """The documents and media in a bundle's own folder (not its subfolders), by name."""
+        return tuple(Attachment(path.name, self.links.targets[path], size) for path, (_, size) in sorted(self._files.items())
+                     if path.parent == bundle and path.suffix.lower().lstrip(".") in ATTACHMENT_SUFFIXES)
+
+    def all(self) -> tuple[Asset, ...]:
+        """Every file to copy, in the order found."""
+        return tuple(Asset(path, relpath) for path, (relpath, _) in self._files.items())

@@ -1,0 +1,98 @@
+"""Links written as file paths ('../study/lesson.md', 'photo.jpg') and root paths ('/news/'):
+where each leads, or why it cannot, and a record of what rendering a body asked
+(Dependencies), so that a body from the cache is taken only while every answer still holds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from .config import did_you_mean
+from .markup import LinkProblem
+
+# What rendering a body asked the site: ("file", path, url or None) and ("root", url, url or None).
+Dependencies = tuple[tuple[str, str, "str | None"], ...]
+
+
+class Links:
+    """Every link target of the site, by its source path: posts, column folders and their
+    _index.md, bundles and copied files. Filled while the site is read; asked once it is."""
+
+    def __init__(self, root: Path, base_path: str) -> None:
+        self.root = root
+        self.base_path = base_path
+        self.targets: dict[Path, str] = {}  # source path -> URL
+        self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
+        # Lookups made on first use, for the thousands of links a large site asks about.
+        self._known_urls: set[str] | None = None
+        self._target_texts: dict[str, str] | None = None  # targets by path as a string
+
+    def add(self, path: Path, url: str) -> None:
+        self.targets[path] = url
+        self._known_urls = self._target_texts = None  # made again if asked again
+
+    def leave_out(self, path: Path, why: str) -> None:
+        self.left_out[path] = why
+
+    def resolve(self, target: Path) -> str | LinkProblem:
+        path = Path(os.path.normpath(target))
+        if path != self.root and self.root not in path.parents:
+            return LinkProblem("the link leaves the site", "link only to posts and files inside the site's folder")
+        if path in self.targets:
+            return self.targets[path]
+        if path in self.left_out:
+            return LinkProblem(f"links to a post that this build leaves out, because it is {self.left_out[path]}",
+                               "publish that post first, or remove the link")
+        try:
+            if path.exists():
+                return LinkProblem("links to a file that is not part of the site",
+                                   "link to posts and to files inside columns/ or static/")
+            siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        except OSError:  # a name too long for the file system, say: it cannot exist
+            siblings = []
+        return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+
+    def rebase(self, url: str) -> str | None:
+        """'/news/' written for a site that lives under '/party/' -> '/party/news/', when that
+        names one of the site's pages or files; other root paths are left to the intranet."""
+        base = self.base_path
+        if base == "/" or url.startswith(base):
+            return None
+        path, hash_, fragment = url.partition("#")
+        candidate = base + path.lstrip("/")
+        if self._known_urls is None:
+            self._known_urls = set(self.targets.values()) | {base}
+        return candidate + hash_ + fragment if candidate in self._known_urls else None
+
+    def still_valid(self, dependencies: Dependencies) -> bool:
+        """Whether every question a body's rendering asked gets the same answer now."""
+        if self._target_texts is None:
+            self._target_texts = {str(path): url for path, url in self.targets.items()}
+        for kind, asked, answer in dependencies:
+            if kind == "file":
+                # Most links name a post or file of the site: a string lookup, no Path made.
+                result = self._target_texts.get(os.path.normpath(asked)) or self.resolve(Path(asked))
+            else:
+                result = self.rebase(asked)
+            if (result if isinstance(result, str) else None) != answer:
+                return False
+        return True
+
+    def recording(self) -> tuple[Callable[[Path], str | LinkProblem], Callable[[str], str | None],
+                                 list[tuple[str, str, str | None]]]:
+        """resolve and rebase for one rendering, each writing down what it was asked and
+        answered in the list that comes with them (its Dependencies)."""
+        asked: list[tuple[str, str, str | None]] = []
+
+        def resolve(target: Path) -> str | LinkProblem:
+            result = self.resolve(target)
+            asked.append(("file", str(target), result if isinstance(result, str) else None))
+            return result
+
+        def rebase(url: str) -> str | None:
+            result = self.rebase(url)
+            asked.append(("root", url, result))
+            return result
+
+        return resolve, rebase, asked

@@ -1,0 +1,137 @@
+"""A post's file as its front matter gives it: from the cache, by the file's content hash, or
+read and parsed (its body is read again when it is rendered); and the cache entries that hold
+what reading and rendering a post gave."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .cache import Cache
+from .config import SiteConfig
+from .errors import SiteError
+from .links import Dependencies
+from .markup import Rendered
+from .meta import Document, PostMeta, decode_source, post_meta, split_document
+from .model import Column
+from .parallel import map_indexed
+from .sources import read_file, site_path
+
+# A body rendered by an earlier build: rendered (its HTML left out), what it asked, the HTML's digest.
+CachedBody = tuple[Rendered, Dependencies, str]
+
+
+@dataclass(frozen=True)
+class PostSource:
+    """A post this build publishes, as read: what rendering its body and making its Post need."""
+
+    column: Column
+    path: Path
+    bundle: Path | None  # the bundle folder when the post is one
+    doc: Document
+    meta: PostMeta
+    slug: str
+    url: str
+    digest: str  # of the file's bytes
+    problems: tuple[SiteError, ...] = ()  # what reading its front matter found (warnings)
+
+
+@dataclass(frozen=True)
+class PostFile:
+    """What a post's file says, from the cache or read."""
+
+    digest: str  # of the file's bytes
+    doc: Document  # without its body
+    meta: PostMeta | None  # None when the front matter has errors
+    problems: Sequence[SiteError]
+    from_cache: bool
+    slug: str | None = None  # from the cache: spelled when the entry was made
+    body: CachedBody | None = None  # from the cache, for the loader to check
+
+
+def read_post(path: Path, config: SiteConfig) -> PostFile | SiteError:
+    """A post's file: its content hash, its front matter parsed and what was wrong with it.
+    No side effects: may run on a worker."""
+    data = read_file(path, config.max_file_size)
+    if isinstance(data, SiteError):
+        return data
+    try:
+        doc = split_document(decode_source(data, path), path)
+    except SiteError as exc:
+        return exc
+    meta, problems = post_meta(doc, config.tz)
+    return PostFile(hashlib.blake2b(data, digest_size=20).hexdigest(), replace(doc, body="", meta={}), meta, problems,
+                    from_cache=False)
+
+
+def post_key(cache: Cache, shown: str, digest: str) -> str:
+    """The entry of what reading (and rendering) the post in `shown` with this content gave."""
+    return cache.key("post", shown, digest)
+
+
+def html_key(cache: Cache, shown: str, digest: str) -> str:
+    """The entry of the post's body HTML, apart, so that loading a site does not load every body."""
+    return cache.key("html", shown, digest)
+
+
+def post_entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slug: str,
+               body: CachedBody | None) -> tuple[object, ...]:
+    """A post's cache entry, under its file's path and content hash: the path itself is left out
+    (making thousands of Paths again is a good part of loading them)."""
+    return (doc.key_lines, doc.body_line, meta, tuple(problems), slug, body)
+
+
+def _from_entry(path: Path, digest: str, entry: tuple[object, ...]) -> PostFile:
+    key_lines, body_line, meta, problems, slug, body = entry
+    return PostFile(digest, Document(path, {}, key_lines, "", body_line), meta, problems,  # type: ignore[arg-type]
+                    from_cache=True, slug=slug, body=body)  # type: ignore[arg-type]
+
+
+class PostReader:
+    """Gives each post's file from the cache where it can: an unchanged file (by its status,
+    `known`) with an entry is not even read. The others are read ahead, on worker processes
+    when there are many (a first build has thousands)."""
+
+    def __init__(self, root: Path, config: SiteConfig, cache: Cache, known: Callable[[Path], str | None] | None,
+                 jobs: int | None) -> None:
+        self.root = root
+        self.config = config
+        self.cache = cache
+        self.known = known or (lambda path: None)  # a file's content hash, when its status vouches for it
+        self.jobs = jobs
+        self._known_keys: dict[Path, tuple[str, str]] = {}  # (content hash, cache key) of files known unchanged
+        self._read: dict[Path, PostFile | SiteError] = {}  # read ahead, for get() to take
+
+    def read_ahead(self, columns: list[list[Path]]) -> None:
+        """Reads every post (of each column, a list) the cache cannot give: its file is new or
+        changed. The cache's entries for the others are read ahead, a column at a time."""
+        todo: list[Path] = []
+        for posts in columns:
+            keys = {path: (digest, post_key(self.cache, site_path(self.root, path), digest)) for path in posts
+                    if (digest := self.known(path))}
+            self.cache.prefetch([key for _, key in keys.values()])
+            self._known_keys.update(keys)
+            todo += [path for path in posts if path not in keys or not self.cache.has(keys[path][1])]
+        self._read = dict(zip(todo, map_indexed(lambda i: read_post(todo[i], self.config), len(todo), self.jobs)))
+
+    def get(self, path: Path) -> PostFile | SiteError:
+        digest, key = self._known_keys.get(path) or (None, None)
+        entry = self.cache.get(key) if key else None
+        if entry is None:
+            read = self._read.pop(path, None) or read_post(path, self.config)
+            if isinstance(read, SiteError):
+                return read
+            digest = read.digest
+            entry = self.cache.get(post_key(self.cache, site_path(self.root, path), digest))  # the same text as before
+            if entry is None:
+                return read
+        assert digest is not None
+        return _from_entry(path, digest, entry)
+
+    def remember(self, path: Path, read: PostFile, slug: str) -> None:
+        """Stores what reading a post gave, before it is rendered (BodyRenderer.save adds the body)."""
+        assert read.meta is not None
+        self.cache.put(post_key(self.cache, site_path(self.root, path), read.digest),
+                       post_entry(read.doc, read.meta, read.problems, slug, None))

@@ -1,0 +1,53 @@
+"""Posts' tags: one Tag per web address (slug), shared by every post that has it. 'Reading'
+and 'reading' are one tag, named as it was first met; two names that merely come out as the
+same address are a mistake, reported where the second one is used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .errors import SiteError
+from .model import Tag
+from .sources import site_path
+from .urls import MAX_SLUG, join_url
+
+
+class Tags:
+    def __init__(self, root: Path, base_path: str, slug: Callable[[str], str]) -> None:
+        self.root = root
+        self.base_path = base_path
+        self.slug = slug
+        self._slugs: dict[str, str] = {}  # name -> slug: a site has few tags, used by many posts
+        self._first: dict[str, tuple[str, Path]] = {}  # slug -> the first name that gave it, and where
+        self._tags: dict[str, Tag] = {}  # slug -> its one Tag
+
+    def of_post(self, path: Path, names: Sequence[str], line: int) -> tuple[tuple[Tag, ...], list[SiteError]]:
+        """The Tags of the post in `path` whose front matter names `names` on `line`, each once,
+        and what is wrong with the names left out."""
+        tags: dict[str, Tag] = {}
+        problems: list[SiteError] = []
+        for name in names:
+            slug = self._slugs.get(name)
+            if slug is None:
+                slug = self._slugs[name] = self.slug(name)
+            if slug in tags:
+                continue
+            if not slug:
+                problems.append(SiteError(path, line, f"the tag {name!r} gives no usable web address",
+                                          "use words, digits or Chinese characters in tags"))
+                continue
+            if len(slug) > MAX_SLUG:
+                problems.append(SiteError(path, line, f"the tag {name[:40]!r}... is too long for a web address "
+                                          f"({len(slug)} characters, over {MAX_SLUG})", "use a shorter tag"))
+                continue
+            first = self._first.setdefault(slug, (name, path))
+            if first[0] != name and first[0].lower() != name.lower():
+                problems.append(SiteError(path, line, f"the tag {name!r} gets the same web address as the tag "
+                                          f"{first[0]!r} in {site_path(self.root, first[1])}",
+                                          "use the same spelling for both, or rename one"))
+                continue
+            if slug not in self._tags:
+                self._tags[slug] = Tag(first[0], slug, join_url(self.base_path, "tags", slug))
+            tags[slug] = self._tags[slug]
+        return tuple(tags.values()), problems
