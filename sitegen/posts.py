@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from .cache import Cache
+from .codec import moment, moment_plain
 from .config import SiteConfig
 from .errors import SiteError
 from .links import Dependencies
@@ -77,16 +78,48 @@ def html_key(cache: Cache, shown: str, digest: str) -> str:
 
 
 def post_entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slug: str,
-               body: CachedBody | None) -> tuple[object, ...]:
-    """A post's cache entry, under its file's path and content hash: the path itself is left out
-    (making thousands of Paths again is a good part of loading them)."""
-    return (doc.key_lines, doc.body_line, meta, tuple(problems), slug, body)
+               body: CachedBody | None) -> list[object]:
+    """A post's cache entry, under its file's path and content hash, in plain JSON values laid
+    out here (so reading thousands back is json's C decoder and one constructor call each, not
+    a walk over tagged values). The path itself is left out: making thousands of Paths again
+    is a good part of loading them."""
+    plain_body = None
+    if body is not None:
+        rendered, dependencies, digest = body
+        plain_body = [[rendered.body_html, rendered.summary_html, rendered.toc_html, rendered.text,
+                       rendered.reading_minutes, _problems_plain(rendered.problems)],
+                      [list(asked) for asked in dependencies], digest]
+    plain_meta = [meta.title, *moment_plain(meta.date), meta.author, list(meta.tags), meta.summary, meta.draft,
+                  meta.pinned, meta.slug, *(moment_plain(meta.updated) if meta.updated else (None, None)), meta.cover]
+    return [list(doc.key_lines.items()), doc.body_line, plain_meta, _problems_plain(problems), slug, plain_body]
 
 
-def _from_entry(path: Path, digest: str, entry: tuple[object, ...]) -> PostFile:
-    key_lines, body_line, meta, problems, slug, body = entry
-    return PostFile(digest, Document(path, {}, key_lines, "", body_line), meta, problems,  # type: ignore[arg-type]
-                    from_cache=True, slug=slug, body=body)  # type: ignore[arg-type]
+def _from_entry(path: Path, digest: str, entry: list[Any]) -> PostFile | None:
+    """The PostFile an entry gives back; None when it is not one sitegen wrote (then the file is read)."""
+    try:
+        key_lines, body_line, plain_meta, problems, slug, plain_body = entry
+        (title, date, date_zone, author, tags, summary, draft, pinned, meta_slug, updated, updated_zone,
+         cover) = plain_meta
+        meta = PostMeta(title, moment(date, date_zone), author, tuple(tags), summary, draft, pinned, meta_slug,
+                        moment(updated, updated_zone) if updated else None, cover)
+        body = None
+        if plain_body is not None:
+            (html, summary_html, toc_html, text, minutes, rendered_problems), dependencies, body_digest = plain_body
+            body = (Rendered(html, summary_html, toc_html, text, minutes, _problems(rendered_problems)),
+                    tuple((kind, asked, answer) for kind, asked, answer in dependencies), body_digest)
+        return PostFile(digest, Document(path, {}, dict(key_lines), "", body_line), meta, _problems(problems),
+                        from_cache=True, slug=slug, body=body)
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _problems_plain(problems: Sequence[SiteError]) -> list[list[object]]:
+    return [[str(p.path) if p.path else None, p.line, p.message, p.hint, p.severity] for p in problems]
+
+
+def _problems(rows: list[list[Any]]) -> tuple[SiteError, ...]:
+    return tuple(SiteError(Path(path) if path else None, line, message, hint, severity)
+                 for path, line, message, hint, severity in rows)
 
 
 class PostReader:
@@ -119,16 +152,16 @@ class PostReader:
     def get(self, path: Path) -> PostFile | SiteError:
         digest, key = self._known_keys.get(path) or (None, None)
         entry = self.cache.get(key) if key else None
-        if entry is None:
+        found = _from_entry(path, digest, entry) if entry is not None and digest is not None else None
+        if found is None:
             read = self._read.pop(path, None) or read_post(path, self.config)
             if isinstance(read, SiteError):
                 return read
-            digest = read.digest
-            entry = self.cache.get(post_key(self.cache, site_path(self.root, path), digest))  # the same text as before
-            if entry is None:
+            entry = self.cache.get(post_key(self.cache, site_path(self.root, path), read.digest))  # the same text as before
+            found = _from_entry(path, read.digest, entry) if entry is not None else None
+            if found is None:
                 return read
-        assert digest is not None
-        return _from_entry(path, digest, entry)
+        return found
 
     def remember(self, path: Path, read: PostFile, slug: str) -> None:
         """Stores what reading a post gave, before it is rendered (BodyRenderer.save adds the body)."""
