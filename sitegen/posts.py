@@ -91,7 +91,7 @@ def post_entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slu
                       [list(asked) for asked in dependencies], digest]
     plain_meta = [meta.title, *moment_plain(meta.date), meta.author, list(meta.tags), meta.summary, meta.draft,
                   meta.pinned, meta.slug, *(moment_plain(meta.updated) if meta.updated else (None, None)), meta.cover]
-    return [list(doc.key_lines.items()), doc.body_line, plain_meta, _problems_plain(problems), slug, plain_body]
+    return [[[key, line] for key, line in doc.key_lines.items()], doc.body_line, plain_meta, _problems_plain(problems), slug, plain_body]
 
 
 def _from_entry(path: Path, digest: str, entry: list[Any]) -> PostFile | None:
