@@ -28,7 +28,7 @@ from .model import Body, Column, Post, Site
 from .posts import CachedBody, PostReader, PostSource
 from .sources import MARKDOWN_SUFFIXES, is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
 from .tags import Tags
-from .urls import MAX_SLUG, join_url, release_pinyin, slugify, strip_date_prefix, unsafe_slug_reason
+from .urls import MAX_SLUG, join_url, slugify, spell_apart, strip_date_prefix, unsafe_slug_reason
 
 RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds", "pagefind"}
 
@@ -52,6 +52,7 @@ class Loader:
         self.problems: list[SiteError] = []
         self.sources: dict[Path, PostSource] = {}  # every published post, by its file
         self.digests: dict[Path, str] = {}  # content hash of every post read
+        self.spelled: dict[str, str] = {}  # slugs of Chinese names spelled this build (spell)
         self.next_due: datetime | None = None  # the earliest post left out for being in the future
         self.links = Links(root, config.base_path)
         self.assets = Assets(self.links, config.base_path)
@@ -65,18 +66,18 @@ class Loader:
             self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
                                            "create columns/<name>/_index.md for each column"))
             return None
+        self.spell([entry.name for entry in columns_dir.iterdir()])
         found = self.load_columns(columns_dir)
         self.posts.read_ahead([[path for path, bundle in files if is_post(path, bundle)]
                                for column, _, files in found if not column.is_page])
+        self.spell(self.posts.names_read())
         sources: list[PostSource] = []
         cached: dict[Path, CachedBody] = {}  # bodies from the cache, to check once every link target is known
         for column, _, files in found:
             sources.extend(self.load_posts(column, files, cached))
         self.add_static()
         self.problems.extend(_url_collisions(self.root, sources))
-        for name in {name for source in sources for name in source.meta.tags}:
-            self.slug(name)  # remembered, so that the dictionaries can go before posts are rendered
-        release_pinyin()
+        self.spell([name for source in sources for name in source.meta.tags])
         columns = {column.slug: self.with_intro(column, doc) for column, doc, _ in found}
         self.sources = {source.path: source for source in sources}
         bodies = self.bodies.bodies(sources, cached)
@@ -88,16 +89,29 @@ class Loader:
                     tuple(posts), self.assets.all(), next_due=self.next_due, digests=self.digests)
 
     def slug(self, text: str) -> str:
-        """slugify, remembered by the cache for Chinese text: the pinyin dictionaries take a
+        """slugify, remembered by the store for Chinese text: the pinyin dictionaries take a
         while to load, and a rebuild seldom meets a name it has not spelled before."""
         if text.isascii():
             return slugify(text)
-        key = self.cache.key("slug", text)
-        found = self.cache.get(key)
+        found = self.spelled.get(text)
+        if found is None:
+            found = self.cache.get(self.cache.key("slug", text))
         if not isinstance(found, str):
-            found = slugify(text)
-            self.cache.put(key, found)
+            found = self.spelled[text] = slugify(text)
+            self.cache.put(self.cache.key("slug", text), found)
         return found
+
+    def spell(self, names: list[str]) -> None:
+        """Spells at once, apart from this process (urls.spell_apart), the names that may need a
+        slug and that the store does not know yet."""
+        todo = sorted({name for name in names if not name.isascii() and name not in self.spelled})
+        for name in todo:
+            found = self.cache.get(self.cache.key("slug", name))
+            if isinstance(found, str):
+                self.spelled[name] = found
+        for name, slug in spell_apart([name for name in todo if name not in self.spelled]).items():
+            self.spelled[name] = slug
+            self.cache.put(self.cache.key("slug", name), slug)
 
     # ------------------------------------------------------------------ columns
 

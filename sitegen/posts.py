@@ -19,6 +19,7 @@ from .meta import Document, PostMeta, decode_source, post_meta, split_document
 from .model import Column
 from .parallel import map_indexed
 from .sources import read_file, site_path
+from .urls import strip_date_prefix
 
 # A body rendered by an earlier build: rendered (its HTML left out), what it asked, the HTML's digest.
 CachedBody = tuple[Rendered, Dependencies, str]
@@ -148,6 +149,16 @@ class PostReader:
             self._known_keys.update(keys)
             todo += [path for path in posts if path not in keys or not self.cache.has(keys[path][1])]
         self._read = dict(zip(todo, map_indexed(lambda i: read_post(todo[i], self.config), len(todo), self.jobs)))
+
+    def names_read(self) -> list[str]:
+        """What the posts read ahead may take their slugs and tags' slugs from: their file and
+        folder names (a bundle is named by its folder), their slug: and tags: lines."""
+        names: list[str] = []
+        for path, read in self._read.items():
+            names += [strip_date_prefix(path.stem), strip_date_prefix(path.parent.name)]
+            if not isinstance(read, SiteError) and read.meta is not None:
+                names += [*read.meta.tags, *([read.meta.slug] if read.meta.slug else [])]
+        return names
 
     def get(self, path: Path) -> PostFile | SiteError:
         digest, key = self._known_keys.get(path) or (None, None)

@@ -3,11 +3,11 @@ nothing it returns can point outside the output folder."""
 
 from __future__ import annotations
 
-import gc
+import multiprocessing
 import re
 import sys
 import unicodedata
-from functools import lru_cache
+from multiprocessing.connection import Connection
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -23,7 +23,6 @@ def strip_date_prefix(name: str) -> str:
     return _DATE_PREFIX.sub("", name, count=1)
 
 
-@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by '-'; Chinese becomes pinyin ('党建动态' -> 'dang-jian-dong-tai')."""
     if text.isascii():
@@ -45,14 +44,32 @@ def _spell_han(match: re.Match[str]) -> str:
     return " " + " ".join(lazy_pinyin(match.group(0), style=Style.NORMAL)) + " "
 
 
-def release_pinyin() -> None:
-    """Lets go of pypinyin's dictionaries (about 50 MB) once a build has spelled every slug it
-    needs; slugify remembers what it spelled, and a later new name imports pypinyin again."""
-    if "pypinyin" not in sys.modules:
-        return
-    for name in [name for name in sys.modules if name == "pypinyin" or name.startswith("pypinyin.")]:
-        del sys.modules[name]
-    gc.collect()  # modules hold themselves in cycles (their functions' globals)
+def spell_apart(texts: list[str]) -> dict[str, str]:
+    """slugify for many texts at once, in a short-lived child process unless pypinyin is loaded
+    here already: its dictionaries (about 50 MB) then never enter this process, which may live
+    long (a watcher) and fork workers that would each carry them."""
+    if not texts:
+        return {}
+    if "pypinyin" in sys.modules or "fork" not in multiprocessing.get_all_start_methods():
+        return {text: slugify(text) for text in texts}
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_spell_into, args=(texts, writer), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        spelled = reader.recv()
+    except EOFError:  # the child died: spell here after all
+        spelled = [slugify(text) for text in texts]
+    finally:
+        reader.close()
+        child.join()
+    return dict(zip(texts, spelled))
+
+
+def _spell_into(texts: list[str], writer: Connection) -> None:
+    writer.send([slugify(text) for text in texts])
+    writer.close()
 
 
 def unsafe_slug_reason(slug: str) -> str | None:

@@ -149,3 +149,23 @@ def test_the_watcher_renders_on_several_processes_like_a_build(site: SiteDir, tm
         watcher.stop()
     assert max(seen) >= 2, "the watcher's build ran on one process"
     assert tree(site.output) == clean(site, tmp_path / "clean", NOW)
+
+
+def test_chinese_slugs_are_spelled_without_loading_the_pinyin_dictionaries_into_the_build(tmp_path: Path) -> None:
+    # pypinyin's dictionaries (about 50 MB) stay out of the building process, which may be a
+    # long-lived watcher, and out of the workers it forks: names are spelled in a child.
+    import subprocess
+    import sys
+
+    site = SiteDir(tmp_path / "site").write({
+        "site.toml": SITE_TOML + "search = false\n",
+        "columns/学习/_index.md": column("专题学习", 1),
+        "columns/学习/2019-03-05-党课.md": post("党课", "2019-03-05", "tags: [党史, 学习]\n"),
+    })
+    script = ("import sys; from pathlib import Path; from sitegen.build import build, Options; "
+              f"build(Path({str(site.root)!r}), None, Options(jobs=1)); print('pypinyin' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
+    assert site.exists("xue-xi/dang-ke/index.html")
+    assert site.exists("tags/dang-shi/index.html") and site.exists("tags/xue-xi/index.html")
