@@ -205,7 +205,10 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         theme = Theme(source)
         pages = plan(site, now=now, related=related(site, store))
         feeds = feeds_for(site)
-        files = _other_files(site, pages, feeds, theme)
+        try:
+            files = _other_files(site, pages, feeds, theme)
+        except SiteError as exc:  # a feed's body that cannot be read back (its file changed meanwhile)
+            raise BuildFailed([exc]) from None
         problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files)
         _stop_on_errors(problems)
         try:
