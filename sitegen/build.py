@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .model import Site
     from .pages import Page
     from .render import Theme
-    from .write import OutputFile, Staging
+    from .write import OutputFile, Published, Staging
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     source = source.resolve()
     output = (output or source / "output").resolve()
     try:
-        check_output_folder(output)
+        published = check_output_folder(output)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     store_folder = output / CACHE_DIR
@@ -115,7 +115,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
         except (KeyError, TypeError, ValueError):  # a damaged state: build
             pass
     known = (lambda path: state.digest_of(path, scan)) if state is not None else None
-    result = _run(source, options, now, output, known, reuse)
+    result = _run(source, options, now, output, known, reuse, published)
     site = result.site
     assert site is not None
     complete = not needs_index(result, output)  # the search index follows what was just written
@@ -177,7 +177,8 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
 
 
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
-         known: Callable[[Path], str | None] | None = None, reuse: Reuse | None = None) -> BuildResult:
+         known: Callable[[Path], str | None] | None = None, reuse: Reuse | None = None,
+         published: Published | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
     from .feeds import feeds_for
     from .pages import plan
@@ -212,7 +213,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files)
         _stop_on_errors(problems)
         try:
-            staging = Staging(output, [page.output for page in pages] + [f.relpath for f in files]) if output else None
+            outputs = [page.output for page in pages] + [f.relpath for f in files]
+            staging = Staging(output, outputs, published) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, reuse.templates if reuse else None)

@@ -63,37 +63,20 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
     return problems
 
 
-def read_manifest(output: Path) -> Manifest | None:
-    """What the last build wrote, or None when sitegen did not write this folder. An
-    unreadable manifest from an older sitegen still says which files are ours."""
-    manifest = _read_manifest(output)[0]
-    return dict(manifest) if manifest is not None else None
+Published = tuple["Manifest | None", "str | None"]  # what read_manifest() found
 
 
-def manifest_id(output: Path) -> str | None:
-    """The content hash of the manifest: what a cache says about the output is true only of the
-    manifest it names (anything that wrote the site since, such as a build without the cache
-    or a watcher's edit, wrote another)."""
-    return _read_manifest(output)[1]
-
-
-def _read_manifest(output: Path) -> tuple[Manifest | None, str | None]:
+def read_manifest(output: Path) -> Published:
+    """What the last build wrote (None when sitegen did not write this folder; an unreadable
+    manifest from an older sitegen still says which files are ours), and the manifest's content
+    hash: what the store says about the output holds only for the manifest it names (anything
+    that wrote the site since, such as a build without the store, wrote another)."""
     try:
-        path = output / MANIFEST
-        info = path.stat()
-        # A build asks more than once (is the folder ours? what did it hold?): parse it once.
-        status = (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
-        if _last_read[0] == status:
-            return _last_read[1], _last_read[2]
-        data = path.read_bytes()
+        data = (output / MANIFEST).read_bytes()
         raw = json.loads(data.decode("utf-8"))
     except (OSError, ValueError):
         return None, None
-    _last_read[:] = [status, _parse_manifest(raw), _content_id(data)]
-    return _last_read[1], _last_read[2]
-
-
-_last_read: list = [None, None, None]  # the manifest last parsed: its path and status, what it said, its hash
+    return _parse_manifest(raw), _content_id(data)
 
 
 def _content_id(data: bytes) -> str:
@@ -125,14 +108,17 @@ def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str
         return False
 
 
-def check_output_folder(output: Path) -> None:
-    """Refuses a non-empty folder that sitegen did not create: it would mix with the site."""
+def check_output_folder(output: Path) -> Published:
+    """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
+    Returns what its manifest says (read_manifest)."""
     if output.exists() and not output.is_dir():
         raise SiteError(output, None, "the output path is a file, not a folder", "choose another --output")
+    published = read_manifest(output) if output.is_dir() else (None, None)
     # A first build that failed may have left its cache behind, and nothing else.
-    if output.is_dir() and any(p.name != CACHE_DIR for p in output.iterdir()) and read_manifest(output) is None:
+    if output.is_dir() and published[0] is None and any(p.name != CACHE_DIR for p in output.iterdir()):
         raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
                         "choose an empty or new folder with --output, or empty this one first")
+    return published
 
 
 def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[str, int] | None = None) -> list[SiteError]:
@@ -200,10 +186,10 @@ class Staging:
     stale files and updates the manifest. abort() deletes the temporary files: the site
     stays as it was."""
 
-    def __init__(self, output: Path, files: list[str]) -> None:
-        check_output_folder(output)
-        self.previous = read_manifest(output) or {}
-        self.manifest_id = manifest_id(output)  # of the manifest now on disk (commit() writes a new one)
+    def __init__(self, output: Path, files: list[str], published: Published | None = None) -> None:
+        """published: what check_output_folder() found, when the build has just asked it."""
+        manifest, self.manifest_id = published if published is not None else check_output_folder(output)
+        self.previous = dict(manifest) if manifest else {}  # (manifest_id: of the one on disk; commit() writes another)
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
