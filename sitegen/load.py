@@ -28,7 +28,8 @@ from .model import Body, Column, Post, Site
 from .posts import CachedBody, PostReader, PostSource
 from .sources import MARKDOWN_SUFFIXES, is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
 from .tags import Tags
-from .urls import MAX_SLUG, join_url, slugify, spell_apart, strip_date_prefix, unsafe_slug_reason
+from .slugs import Slugs
+from .urls import MAX_SLUG, join_url, strip_date_prefix, unsafe_slug_reason
 
 RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds", "pagefind"}
 
@@ -52,11 +53,11 @@ class Loader:
         self.problems: list[SiteError] = []
         self.sources: dict[Path, PostSource] = {}  # every published post, by its file
         self.digests: dict[Path, str] = {}  # content hash of every post read
-        self.spelled: dict[str, str] = {}  # slugs of Chinese names spelled this build (spell)
+        self.slugs = Slugs(self.cache)
         self.next_due: datetime | None = None  # the earliest post left out for being in the future
         self.links = Links(root, config.base_path)
         self.assets = Assets(self.links, config.base_path)
-        self.tags = Tags(root, config.base_path, self.slug)
+        self.tags = Tags(root, config.base_path, self.slugs.of)
         self.posts = PostReader(root, config, self.cache, known, jobs)
         self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress)
 
@@ -66,18 +67,18 @@ class Loader:
             self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
                                            "create columns/<name>/_index.md for each column"))
             return None
-        self.spell([entry.name for entry in columns_dir.iterdir()])
+        self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
         found = self.load_columns(columns_dir)
         self.posts.read_ahead([[path for path, bundle in files if is_post(path, bundle)]
                                for column, _, files in found if not column.is_page])
-        self.spell(self.posts.names_read())
+        self.slugs.spell(self.posts.names_read())
         sources: list[PostSource] = []
         cached: dict[Path, CachedBody] = {}  # bodies from the cache, to check once every link target is known
         for column, _, files in found:
             sources.extend(self.load_posts(column, files, cached))
         self.add_static()
         self.problems.extend(_url_collisions(self.root, sources))
-        self.spell([name for source in sources for name in source.meta.tags])
+        self.slugs.spell([name for source in sources for name in source.meta.tags])
         columns = {column.slug: self.with_intro(column, doc) for column, doc, _ in found}
         self.sources = {source.path: source for source in sources}
         bodies = self.bodies.bodies(sources, cached)
@@ -87,31 +88,6 @@ class Loader:
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)
         return Site(self.config, self.root, tuple(sorted(columns.values(), key=lambda c: (c.order, c.slug))),
                     tuple(posts), self.assets.all(), next_due=self.next_due, digests=self.digests)
-
-    def slug(self, text: str) -> str:
-        """slugify, remembered by the store for Chinese text: the pinyin dictionaries take a
-        while to load, and a rebuild seldom meets a name it has not spelled before."""
-        if text.isascii():
-            return slugify(text)
-        found = self.spelled.get(text)
-        if found is None:
-            found = self.cache.get(self.cache.key("slug", text))
-        if not isinstance(found, str):
-            found = self.spelled[text] = slugify(text)
-            self.cache.put(self.cache.key("slug", text), found)
-        return found
-
-    def spell(self, names: list[str]) -> None:
-        """Spells at once, apart from this process (urls.spell_apart), the names that may need a
-        slug and that the store does not know yet."""
-        todo = sorted({name for name in names if not name.isascii() and name not in self.spelled})
-        for name in todo:
-            found = self.cache.get(self.cache.key("slug", name))
-            if isinstance(found, str):
-                self.spelled[name] = found
-        for name, slug in spell_apart([name for name in todo if name not in self.spelled]).items():
-            self.spelled[name] = slug
-            self.cache.put(self.cache.key("slug", name), slug)
 
     # ------------------------------------------------------------------ columns
 
@@ -139,7 +115,7 @@ class Loader:
             self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
                                            "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
             return None
-        slug = self.slug(folder.name)
+        slug = self.slugs.of(folder.name)
         problem = _column_slug_problem(self.root, folder, slug, slugs)
         if problem is not None:
             self.problems.append(problem)
@@ -213,9 +189,9 @@ class Loader:
                 self.problems.append(SiteError(path, doc.line("slug"), f"{reason}: {meta.slug!r}",
                                                "use lowercase letters, digits and '-', such as 'party-lesson'"))
                 return None
-            slug = self.slug(meta.slug)
+            slug = self.slugs.of(meta.slug)
         elif slug is None:
-            slug = self.slug(strip_date_prefix(bundle.name if bundle else path.stem))
+            slug = self.slugs.of(strip_date_prefix(bundle.name if bundle else path.stem))
         if not read.from_cache:  # BodyRenderer adds the body
             self.posts.remember(path, read, slug)
         problem = _post_slug_problem(path, doc.line("slug") if meta.slug else 1, slug)
