@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 from corpus import make_corpus, set_search  # noqa: E402
 
 SITEGEN = [sys.executable, "-m", "sitegen"]
+CODE: dict[str, str] = {}  # PYTHONPATH for the sitegen being measured (--against: another checkout's)
 FLOOR = [sys.executable, str(HERE / "floor.py")]
 SAMPLE_EVERY = 0.02  # seconds between memory samples
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -138,12 +139,13 @@ def _tree_memory_kb(tree: ProcessTree) -> tuple[int, int]:
     return pss, rss
 
 
-def run_process(command: list[str], cwd: Path) -> tuple[Sample, str]:
+def run_process(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[Sample, str]:
     """Runs a command and measures wall time, user+system CPU of the whole process tree (the
     process and every child it waited for), and the peak of the summed PSS and RSS of all its
     processes, sampled every SAMPLE_EVERY seconds. Returns the sample and the standard output."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **env} if env else None)
     peak_pss = peak_rss = 0
     done = threading.Event()
     streams: dict[str, str] = {}
@@ -180,7 +182,7 @@ def run_process(command: list[str], cwd: Path) -> tuple[Sample, str]:
 
 def run_build(args: list[str], cwd: Path) -> Sample:
     """`python -m sitegen <args>`, measured; reads the search indexing from its summary."""
-    sample, out = run_process(SITEGEN + args, cwd)
+    sample, out = run_process(SITEGEN + args, cwd, CODE)
     index = re.search(r"search index ([\d.]+) MB in ([\d.]+) s", out)
     if index:
         sample.index_mb, sample.index_s = float(index.group(1)), float(index.group(2))
@@ -216,7 +218,8 @@ def watch_latency(source: Path, output: Path, saves: int, with_index: bool = Fal
     """Time from saving a post to its page being rewritten while `sitegen watch` runs, and
     (with_index) to the search index having followed (the new index in place)."""
     process = subprocess.Popen(SITEGEN + ["watch", "--source", str(source), "--output", str(output)],
-                               cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **CODE} if CODE else None)
     try:
         assert process.stderr is not None
         for line in process.stderr:  # wait for the first build
@@ -352,6 +355,22 @@ def table(results: dict[int, dict[str, Row]], watch_search: bool) -> str:
     return "\n".join(lines)
 
 
+def comparison(before: dict[int, dict[str, Row]], after: dict[int, dict[str, Row]]) -> str:
+    """This checkout against the other (--against), medians, as after/before."""
+    lines = ["This checkout against the other, medians (after / before; under 1 is faster or smaller):", "",
+             "| posts | cold build | no-change | one post edited | one template edited | watch save→page "
+             "| peak memory (PSS, all builds) |", "|---|---|---|---|---|---|---|"]
+    for n in after:
+        cells = []
+        for name, digits in (("cold", 2), ("nochange", 2), ("post", 2), ("template", 2), ("watch", 3)):
+            old, new = before[n][name].median(), after[n][name].median()
+            cells.append(f"{new:.{digits}f} / {old:.{digits}f} = {new / old:.2f}" if old and new else "–")
+        peak = [max(s.pss_mb for name in SCENARIOS for s in rows[name].samples) for rows in (after[n], before[n])]
+        cells.append(f"{peak[0]:.0f} / {peak[1]:.0f} MB = {peak[0] / peak[1]:.2f}")
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def targets(results: dict[int, dict[str, Row]]) -> str:
     """Each target of issue 8 against the figures, for the sizes that were run."""
     lines = ["Targets (issue 8), medians:", ""]
@@ -407,13 +426,25 @@ def main() -> int:
     parser.add_argument("--watch-search", action="store_true",
                         help="also time one save in `sitegen watch` with search on until the new index is in place")
     parser.add_argument("--write-results", action="store_true", help="also write bench/RESULTS.md")
+    parser.add_argument("--against", metavar="DIR",
+                        help="another checkout of sitegen (such as an earlier commit's) to measure in the same run, "
+                             "size by size before this one; a table compares the two")
     args = parser.parse_args()
     base = Path(args.dir) if args.dir else Path(os.environ.get("TMPDIR", "/tmp"))
     results: dict[int, dict[str, Row]] = {}
+    earlier: dict[int, dict[str, Row]] = {}
     for n in (int(s) for s in args.sizes.split(",")):
+        if args.against:
+            print(f"benchmarking {n} posts with {args.against} ...", file=sys.stderr, flush=True)
+            CODE["PYTHONPATH"] = str(Path(args.against).resolve())
+            earlier[n] = bench_size(n, base, args.runs, args.jobs, args.watch_search)
+            CODE["PYTHONPATH"] = str(HERE.parent)
         print(f"benchmarking {n} posts ...", file=sys.stderr, flush=True)
         results[n] = bench_size(n, base, args.runs, args.jobs, args.watch_search)
     text = table(results, args.watch_search)
+    if earlier:
+        text = (f"This checkout:\n\n{text}\n\n{args.against}, measured in the same run before each size:\n\n"
+                f"{table(earlier, args.watch_search)}\n\n{comparison(earlier, results)}")
     sizes = sorted(results)
     if len(sizes) > 1:
         small, large = (results[k]["cold"].median() for k in (sizes[0], sizes[-1]))
