@@ -141,7 +141,7 @@ def plan(site: Site, now: datetime | None = None, related: Related | None = None
                 post.url, output_of(base, post.url), "post.html", "post", post.title,
                 (home, Crumb(column.title, column.url), Crumb(post.title, None)), column,
                 tuple(p for p in (post, older, newer) if p),
-                {"post": post, "prev_post": older, "next_post": newer, "related": related[id(post)]},
+                {"post": post, "prev_post": older, "next_post": newer, "related": related[post.url]},
             ))
 
     for column in site.columns:
