@@ -1,10 +1,11 @@
 """Digests of what a page is made from, so an unchanged page is not rendered again.
 
-A page's digest covers the templates, the settings, the navigation and everything in the
-page's context. Posts shown on a page other than their own are taken as cards (title, date,
-summary, tags, ...): a change to the body alone re-renders the post's own page, not every
-list that mentions it. Anything the walker does not understand makes the page's digest
-None, which means "always render" — slower, never stale."""
+A page's digest covers the templates, the settings, the navigation and every field of the
+page, which is all its template receives (Page.template_variables). Posts shown on a page
+other than their own are cards (model.Card: title, date, summary, tags, ...), and a card is
+all such a template can read of them: a change to the body alone re-renders the post's own
+page, not every list that mentions it. Anything the walker does not understand makes the
+page's digest None, which means "always render" — slower, never stale."""
 
 from __future__ import annotations
 
@@ -16,16 +17,13 @@ from pathlib import PurePath
 from typing import Any
 
 from . import __version__
-from .model import Post, Site
+from .model import CARD_FIELDS, Card, Post, Site
 from .pages import Month, Page, Section, Year
 
-# The fields of a post that lists, neighbours and related posts may show.
-CARD_FIELDS = ("title", "url", "date", "updated", "author", "tags", "summary_html", "column", "cover_url",
-               "pinned", "draft", "reading_minutes", "attachments", "slug")
 # Strings, numbers, dates and small frozen records of them: one repr shows all of their content.
 _card_plain = operator.attrgetter(*(name for name in CARD_FIELDS if name not in ("column", "tags", "summary_html")))
-# Records that hold posts: walked field by field, so their posts are taken as cards.
-_HOLDS_POSTS = (Site, Page, Section, Month, Year)
+# Records that hold cards: walked field by field, so each card is digested once for all of them.
+_HOLDS_CARDS = (Page, Section, Month, Year)
 
 
 class _Opaque(Exception):
@@ -43,15 +41,8 @@ class Digester:
     def page(self, page: Page, *extra: Any) -> str | None:
         h = hashlib.blake2b(self._base, digest_size=20)
         try:
-            self._feed(h, (page.url, page.output, page.template, page.kind, page.title, page.breadcrumbs,
-                           page.current_column, page.posts, extra))
-            for key in sorted(page.context):
-                h.update(key.encode())
-                self._feed(h, page.context[key])
-            if page.kind == "post":
-                post = page.context["post"]
-                h.update(post.body.digest.encode())
-                h.update(post.toc_html.encode())
+            self._fields(h, page)
+            self._feed(h, extra)
         except _Opaque:
             return None
         return h.hexdigest()
@@ -73,7 +64,7 @@ class Digester:
 
     def cards(self, site: Site) -> dict[str, bytes]:
         """Each post's card (what other pages show of it), by its address."""
-        return {post.url: self._object(post) for post in site.posts}
+        return {post.url: self._object(post.card) for post in site.posts}
 
     def _feed(self, h: Any, value: Any) -> None:
         # Remembered records and tuples are kept alive, so no other object can have their id.
@@ -124,7 +115,7 @@ class Digester:
         found = self._memo.get(key)
         if found is None:
             sub = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
-            if isinstance(value, Post):
+            if isinstance(value, Card):
                 # Every post is a card on some list: its plain fields in one repr, the summary
                 # as it is, and the tags and column by the walker, each once for all its posts.
                 sub.update(repr(_card_plain(value)).encode())
@@ -133,10 +124,11 @@ class Digester:
                 for tag in value.tags:
                     sub.update(self._object(tag))
                 sub.update(self._object(value.column))
-            elif isinstance(value, _HOLDS_POSTS):
-                for f in fields(value):
-                    sub.update(f.name.encode())
-                    self._feed(sub, getattr(value, f.name))
+            elif isinstance(value, Post):  # on its own page only: its card and what only that page shows
+                sub.update(self._object(value.card))
+                sub.update(body_key(value).encode())
+            elif isinstance(value, _HOLDS_CARDS):
+                self._fields(sub, value)
             else:
                 # Small frozen records of strings, numbers, dates and other such records
                 # (breadcrumbs, paginators, columns, report figures): their repr shows all of it.
@@ -146,7 +138,15 @@ class Digester:
             self._keep.append(value)
         return found
 
+    def _fields(self, h: Any, value: Any) -> None:
+        h.update(type(value).__qualname__.encode())
+        for f in fields(value):
+            h.update(f.name.encode())
+            self._feed(h, getattr(value, f.name))
+
 
 def body_key(post: Post) -> str:
-    """What a post's own page shows beyond its card (see Digester.page)."""
-    return post.body.digest + hashlib.blake2b(post.toc_html.encode(), digest_size=8).hexdigest()
+    """What a post's own page may show beyond its card: the body, the contents and the source
+    file's path (every field of a post is on its card or here)."""
+    rest = f"{post.toc_html}\x00{post.source}".encode()
+    return post.body.digest + hashlib.blake2b(rest, digest_size=8).hexdigest()

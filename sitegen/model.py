@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -79,6 +80,37 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Card:
+    """What every page other than a post's own shows of it: a list, home, tags, archive, the
+    work report, the neighbours and related posts on a post's page. A page's digest covers
+    the cards it shows, so a template reading anything else from a card (the body, the
+    contents) would go stale when only that changed: Jinja finds no such attribute, and the
+    build fails naming the template (render.py)."""
+
+    title: str
+    url: str
+    date: datetime
+    updated: datetime | None
+    author: str | None
+    tags: tuple[Tag, ...]
+    summary_html: Markup
+    column: Column
+    cover_url: str | None
+    pinned: bool
+    draft: bool
+    reading_minutes: int
+    attachments: tuple[Attachment, ...]
+    slug: str
+
+    @property
+    def lastmod(self) -> datetime:
+        return self.updated or self.date
+
+
+CARD_FIELDS = tuple(f.name for f in fields(Card))
+
+
+@dataclass(frozen=True)
 class Post:
     source: Path
     column: Column
@@ -105,6 +137,12 @@ class Post:
     @property
     def body_html(self) -> Markup:
         return self.body.html if self.body.html is not None else self.body.load(self.source)
+
+    @cached_property
+    def card(self) -> Card:
+        """Made once per post, so every page showing the post holds the same card: a fragment()
+        keyed by it, or a digest of it, is made once a build."""
+        return Card(**{name: getattr(self, name) for name in CARD_FIELDS})
 
 
 @dataclass(frozen=True)

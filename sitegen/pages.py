@@ -1,19 +1,19 @@
-"""plan(site) -> every page to write, with the template and the posts it shows. No I/O."""
+"""plan(site) -> every page to write: one typed record per page, with its template and all it shows. No I/O."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Sequence
+from functools import cache
+from typing import Any, ClassVar, Sequence
 
 from .i18n import Translator
-from .model import Column, Post, Site
+from .model import Card, Column, Post, Site, Tag
 from .related import Related, related_posts
-from .report import ReportSettings, Timeline, local_now, year_label, year_links, year_report
-from .report_chart import chart
+from .report import ReportSettings, Timeline, YearLink, YearReport, local_now, year_label, year_links, year_report
+from .report_chart import Chart, chart
 from .urls import join_url
-
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Paginator:
 @dataclass(frozen=True)
 class Section:
     column: Column
-    posts: tuple[Post, ...]
+    posts: tuple[Card, ...]
     count: int
 
 
@@ -68,7 +68,7 @@ class Month:
     year: int
     month: int
     label: str
-    posts: tuple[Post, ...]
+    posts: tuple[Card, ...]
 
     @property
     def count(self) -> int:
@@ -94,8 +94,12 @@ class TagCount:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Page:
+    """What every page has. Each kind of page below adds what its template shows, and its
+    template gets exactly that (template_variables): what a page's digest covers is what its
+    template can read. Posts are shown as cards everywhere but on their own page."""
+
     url: str  # with base_path, ends in '/' (or names the file for 404.html)
     output: str  # path under the output folder
     template: str
@@ -103,8 +107,121 @@ class Page:
     title: str | None
     breadcrumbs: tuple[Crumb, ...] = ()
     current_column: Column | None = None
-    posts: tuple[Post, ...] = ()  # the posts this page shows, so a changed post finds its pages
-    context: dict[str, Any] = field(default_factory=dict)
+    posts: tuple[Card, ...] = ()  # every post the page shows, so a changed post finds its pages
+    # Common fields that this kind's template also gets by name (see template_variables).
+    also_named: ClassVar[tuple[str, ...]] = ()
+
+    def template_variables(self) -> dict[str, Any]:
+        """The one source of a page's template context beside the site-wide globals (render.py):
+        the page, its column, and the fields of its kind by name (`post`, `paginator`, ...)."""
+        found = {"page": self, "current_column": self.current_column}
+        for name in _named(type(self)):
+            found[name] = getattr(self, name)
+        return found
+
+
+@cache
+def _named(kind: type[Page]) -> tuple[str, ...]:
+    common = {f.name for f in fields(Page)}
+    return kind.also_named + tuple(f.name for f in fields(kind) if f.name not in common)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostPage(Page):
+    """A post's own page: the one page that shows its body and contents."""
+
+    template: str = "post.html"
+    kind: str = "post"
+    post: Post
+    prev_post: Card | None  # the older post in the column
+    next_post: Card | None  # the newer one
+    related: tuple[Card, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ColumnPage(Page):
+    """One page of a column's list of posts, pinned posts first."""
+
+    template: str = "column.html"
+    kind: str = "column"
+    also_named: ClassVar[tuple[str, ...]] = ("posts",)
+    column: Column
+    paginator: Paginator
+
+
+@dataclass(frozen=True, kw_only=True)
+class SinglePage(Page):
+    """A column that is one page of text and no posts (Column.is_page), such as the secretary mailbox."""
+
+    template: str = "column_page.html"
+    kind: str = "page"
+    column: Column
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagPage(Page):
+    """One page of the posts with a tag."""
+
+    template: str = "tag.html"
+    kind: str = "tag"
+    also_named: ClassVar[tuple[str, ...]] = ("posts",)
+    tag: Tag
+    paginator: Paginator
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagsPage(Page):
+    """Every tag with its count of posts."""
+
+    template: str = "tags.html"
+    kind: str = "tags"
+    tags: tuple[TagCount, ...]  # most posts first
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchiveYearPage(Page):
+    template: str = "archive_year.html"
+    kind: str = "archive_year"
+    year: Year
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchivePage(Page):
+    template: str = "archive.html"
+    kind: str = "archive"
+    years: tuple[Year, ...]  # newest first
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportPage(Page):
+    """The work report of one academic year: kind "report" for the current year, "report_year" for the others."""
+
+    template: str = "report.html"
+    report: YearReport
+    chart: Chart
+    year_links: tuple[YearLink, ...]
+    year_label: str
+    this_year: YearLink
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomePage(Page):
+    template: str = "home.html"
+    kind: str = "home"
+    pinned: tuple[Card, ...]
+    sections: tuple[Section, ...]  # one for each column, in navigation order
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchPage(Page):
+    template: str = "search.html"
+    kind: str = "search"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotFoundPage(Page):
+    template: str = "404.html"
+    kind: str = "404"
 
 
 def output_of(base_path: str, url: str) -> str:
@@ -115,7 +232,7 @@ def output_of(base_path: str, url: str) -> str:
     return f"{rest}index.html" if rest.endswith("/") or not rest else rest
 
 
-def paginate(items: Sequence[Post], per_page: int, first_url: str) -> list[tuple[Paginator, tuple[Post, ...]]]:
+def paginate(items: Sequence[Card], per_page: int, first_url: str) -> list[tuple[Paginator, tuple[Card, ...]]]:
     total = max(1, math.ceil(len(items) / per_page))
     urls = tuple([first_url] + [f"{first_url}page/{n}/" for n in range(2, total + 1)])
     return [(Paginator(n + 1, total, urls), tuple(items[n * per_page : (n + 1) * per_page])) for n in range(total)]
@@ -129,100 +246,125 @@ def plan(site: Site, now: datetime | None = None, related: Related | None = None
     t = Translator(config.language)
     base = config.base_path
     home = Crumb(t("home"), base)
-    pages: list[Page] = []
-    related = related_posts(site) if related is None else related
-
-    for column in site.columns:
-        posts = site.posts_in(column)
-        for index, post in enumerate(posts):
-            older = posts[index + 1] if index + 1 < len(posts) else None
-            newer = posts[index - 1] if index > 0 else None
-            pages.append(Page(
-                post.url, output_of(base, post.url), "post.html", "post", post.title,
-                (home, Crumb(column.title, column.url), Crumb(post.title, None)), column,
-                tuple(p for p in (post, older, newer) if p),
-                {"post": post, "prev_post": older, "next_post": newer, "related": related[id(post)]},
-            ))
-
-    for column in site.columns:
-        crumbs = (home, Crumb(column.title, None))
-        if column.is_page:
-            pages.append(Page(column.url, output_of(base, column.url), "column_page.html", "page", column.title,
-                              crumbs, column, context={"column": column}))
-            continue
-        posts = site.posts_in(column)
-        ordered = [p for p in posts if p.pinned] + [p for p in posts if not p.pinned]
-        for paginator, shown in paginate(ordered, config.posts_per_page, column.url):
-            url = paginator.urls[paginator.number - 1]
-            title = column.title if paginator.number == 1 else f"{column.title} - {t('page_x_of_y', number=paginator.number, total=paginator.total)}"
-            pages.append(Page(url, output_of(base, url), "column.html", "column", title, crumbs, column, shown,
-                              {"column": column, "posts": shown, "paginator": paginator}))
-
-    tags_url = join_url(base, "tags")
-    tag_counts = []
-    for slug, (tag, posts) in site.tags.items():
-        tag_counts.append(TagCount(tag.name, slug, tag.url, len(posts)))
-        for paginator, shown in paginate(posts, config.posts_per_page, tag.url):
-            url = paginator.urls[paginator.number - 1]
-            pages.append(Page(url, output_of(base, url), "tag.html", "tag", t("tagged", tag=tag.name),
-                              (home, Crumb(t("all_tags"), tags_url), Crumb(tag.name, None)), None, shown,
-                              {"tag": tag, "posts": shown, "paginator": paginator}))
-    pages.append(Page(tags_url, output_of(base, tags_url), "tags.html", "tags", t("all_tags"),
-                      (home, Crumb(t("all_tags"), None)), None, site.posts,
-                      {"tags": sorted(tag_counts, key=lambda c: (-c.count, c.slug))}))
-
-    archive_url = join_url(base, "archive")
-    years = archive_years(site, t)
-    for year in years:
-        pages.append(Page(year.url, output_of(base, year.url), "archive_year.html", "archive_year",
-                          t("archive_year", year=year.year),
-                          (home, Crumb(t("archive"), archive_url), Crumb(str(year.year), None)), None,
-                          tuple(p for m in year.months for p in m.posts), {"year": year}))
-    pages.append(Page(archive_url, output_of(base, archive_url), "archive.html", "archive", t("archive"),
-                      (home, Crumb(t("archive"), None)), None, site.posts, {"years": years}))
-
+    cards = tuple(post.card for post in site.posts)  # one tuple for every page that shows all posts
+    pages: list[Page] = post_pages(site, related_posts(site) if related is None else related, home)
+    pages += column_pages(site, t, home)
+    pages += tag_pages(site, t, home, cards)
+    pages += archive_pages(site, t, home, cards)
     if config.report:
-        pages += report_pages(site, local_now(site, now), t, home)
-
-    pinned = tuple(p for p in site.posts if p.pinned)
-    sections = [Section(c, site.posts_in(c)[: config.home_posts_per_column], len(site.posts_in(c))) for c in site.columns]
-    pages.append(Page(base, "index.html", "home.html", "home", None, (), None, site.posts,
-                      {"pinned": pinned, "sections": sections}))
+        pages += report_pages(site, local_now(site, now), t, home, cards)
+    pinned = tuple(card for card in cards if card.pinned)
+    sections = tuple(Section(c, tuple(p.card for p in site.posts_in(c)[: config.home_posts_per_column]),
+                             len(site.posts_in(c))) for c in site.columns)
+    pages.append(HomePage(url=base, output="index.html", title=None, posts=cards, pinned=pinned, sections=sections))
     if config.search:
-        search_url = join_url(base, "search")
-        pages.append(Page(search_url, output_of(base, search_url), "search.html", "search", t("search"),
-                          (home, Crumb(t("search"), None))))
-    pages.append(Page(base + "404.html", "404.html", "404.html", "404", t("not_found_title")))
+        url = join_url(base, "search")
+        pages.append(SearchPage(url=url, output=output_of(base, url), title=t("search"),
+                                breadcrumbs=(home, Crumb(t("search"), None))))
+    pages.append(NotFoundPage(url=base + "404.html", output="404.html", title=t("not_found_title")))
     return pages
 
 
-def report_pages(site: Site, now: datetime, t: Translator, home: Crumb) -> list[Page]:
+def post_pages(site: Site, related: Related, home: Crumb) -> list[Page]:
+    """Each post's own page, with the older and newer post of its column and its related posts."""
+    pages: list[Page] = []
+    for column in site.columns:
+        posts = site.posts_in(column)
+        for index, post in enumerate(posts):
+            older = posts[index + 1].card if index + 1 < len(posts) else None
+            newer = posts[index - 1].card if index > 0 else None
+            pages.append(PostPage(
+                url=post.url, output=output_of(site.config.base_path, post.url), title=post.title,
+                breadcrumbs=(home, Crumb(column.title, column.url), Crumb(post.title, None)), current_column=column,
+                posts=tuple(card for card in (post.card, older, newer) if card is not None),
+                post=post, prev_post=older, next_post=newer, related=tuple(p.card for p in related[post.url]),
+            ))
+    return pages
+
+
+def column_pages(site: Site, t: Translator, home: Crumb) -> list[Page]:
+    """Each column's list of posts, a page at a time, or its one page of text."""
+    base = site.config.base_path
+    pages: list[Page] = []
+    for column in site.columns:
+        crumbs = (home, Crumb(column.title, None))
+        if column.is_page:
+            pages.append(SinglePage(url=column.url, output=output_of(base, column.url), title=column.title,
+                                    breadcrumbs=crumbs, current_column=column, column=column))
+            continue
+        posts = site.posts_in(column)
+        ordered = [p.card for p in posts if p.pinned] + [p.card for p in posts if not p.pinned]
+        for paginator, shown in paginate(ordered, site.config.posts_per_page, column.url):
+            url = paginator.urls[paginator.number - 1]
+            title = column.title if paginator.number == 1 else f"{column.title} - {t('page_x_of_y', number=paginator.number, total=paginator.total)}"
+            pages.append(ColumnPage(url=url, output=output_of(base, url), title=title, breadcrumbs=crumbs,
+                                    current_column=column, posts=shown, column=column, paginator=paginator))
+    return pages
+
+
+def tag_pages(site: Site, t: Translator, home: Crumb, cards: tuple[Card, ...]) -> list[Page]:
+    """Each tag's posts, a page at a time, and the index of all tags."""
+    base = site.config.base_path
+    tags_url = join_url(base, "tags")
+    pages: list[Page] = []
+    counts = []
+    for slug, (tag, posts) in site.tags.items():
+        counts.append(TagCount(tag.name, slug, tag.url, len(posts)))
+        for paginator, shown in paginate([p.card for p in posts], site.config.posts_per_page, tag.url):
+            url = paginator.urls[paginator.number - 1]
+            pages.append(TagPage(url=url, output=output_of(base, url), title=t("tagged", tag=tag.name),
+                                 breadcrumbs=(home, Crumb(t("all_tags"), tags_url), Crumb(tag.name, None)),
+                                 posts=shown, tag=tag, paginator=paginator))
+    pages.append(TagsPage(url=tags_url, output=output_of(base, tags_url), title=t("all_tags"),
+                          breadcrumbs=(home, Crumb(t("all_tags"), None)), posts=cards,
+                          tags=tuple(sorted(counts, key=lambda c: (-c.count, c.slug)))))
+    return pages
+
+
+def archive_pages(site: Site, t: Translator, home: Crumb, cards: tuple[Card, ...]) -> list[Page]:
+    """A page for each year's posts by month, and the archive of all of them."""
+    base = site.config.base_path
+    archive_url = join_url(base, "archive")
+    years = archive_years(site, t)
+    pages: list[Page] = [
+        ArchiveYearPage(url=year.url, output=output_of(base, year.url), title=t("archive_year", year=year.year),
+                        breadcrumbs=(home, Crumb(t("archive"), archive_url), Crumb(str(year.year), None)),
+                        posts=tuple(p for m in year.months for p in m.posts), year=year)
+        for year in years
+    ]
+    pages.append(ArchivePage(url=archive_url, output=output_of(base, archive_url), title=t("archive"),
+                             breadcrumbs=(home, Crumb(t("archive"), None)), posts=cards, years=years))
+    return pages
+
+
+def report_pages(site: Site, now: datetime, t: Translator, home: Crumb, cards: tuple[Card, ...]) -> list[Page]:
     """The work report: /report/ for the current academic year, /report/<year>/ for the others."""
     settings = ReportSettings.of(site.config)
-    links = year_links(site, now, t)
+    links = tuple(year_links(site, now, t))
     current = next(link for link in links if link.is_current)
-    pages = []
+    pages: list[Page] = []
     timeline = Timeline.of(site)
     for link in links:
         report = year_report(site, link.year, now, settings, timeline)
         label = year_label(t, link.year, settings.start_month)
         crumbs = ((home, Crumb(t("report"), None)) if link.is_current else
                   (home, Crumb(t("report"), current.url), Crumb(label, None)))
-        pages.append(Page(link.url, output_of(site.config.base_path, link.url), "report.html",
-                          "report" if link.is_current else "report_year", t("report_title", year=label), crumbs,
-                          None, site.posts, {"report": report, "chart": chart(report, t), "year_links": links,
-                                             "year_label": label, "this_year": link}))
+        pages.append(ReportPage(url=link.url, output=output_of(site.config.base_path, link.url),
+                                kind="report" if link.is_current else "report_year",
+                                title=t("report_title", year=label), breadcrumbs=crumbs, posts=cards,
+                                report=report, chart=chart(report, t), year_links=links, year_label=label,
+                                this_year=link))
     return pages
 
 
-def archive_years(site: Site, t: Translator) -> list[Year]:
-    grouped: dict[int, dict[int, list[Post]]] = {}
+def archive_years(site: Site, t: Translator) -> tuple[Year, ...]:
+    grouped: dict[int, dict[int, list[Card]]] = {}
     for post in site.posts:
-        grouped.setdefault(post.date.year, {}).setdefault(post.date.month, []).append(post)
-    return [
+        grouped.setdefault(post.date.year, {}).setdefault(post.date.month, []).append(post.card)
+    return tuple(
         Year(year, join_url(site.config.base_path, "archive", str(year)), tuple(
-            Month(year, month, t.month(year, month), tuple(posts))
-            for month, posts in sorted(months.items(), reverse=True)
+            Month(year, month, t.month(year, month), tuple(cards))
+            for month, cards in sorted(months.items(), reverse=True)
         ))
         for year, months in sorted(grouped.items(), reverse=True)
-    ]
+    )

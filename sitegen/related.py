@@ -11,15 +11,15 @@ from .model import Post, Site
 
 RELATED_LIMIT = 5
 
-Related = dict[int, tuple[Post, ...]]  # id(post) -> its related posts
+Related = dict[str, tuple[Post, ...]]  # a post's URL -> its related posts
 
 
 def related_posts(site: Site, limit: int = RELATED_LIMIT, known: tuple[tuple[int, ...], ...] | None = None) -> Related:
-    """id(post) -> up to `limit` other posts sharing the most tags with it, newest first among
+    """A post's URL -> up to `limit` other posts sharing the most tags with it, newest first among
     equals. `known`: related_indices() of a site with the same tags_key(), to use as it is."""
     posts = site.posts
     chosen = known if known is not None and len(known) == len(posts) else related_indices(site, limit)
-    return {id(post): tuple(posts[i] for i in indices) for post, indices in zip(posts, chosen)}
+    return {post.url: tuple(posts[i] for i in indices) for post, indices in zip(posts, chosen)}
 
 
 def tags_key(site: Site, limit: int = RELATED_LIMIT) -> str:

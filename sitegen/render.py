@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -14,8 +14,8 @@ import jinja2
 from .errors import SiteError
 from .i18n import Translator
 from .layout import TEMPLATES_DIR, default_theme
-from .model import Site
-from .pages import Page
+from .model import CARD_FIELDS, Card, Post, Site
+from .pages import Page, PostPage
 from .urls import file_url, join_url
 
 FINGERPRINTED = (".css", ".js")
@@ -73,7 +73,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f) for f in theme.folders]),
             autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
-            undefined=jinja2.StrictUndefined,
+            undefined=_Undefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -117,7 +117,7 @@ class Renderer:
         """One page -> bytes; template mistakes become SiteErrors naming the template and line."""
         try:
             template = self.env.get_template(page.template)
-            html = template.render(page=page, current_column=page.current_column, **page.context, **extra)
+            html = template.render(**page.template_variables(), **extra)
         except jinja2.TemplateSyntaxError as exc:
             raise SiteError(Path(exc.filename) if exc.filename else None, exc.lineno, f"template error: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
@@ -125,10 +125,45 @@ class Renderer:
                             f"add it to templates/ (looked in {', '.join(map(str, self.theme.folders))})") from None
         except SiteError:  # a problem with what the page shows (a post's body could not be made): it says where
             raise
+        except NotOnCard as exc:  # the same on every page that uses the template: said once (render_stale)
+            path, line = _template_frame(exc)
+            shown = ("a post's page shows its neighbours and related posts as cards" if isinstance(page, PostPage)
+                     else "a list shows posts as cards")
+            raise SiteError(path, line, f"template error: {shown}; {exc}",
+                            f"a card has only {', '.join(CARD_FIELDS)}: show the rest in post.html, "
+                            "and summary_html where a list would show the body") from None
         except Exception as exc:  # a runtime error inside a template: report where it happened
             path, line = _template_frame(exc)
             raise SiteError(path, line, f"template error while rendering {page.url}: {exc}") from None
         return html.encode("utf-8")
+
+
+class NotOnCard(jinja2.UndefinedError):
+    """A template asked a post's card for what only the post's own page has."""
+
+
+# What a template may ask of a post on its own page (fields, body_html, ...).
+_POST_NAMES = frozenset(f.name for f in fields(Post)) | {name for name in vars(Post) if not name.startswith("_")}
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Jinja's strict undefined, saying plainly what went wrong when a template asked a card for
+    more than it has: a page's digest covers the cards it shows and nothing else of those posts,
+    so a page showing more would go stale when only that changed (see model.Card)."""
+
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = jinja2.utils.missing, name: str | None = None,
+                 exc: type[jinja2.TemplateRuntimeError] = jinja2.UndefinedError) -> None:
+        super().__init__(hint, obj, name, NotOnCard if isinstance(obj, Card) else exc)
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint or not isinstance(self._undefined_obj, Card):
+            return super()._undefined_message
+        if self._undefined_name in _POST_NAMES:
+            return f"{self._undefined_name!r} is only on the post's own page (post.html)"
+        return f"a card has no {self._undefined_name!r}"
 
 
 class _InMemory(jinja2.BytecodeCache):

@@ -83,6 +83,7 @@ def known_pages(digester: Digester, site: Site, pages: list[Page], staging: Stag
     manifest that build wrote: anything that wrote the site since (a build without the store, a
     watcher's edit) wrote another. Also this build's record, to store once it has succeeded."""
     from .digest import body_key
+    from .pages import PostPage
 
     if staging is None or cache.path is None:
         return set(), None
@@ -99,10 +100,10 @@ def known_pages(digester: Digester, site: Site, pages: list[Page], staging: Stag
         changed = {url for url, card in cards.items() if last_cards.get(url) != card}
         for index, page in enumerate(pages):
             shown = page.posts
-            if page.kind == "post":
+            if isinstance(page, PostPage):
                 if last_bodies.get(page.url) != bodies[page.url]:
                     continue
-                shown += page.context.get("related", ())
+                shown += page.related
             if changed and any(post.url in changed for post in shown):
                 continue
             if staging.intact(page.output):

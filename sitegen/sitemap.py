@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from .feeds import escape
 from .model import Site
-from .pages import Page
+from .pages import Page, PostPage
 
 SITEMAP_NAME = "sitemap.xml"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -21,11 +21,12 @@ def render_sitemap(site: Site, pages: list[Page]) -> bytes:
     for page in pages:
         if page.kind == "404":
             continue
-        if page.kind == "post":
-            lastmod = page.context["post"].lastmod  # not its neighbours'
+        if isinstance(page, PostPage):
+            lastmod = page.post.lastmod  # not its neighbours'
+        elif len(page.posts) == len(site.posts):  # tags, archive, home, report: every post, the newest known
+            lastmod = newest
         else:
-            # Several pages (tags, archive, home, report) show all the site's posts: newest, known.
-            lastmod = newest if page.posts is site.posts else max((p.lastmod for p in page.posts), default=newest)
+            lastmod = max((p.lastmod for p in page.posts), default=newest)
         lines.append(f"  <url><loc>{escape(origin + page.url)}</loc>"
                      f"<lastmod>{lastmod.isoformat()}</lastmod></url>")
     lines.append("</urlset>")

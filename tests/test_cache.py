@@ -153,6 +153,43 @@ def test_one_and_two_processes_give_identical_output(site: SiteDir, tmp_path: Pa
     assert tree(cached) == tree(one)
 
 
+# A site's own list showing every field of a card, and the lastmod templates may use.
+OWN_LIST_OF_CARDS = """{% extends "base.html" %}
+{% block content %}
+{% for post in posts %}
+<article><a href="{{ post.url }}">{{ post.title }}</a> {{ post.slug }} {{ post.date | isodate }} {{ post.updated }}
+{{ post.lastmod | isodate }} {{ post.author }} {{ post.tags | map(attribute='name') | join(',') }} {{ post.summary_html }}
+{{ post.column.title }} {{ post.cover_url }} {{ post.pinned }} {{ post.draft }} {{ post.reading_minutes }}
+{{ post.attachments | length }}</article>
+{% endfor %}
+{% endblock %}
+"""
+
+
+@pytest.mark.parametrize("edit", ["title", "body"])
+def test_a_sites_own_list_of_cards_follows_every_edit(linked: SiteDir, tmp_path: Path, edit: str) -> None:
+    linked.write({"templates/column.html": OWN_LIST_OF_CARDS})
+    linked.build()
+    EDITS[edit](linked)
+    linked.build()
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+    linked.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", "tags: [a]\nauthor: Li Hua\n"
+                                                           "updated: 2019-06-01\n", "Read [the lesson](../study/lesson.md) first.\n")})
+    linked.build()
+    assert "Li Hua" in (linked.output / "news/index.html").read_text("utf-8")
+    assert tree(linked.output) == clean_build(linked, tmp_path)
+
+
+def test_every_field_of_a_post_is_on_its_card_or_in_its_body_key() -> None:
+    # A post's own page is known unchanged while its card and body_key are: a field of a post on
+    # neither would let that page go stale.
+    from dataclasses import fields
+
+    from sitegen.model import CARD_FIELDS, Post
+
+    assert {f.name for f in fields(Post)} - set(CARD_FIELDS) == {"body", "toc_html", "source"}
+
+
 def test_code_key_follows_the_code(tmp_path: Path, monkeypatch) -> None:
     before = cache_module.code_key()
     monkeypatch.setattr(cache_module, "__version__", "99.0")

@@ -282,6 +282,60 @@ def test_an_error_while_rendering_a_template_names_the_template_and_line(site):
     assert any(e.startswith("templates/post.html:4: ") and "no_such_field" in e for e in errors), errors
 
 
+# A site's own list that shows each post's whole body: a list's digest covers the cards it shows,
+# not the bodies, so such a list would go stale when only a body changed. It is refused instead.
+OWN_LIST_WITH_BODIES = """{% extends "base.html" %}
+{% block content %}
+{% for post in posts %}
+<article><h2>{{ post.title }}</h2>
+{{ post.body_html }}
+</article>
+{% endfor %}
+{% endblock %}
+"""
+
+
+def test_a_sites_own_list_template_that_shows_a_body_fails_naming_the_template_line_and_what_to_do(site):
+    simple_site(site)
+    site.write({"templates/column.html": OWN_LIST_WITH_BODIES})
+    errors = problems_of(site)
+    assert len(errors) == 1, errors  # one template line, said once for all the pages that use it
+    assert errors[0].startswith("templates/column.html:5: template error: a list shows posts as cards; "
+                                "'body_html' is only on the post's own page (post.html) (a card has only title, url, "), errors
+    assert "show the rest in post.html, and summary_html where a list would show the body" in errors[0]
+
+
+def test_a_list_reading_a_body_in_a_sites_own_macro_names_the_macros_file(site):
+    simple_site(site)
+    card = (REPO / "templates" / "_post_card.html").read_text("utf-8")
+    line = card.index('<p class="read-more">')
+    site.write({"templates/_post_card.html": card[:line] + "{{ post.toc_html }}\n  " + card[line:]})
+    errors = problems_of(site)
+    line_number = card[:line].count("\n") + 1
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"templates/_post_card.html:{line_number}: template error: a list shows posts as cards; "
+                                "'toc_html' is only on the post's own page (post.html)"), errors
+
+
+def test_a_post_page_shows_its_neighbours_as_cards_and_says_so_when_asked_for_more(site):
+    simple_site(site)
+    site.write({"templates/post.html": '{% extends "base.html" %}\n{% block content %}\n{{ post.body_html }}\n'
+                                       "{% if next_post %}{{ next_post.body_html }}{% endif %}\n{% endblock %}\n"})
+    errors = problems_of(site)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("templates/post.html:4: template error: a post's page shows its neighbours and "
+                                "related posts as cards; 'body_html' is only on the post's own page (post.html)"), errors
+
+
+def test_a_card_has_no_field_a_post_lacks_either(site):
+    simple_site(site)
+    site.write({"templates/tag.html": '{% extends "base.html" %}\n{% block content %}\n'
+                                      "{% for post in posts %}{{ post.no_such_field }}{% endfor %}\n{% endblock %}\n"})
+    errors = problems_of(site)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("templates/tag.html:3: template error: a list shows posts as cards; a card has no 'no_such_field'"), errors
+
+
 # ----------------------------------------------------------------------------- the wheel
 
 
