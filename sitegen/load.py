@@ -199,11 +199,12 @@ class Loader:
             self.problems.append(problem)
             return None
         url = join_url(self.config.base_path, column.slug, slug)
+        if meta.date > self.now:  # from then on the same sources give another site (shown, or not scheduled)
+            self.next_due = min(self.next_due, meta.date) if self.next_due else meta.date
         if meta.draft and not self.drafts:
             self.links.leave_out(path, "a draft")
         elif meta.date > self.now and not self.future:
             self.links.leave_out(path, f"dated in the future ({meta.date:%Y-%m-%d %H:%M})")
-            self.next_due = min(self.next_due, meta.date) if self.next_due else meta.date
         else:
             self.links.add(path, url)
             if bundle is not None:
@@ -232,6 +233,7 @@ class Loader:
             summary_html=Markup(rendered.summary_html), body=kept,
             toc_html=Markup(rendered.toc_html), reading_minutes=rendered.reading_minutes,
             attachments=attachments, cover_url=cover_url, draft=meta.draft, pinned=meta.pinned,
+            scheduled=meta.date > self.now,
         )
 
     # ------------------------------------------------------------------ bodies made again

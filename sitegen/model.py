@@ -98,6 +98,7 @@ class Card:
     cover_url: str | None
     pinned: bool
     draft: bool
+    scheduled: bool
     reading_minutes: int
     attachments: tuple[Attachment, ...]
     slug: str
@@ -129,6 +130,8 @@ class Post:
     cover_url: str | None = None
     draft: bool = False
     pinned: bool = False
+    # Dated after the build's "now": published only in a --future preview, never indexed by search.
+    scheduled: bool = False
 
     @property
     def lastmod(self) -> datetime:

@@ -169,3 +169,15 @@ def test_chinese_slugs_are_spelled_without_loading_the_pinyin_dictionaries_into_
     assert run.stdout.strip() == "False"
     assert site.exists("xue-xi/dang-ke/index.html")
     assert site.exists("tags/dang-shi/index.html") and site.exists("tags/xue-xi/index.html")
+
+
+def test_a_future_preview_follows_a_post_coming_due_with_no_file_changed(site: SiteDir, tmp_path: Path) -> None:
+    site.write({"columns/news/2020-01-02-later.md": post("Later", "2020-01-02")})  # a day after NOW
+    site.build(future=True)
+    assert "Scheduled" in site.html("news/later/index.html").select_one("article.post").get_text()
+    due = NOW + timedelta(days=2)
+    site.build(future=True, now=due)  # nothing changed on disk, but the post is due now
+    assert "Scheduled" not in site.html("news/later/index.html").select_one("article.post").get_text()
+    fresh = tmp_path / "clean"
+    build(site.root, fresh, Options(now=due, future=True, cache=False))
+    assert tree(site.output) == tree(fresh)

@@ -528,3 +528,18 @@ def test_the_search_page_fits_a_phone_with_16px_text_and_44px_controls(browser, 
             for control in (".site-search-input", ".site-search-button", "#search-order", ".pagefind-ui__search-input"):
                 box = page.locator(control).bounding_box()
                 assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= width, (control, box)
+
+
+def test_a_future_preview_does_not_put_later_posts_into_search(tmp_path):
+    # `--future` shows posts dated later, for the editors to check; the search index must not
+    # carry them (a visitor would find a notice before it is due), and their page says so.
+    files = {**EN_FILES, "columns/news/2021-03-later.md": post("Spring Plan", "2021-03-01", "",
+                                                                 "The zanzibar plan for the spring term.\n")}
+    site = build_site(tmp_path / "site", files, future=True)
+    assert site.exists("news/later/index.html")
+    article = site.html("news/later/index.html").select_one("article.post")
+    assert not article.has_attr("data-pagefind-body")
+    assert "Scheduled" in article.select_one(".badges").get_text()
+    records = indexed(site.output)
+    assert "/news/later/" not in records and "zanzibar" not in json.dumps(records).lower()
+    assert "/news/english/" in records  # the others are indexed as ever
