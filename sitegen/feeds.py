@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape as _html_escape
 
-from .model import Column, Post, Site
+from .model import Post, Site
 from .urls import file_url
 
 FEED_NAME = "feed.xml"
@@ -58,7 +58,7 @@ def absolute_links(html: str, site: Site) -> str:
     return re.sub(r'(\s(?:href|src))="/(?!/)', rf'\1="{origin}/', html)
 
 
-def render_feed(feed: Feed, site: Site, column: Column | None = None) -> bytes:
+def render_feed(feed: Feed, site: Site) -> bytes:
     config = site.config
     updated = max((p.lastmod for p in feed.posts), default=_EPOCH)
     lines = [
