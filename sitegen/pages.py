@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import cache
 from typing import Any, ClassVar, Sequence
 
 from .i18n import Translator
@@ -120,7 +119,6 @@ class Page:
         return found
 
 
-@cache
 def _named(kind: type[Page]) -> tuple[str, ...]:
     common = {f.name for f in fields(Page)}
     return kind.also_named + tuple(f.name for f in fields(kind) if f.name not in common)
