@@ -200,8 +200,9 @@ def edit_post(source: Path, run: int) -> Path:
 
 def edit_template(source: Path, run: int) -> None:
     templates = source / "templates"
-    if not templates.is_dir():
-        shutil.copytree(HERE.parent / "templates", templates, ignore=shutil.ignore_patterns("static"))
+    if not templates.is_dir():  # the default theme of the sitegen being measured
+        theme = Path(CODE.get("PYTHONPATH", HERE.parent)) / "templates"
+        shutil.copytree(theme, templates, ignore=shutil.ignore_patterns("static"))
     with open(templates / "post.html", "a", encoding="utf-8") as handle:
         handle.write(f"{{# benchmark edit {run} #}}\n<!-- edit {run} -->\n")
 
