@@ -18,7 +18,7 @@ from .errors import SiteError
 from .links import Dependencies, Links
 from .markup import MarkdownRenderer, Rendered
 from .meta import Document, decode_source, split_body
-from .model import Body
+from .model import Body, Post
 from .parallel import map_indexed
 from .posts import CachedBody, PostSource, html_key, post_entry, post_key
 from .sources import site_path
@@ -99,9 +99,18 @@ class BodyRenderer:
         if stored and self.cache.path is not None:
             key = html_key(self.cache, site_path(self.root, source.path), source.digest)
             self.cache.touch(key)
-            return replace(rendered, body_html="") if rendered.body_html else rendered, Body(digest, None, key, self.store)
+            return replace(rendered, body_html="") if rendered.body_html else rendered, Body(digest, None, key)
         return rendered, Body(digest, Markup(rendered.body_html))
 
 
 def _failed(problem: SiteError) -> Rendered:
     return Rendered("", "", "", "", 1, (problem,))
+
+
+def with_body(post: Post, store: Bodies) -> Post:
+    """The post with its body's HTML read back from the store, for the page or feed showing it
+    (in whichever process renders that: each opens its own connection)."""
+    if post.body.html is not None:
+        return post
+    assert post.body.key is not None
+    return replace(post, body=replace(post.body, html=Markup(store.load(post.body.key, post.source))))

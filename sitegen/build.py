@@ -12,7 +12,7 @@ import gc
 import hashlib
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -27,6 +27,7 @@ from .snapshot import Scan, load_state
 from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
+    from .cache import Bodies
     from .feeds import Feed
     from .model import Site
     from .pages import Page
@@ -160,11 +161,13 @@ def check(source: Path, options: Options = Options()) -> list[SiteError]:
 def read_site(source: Path, config: SiteConfig, options: Options, now: datetime) -> tuple[Site, list[SiteError]]:
     """columns/ -> the Site and its warnings, exactly as a build reads them (check and report
     use it). Raises BuildFailed with every problem when there is an error."""
-    return _load(source, config, options, now, Cache(None, ""), None)
+    site, problems, _ = _load(source, config, options, now, Cache(None, ""), None)
+    return site, problems
 
 
 def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cache: Cache,
-          known: Callable[[Path], str | None] | None) -> tuple[Site, list[SiteError]]:
+          known: Callable[[Path], str | None] | None) -> tuple[Site, list[SiteError], Bodies]:
+    """The Site, its warnings, and where the pages read posts' bodies back from."""
     from .load import Loader
 
     loader = Loader(source, config, options.drafts, options.future, now.astimezone(config.tz), options.jobs, cache,
@@ -176,7 +179,7 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
                                 "remove the setting unless every editor is trusted with that"))
     if site is None or any(p.is_error for p in problems):
         raise BuildFailed(_sorted(problems))
-    return site, problems
+    return site, problems, loader.bodies.store
 
 
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
@@ -199,13 +202,13 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
     store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None)
     try:
-        site, problems = _load(source, config, options, now, store, known)
+        site, problems, bodies = _load(source, config, options, now, store, known)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
         theme = Theme(source)
         pages = plan(site, now=now, related=related(site, store))
         feeds = feeds_for(site)
         try:
-            files = _other_files(site, pages, feeds, theme)
+            files = _other_files(site, pages, feeds, theme, bodies)
         except SiteError as exc:  # a feed's body that cannot be read back (its file changed meanwhile)
             raise BuildFailed([exc]) from None
         problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files)
@@ -215,7 +218,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             staging = Staging(output, outputs, published) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
-        maker = PageMaker(site, theme, feeds, reuse.templates if reuse else None)
+        maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
         digester = maker.digester()
         unchanged, record = known_pages(digester, site, pages, staging, store, now)
         staged, failed = render_stale(maker, digester, pages, options.jobs, staging, options.progress, unchanged)
@@ -257,13 +260,16 @@ def _spared_by_the_collector() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _other_files(site: Site, pages: list[Page], feeds: list[Feed], theme: Theme) -> list[OutputFile]:
+def _other_files(site: Site, pages: list[Page], feeds: list[Feed], theme: Theme, bodies: Bodies) -> list[OutputFile]:
     """Every file of the site besides its pages: feeds, sitemap, robots.txt, and the files
     copied as they are (posts' pictures and attachments, static/, the theme's CSS and JS)."""
+    from .bodies import with_body
     from .feeds import render_feed
     from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
     from .write import OutputFile, copy_digest
 
+    if site.config.feed_full_content:  # the feeds carry the newest posts' bodies
+        feeds = [replace(feed, posts=tuple(with_body(post, bodies) for post in feed.posts)) for feed in feeds]
     files = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
     files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
     files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
-
 from markupsafe import Markup
 
 from .config import SiteConfig
@@ -60,23 +58,15 @@ class Asset:
     relpath: str  # POSIX path under the output folder
 
 
-class BodyStore(Protocol):
-    def load(self, key: str, source: Path) -> str: ...
-
-
 @dataclass(frozen=True)
 class Body:
-    """A post's body HTML: held here, or, in a build with a cache, only named here and read
-    from the cache when a page shows it, so a large site's bodies are not all in memory."""
+    """A post's body HTML: held here, or, in a build with a store, only named here (a large
+    site's bodies are not all in memory at once); the pipeline reads it back for the page or
+    feed that shows it (bodies.with_body). The model itself reads nothing."""
 
     digest: str  # of the HTML: what a page made from it depends on
     html: Markup | None = None
-    key: str | None = None  # the cache entry holding it, when html is None
-    store: BodyStore | None = field(default=None, compare=False, repr=False)
-
-    def load(self, source: Path) -> Markup:
-        assert self.store is not None and self.key is not None
-        return Markup(self.store.load(self.key, source))
+    key: str | None = None  # the store's entry holding it, when html is None
 
 
 @dataclass(frozen=True)
@@ -139,7 +129,9 @@ class Post:
 
     @property
     def body_html(self) -> Markup:
-        return self.body.html if self.body.html is not None else self.body.load(self.source)
+        if self.body.html is None:  # a page or feed was given the post without its body read back
+            raise LookupError(f"the body of {self.source} was not read back from the store (bodies.with_body)")
+        return self.body.html
 
     @cached_property
     def card(self) -> Card:

@@ -4,7 +4,7 @@ rendered and staged. Runs on worker processes for a large site (parallel.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
 from .cache import code_key
@@ -13,6 +13,7 @@ from .parallel import map_indexed
 from .write import OutputFile, Staged, Staging
 
 if TYPE_CHECKING:
+    from .cache import Bodies
     from .digest import Digester
     from .feeds import Feed
     from .model import Site
@@ -33,10 +34,12 @@ class FeedLink:
 class PageMaker:
     """Renders pages with their feed links, and digests what each is made from."""
 
-    def __init__(self, site: Site, theme: Theme, feeds: list[Feed], compiled: dict[str, bytes] | None = None) -> None:
+    def __init__(self, site: Site, theme: Theme, feeds: list[Feed], bodies: Bodies,
+                 compiled: dict[str, bytes] | None = None) -> None:
         from .render import Renderer
 
         self.renderer = Renderer(site, theme, compiled)
+        self.bodies = bodies  # a post's page reads its body back from the store
         self.site_feed = FeedLink(feeds[0].title, feeds[0].url)
         self.column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
         self.inputs = (code_key(), site.config, site.columns, theme.fingerprint())  # what every page is made with
@@ -52,6 +55,11 @@ class PageMaker:
         return Digester(*self.inputs)
 
     def render(self, page: Page) -> bytes:
+        from .bodies import with_body
+        from .pages import PostPage
+
+        if isinstance(page, PostPage):
+            page = replace(page, post=with_body(page.post, self.bodies))
         return self.renderer.render(page, feeds=self.feeds_of(page))
 
 
