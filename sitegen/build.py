@@ -44,6 +44,7 @@ class Options:
     cache: bool = True  # keep parsed and rendered posts in <output>/.sitegen-cache/
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total), for a progress bar
     search_index: bool = True  # False: leave the search index to the caller (a watcher does it after reporting)
+    reusable: bool = False  # keep in the result what the next build of this process may reuse (a watcher)
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,12 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         raise BuildFailed([exc]) from None
     # Every entry of the store is keyed by sitegen's code and the settings, besides its content.
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
-    store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None)
+    store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None,
+                  keep=options.reusable)
     try:
         site, problems, bodies = _load(source, config, options, now, store, known)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
+        store.flush()  # feeds and pages read the bodies just stored back from the database
         theme = Theme(source)
         pages = plan(site, now=now, related=related(site, store))
         feeds = feeds_for(site)
@@ -239,7 +242,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
                 record_key, *made_from = record
                 store.put(record_key, (*made_from, staging.manifest_id))
             store.save()
-            result.reuse = Reuse(store.kept, maker.renderer.compiled)
+            if options.reusable:
+                result.reuse = Reuse(store.kept, maker.renderer.compiled)
     finally:
         store.close()
     result.seconds = time.perf_counter() - started

@@ -40,13 +40,15 @@ class Cache:
     # from the file by whichever process renders its page).
     BULKY = ("html\x1f",)
 
-    def __init__(self, folder: Path | None, environment: str, recent: dict[str, Any] | None = None) -> None:
+    def __init__(self, folder: Path | None, environment: str, recent: dict[str, Any] | None = None,
+                 keep: bool = False) -> None:
         self.environment = environment
         # Entries the last build in this process read or wrote, already decoded: a watcher passes
         # them on, so its next build takes them from here. Keys name their content, so a value
         # found under its key is right whichever build put it there.
         self._recent = recent or {}
-        self.kept: dict[str, Any] = {}  # what this build read or wrote, for the next one
+        self.kept: dict[str, Any] = {}  # with keep: what this build read or wrote, for the next one
+        self._keep = keep  # (a one-off build does not hold every entry it met until it ends)
         self.path = folder / CACHE_DIR / _FILE if folder is not None else None
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
@@ -92,7 +94,8 @@ class Cache:
         value = self._recent.get(key)
         if value is not None:
             self._used.add(key)
-            self.kept[key] = value
+            if self._keep:
+                self.kept[key] = value
             return value
         if self._db is None:
             return None
@@ -106,13 +109,9 @@ class Cache:
             return None
         if value is not None:
             self._used.add(key)
-            if not key.startswith(self.BULKY):
+            if self._keep and not key.startswith(self.BULKY):
                 self.kept[key] = value
         return value
-
-    def pending(self, key: str) -> bytes | None:
-        """An entry put but not written yet (a forked worker sees its own copy of these)."""
-        return self._new.get(key)
 
     def touch(self, key: str) -> None:
         """Keeps an entry that this build relies on without reading it here."""
@@ -123,13 +122,14 @@ class Cache:
             return
         self._new[key] = encode(value)
         self._used.add(key)
-        if not key.startswith(self.BULKY):
+        if self._keep and not key.startswith(self.BULKY):
             self.kept[key] = value
         if len(self._new) >= self.BATCH:
             self._flush()
 
     def flush(self) -> None:
-        """Stores the new entries now, forgetting nothing (a watcher's partial rebuild)."""
+        """Stores the new entries now: before pages are rendered on worker processes, which
+        read posts' bodies from the database (never from memory a fork copied)."""
         self._flush()
 
     def _flush(self) -> None:
@@ -186,13 +186,11 @@ class Bodies:
 
     def load(self, key: str, source: Path) -> str:
         try:
-            value = self.cache.pending(key)
-            if value is None:
-                if self._pid != os.getpid():
-                    self._db = sqlite3.connect(f"file:{self.cache.path}?mode=ro", uri=True)
-                    self._pid = os.getpid()
-                row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
-                value = row[0] if row else None
+            if self._pid != os.getpid():
+                self._db = sqlite3.connect(f"file:{self.cache.path}?mode=ro", uri=True)
+                self._pid = os.getpid()
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
+            value = row[0] if row else None
             if value is not None:
                 return decode(value)
         except Exception:  # damaged, missing or locked: make it again

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from . import __version__
 from .model import CARD_FIELDS, Card, Post, Site
 from .pages import Month, Page, Section, Year
 
@@ -34,7 +33,7 @@ class Digester:
     def __init__(self, *globals_: Any) -> None:
         self._memo: dict[int, bytes] = {}
         self._keep: list[Any] = []  # objects behind memo ids stay alive, so ids are not reused
-        base = hashlib.blake2b(__version__.encode(), digest_size=20)
+        base = hashlib.blake2b(digest_size=20)  # (sitegen's code is among the inputs: PageMaker)
         self._feed(base, globals_)
         self._base = base.digest()
 

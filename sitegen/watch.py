@@ -161,7 +161,8 @@ class Watcher:
     def rebuild(self, index_now: bool = False) -> Outcome:
         self.version += 1
         try:
-            result = build(self.source, self.output, replace(self.options, search_index=index_now), self._previous)
+            options = replace(self.options, search_index=index_now, reusable=True)
+            result = build(self.source, self.output, options, self._previous)
             self._previous = result
             index = result.search is None and needs_index(result, self.output)
             if index:

@@ -500,10 +500,10 @@ def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp
     shutil.copytree(site.root, root, dirs_exist_ok=True)
     edited = _Posts(SiteDir(root))
     edited.write_all()
-    last = edited.site.build()
+    last = edited.site.build(reusable=True)
     for kind, pick, how in steps:  # as a watcher saves after saves, or an API user builds without the store
         edited.step(kind, pick)
-        options = Options(now=edited.now, cache=how != "no store")
+        options = Options(now=edited.now, cache=how != "no store", reusable=True)
         last = build(root, edited.site.output, options, last if how == "watcher" else None)
     fresh = root.parent / f"{root.name}-clean"
     build(root, fresh, Options(now=edited.now, cache=False))
