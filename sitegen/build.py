@@ -206,7 +206,6 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     try:
         site, problems, bodies = _load(source, config, options, now, store, known)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
-        store.flush()  # feeds and pages read the bodies just stored back from the database
         theme = Theme(source)
         pages = plan(site, now=now, related=related(site, store))
         feeds = feeds_for(site)

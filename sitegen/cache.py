@@ -113,6 +113,11 @@ class Cache:
                 self.kept[key] = value
         return value
 
+    def pending(self, key: str) -> bytes | None:
+        """An entry put but not written yet. A failed build writes nothing of its last batch, so
+        pages (forked workers, which inherit these) read such a body from here."""
+        return self._new.get(key)
+
     def touch(self, key: str) -> None:
         """Keeps an entry that this build relies on without reading it here."""
         self._used.add(key)
@@ -128,8 +133,7 @@ class Cache:
             self._flush()
 
     def flush(self) -> None:
-        """Stores the new entries now: before pages are rendered on worker processes, which
-        read posts' bodies from the database (never from memory a fork copied)."""
+        """Stores the new entries now, forgetting nothing."""
         self._flush()
 
     def _flush(self) -> None:
@@ -186,11 +190,13 @@ class Bodies:
 
     def load(self, key: str, source: Path) -> str:
         try:
-            if self._pid != os.getpid():
-                self._db = sqlite3.connect(f"file:{self.cache.path}?mode=ro", uri=True)
-                self._pid = os.getpid()
-            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
-            value = row[0] if row else None
+            value = self.cache.pending(key)
+            if value is None:
+                if self._pid != os.getpid():
+                    self._db = sqlite3.connect(f"file:{self.cache.path}?mode=ro", uri=True)
+                    self._pid = os.getpid()
+                row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()  # type: ignore[union-attr]
+                value = row[0] if row else None
             if value is not None:
                 return decode(value)
         except Exception:  # damaged, missing or locked: make it again
