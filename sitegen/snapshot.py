@@ -129,12 +129,22 @@ def load_state(folder: Path) -> State | None:
             raw = json.load(handle)
         if raw.get("format") != FORMAT:
             return None
-        state = State(raw["key"], {path: tuple(status) if status else None for path, status in raw["sources"].items()},
-                      raw["digests"], {path: tuple(status) for path, status in raw["outputs"].items()},
-                      float(raw["built"]), raw["horizon"], raw["summary"])
-    except Exception:  # missing, damaged or from another version: build normally
+        state = State(raw["key"], {path: _status_of(status, 4) if status else None for path, status in raw["sources"].items()},
+                      raw["digests"], {path: _status_of(status, 2) for path, status in raw["outputs"].items()},
+                      float(raw["built"]), None if raw["horizon"] is None else float(raw["horizon"]), raw["summary"])
+        if not (isinstance(state.key, str) and isinstance(state.summary, dict)
+                and all(isinstance(v, str) for v in state.digests.values())):
+            return None
+    except Exception:  # missing, damaged, from another version or not sitegen's: build normally
         return None
-    return state if isinstance(state.key, str) and isinstance(state.summary, dict) else None
+    return state
+
+
+def _status_of(value: Any, length: int) -> tuple[int, ...]:
+    """A status as the state holds it; anything else is a damaged state (ValueError)."""
+    if not (isinstance(value, list) and len(value) == length and all(type(n) is int for n in value)):
+        raise ValueError("not a file status")
+    return tuple(value)
 
 
 def save_state(folder: Path, state: State) -> None:

@@ -181,3 +181,18 @@ def test_a_future_preview_follows_a_post_coming_due_with_no_file_changed(site: S
     fresh = tmp_path / "clean"
     build(site.root, fresh, Options(now=due, future=True, cache=False))
     assert tree(site.output) == tree(fresh)
+
+
+def test_a_state_that_is_not_what_sitegen_wrote_is_not_trusted(site: SiteDir, tmp_path: Path) -> None:
+    # The state says which files a no-change build compares; one edited by someone else (wrong
+    # shapes, wrong types) is ignored and the build is a real one, with no traceback.
+    site.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", body="Body.\n")})
+    site.build()
+    state = site.output / CACHE_DIR / "state.json"
+    original = json.loads(state.read_text("utf-8"))
+    for damage in ({"outputs": {"index.html": [1, 2, 3]}}, {"sources": {"x": "status"}}, {"digests": {"x": 3}},
+                   {"built": "yesterday"}, {"summary": []}):
+        state.write_text(json.dumps({**original, **damage}), encoding="utf-8")
+        result = site.build()
+        assert result.site is not None, damage  # a real build, not the last summary repeated
+    assert tree(site.output) == clean(site, tmp_path / "clean", NOW)
