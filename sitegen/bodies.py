@@ -85,10 +85,9 @@ class BodyRenderer:
         rendered = self.markdown.render(body, source.path, body_line, resolve, summary=source.meta.summary, rebase=rebase)
         return replace(rendered, text=""), tuple(asked)  # the plain text is not needed after this
 
-    def save(self, source: PostSource, rendered: Rendered, dependencies: Dependencies, digest: str,
-             cache: Cache | None = None) -> None:
+    def save(self, source: PostSource, rendered: Rendered, dependencies: Dependencies, digest: str) -> None:
         """What reading and rendering a post gave, under its content hash; the body's HTML apart."""
-        cache, shown = cache or self.cache, site_path(self.root, source.path)
+        cache, shown = self.cache, site_path(self.root, source.path)
         cache.put(post_key(cache, shown, source.digest),
                   post_entry(source.doc, source.meta, source.problems, source.slug,
                              (replace(rendered, body_html=""), dependencies, digest)))

@@ -21,7 +21,7 @@ from .cache import Cache
 from .config import SiteConfig
 from .errors import SiteError, warning
 from .layout import COLUMNS_DIR, STATIC_DIR
-from .links import Dependencies, Links
+from .links import Links
 from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
@@ -38,7 +38,7 @@ _FoundColumn = tuple[Column, Document, list[tuple[Path, "Path | None"]]]
 
 
 class Loader:
-    """Reads a site; kept by a watcher afterwards, to render an edited post's body again."""
+    """Reads a site, for one build: the pages it renders may ask it for a body again (body_again)."""
 
     def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
                  jobs: int | None = None, cache: Cache | None = None,
@@ -236,16 +236,7 @@ class Loader:
             scheduled=meta.date > self.now,
         )
 
-    # ------------------------------------------------------------------ bodies made again
-
-    # (build.py's watcher renders an edited post's body; a page whose body left the cache, body_again)
-
-    def render_body(self, source: PostSource) -> tuple[Rendered, Dependencies]:
-        return self.bodies.render(source)
-
-    def store_post(self, source: PostSource, rendered: Rendered, dependencies: Dependencies, digest: str,
-                   cache: Cache | None = None) -> None:
-        self.bodies.save(source, rendered, dependencies, digest, cache)
+    # ------------------------------------------------------------------ a body made again
 
     def body_again(self, path: Path) -> str:
         """A body whose cache entry went missing after this build stored it, made again from its
