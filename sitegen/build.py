@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
-from .errors import BuildFailed, SiteError, warning
+from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
-from .reuse import problems_from_plain, problems_to_plain, record_state, state_key
+from .reuse import record_state, state_key
 from .search import INDEX_DIR, IndexResult, index_site
 from .snapshot import Scan, load_state
 from .write import WriteStats, check_output_folder
@@ -88,7 +88,7 @@ class BuildResult:
     @classmethod
     def repeated(cls, plain: dict[str, Any], seconds: float) -> BuildResult:
         return cls(None, plain["pages"], WriteStats(0, plain["files"], 0), seconds,
-                   problems_from_plain(plain["warnings"]), columns=[(t, n) for t, n in plain["columns"]])
+                   list(problems_from_plain(plain["warnings"])), columns=[(t, n) for t, n in plain["columns"]])
 
 
 def build(source: Path, output: Path | None = None, options: Options = Options(),

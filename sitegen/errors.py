@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 
 @dataclass(eq=False)
@@ -47,6 +48,17 @@ class SiteError(Exception):
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def problems_to_plain(problems: Sequence[SiteError]) -> list[list[Any]]:
+    """Problems as plain values, for the store (JSON) and the no-change state."""
+    return [[str(p.path) if p.path else None, p.line, p.message, p.hint, p.severity] for p in problems]
+
+
+def problems_from_plain(rows: list[list[Any]]) -> tuple[SiteError, ...]:
+    """problems_to_plain's rows as problems again (a row of another shape raises ValueError or TypeError)."""
+    return tuple(SiteError(Path(path) if path else None, line, message, hint, severity)
+                 for path, line, message, hint, severity in rows)
 
 
 def warning(path: Path | None, line: int | None, message: str, hint: str | None = None) -> SiteError:

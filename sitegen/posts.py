@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 from .cache import Cache
 from .codec import moment, moment_plain
 from .config import SiteConfig
-from .errors import SiteError
+from .errors import SiteError, problems_from_plain, problems_to_plain
 from .links import Dependencies
 from .markup import Rendered
 from .meta import Document, PostMeta, decode_source, post_meta, split_document
@@ -88,11 +88,11 @@ def post_entry(doc: Document, meta: PostMeta, problems: Sequence[SiteError], slu
     if body is not None:
         rendered, dependencies, digest = body
         plain_body = [[rendered.body_html, rendered.summary_html, rendered.toc_html, rendered.text,
-                       rendered.reading_minutes, _problems_plain(rendered.problems)],
+                       rendered.reading_minutes, problems_to_plain(rendered.problems)],
                       [list(asked) for asked in dependencies], digest]
     plain_meta = [meta.title, *moment_plain(meta.date), meta.author, list(meta.tags), meta.summary, meta.draft,
                   meta.pinned, meta.slug, *(moment_plain(meta.updated) if meta.updated else (None, None)), meta.cover]
-    return [[[key, line] for key, line in doc.key_lines.items()], doc.body_line, plain_meta, _problems_plain(problems), slug, plain_body]
+    return [[[key, line] for key, line in doc.key_lines.items()], doc.body_line, plain_meta, problems_to_plain(problems), slug, plain_body]
 
 
 def _from_entry(path: Path, digest: str, entry: list[Any]) -> PostFile | None:
@@ -106,21 +106,12 @@ def _from_entry(path: Path, digest: str, entry: list[Any]) -> PostFile | None:
         body = None
         if plain_body is not None:
             (html, summary_html, toc_html, text, minutes, rendered_problems), dependencies, body_digest = plain_body
-            body = (Rendered(html, summary_html, toc_html, text, minutes, _problems(rendered_problems)),
+            body = (Rendered(html, summary_html, toc_html, text, minutes, problems_from_plain(rendered_problems)),
                     tuple((kind, asked, answer) for kind, asked, answer in dependencies), body_digest)
-        return PostFile(digest, Document(path, {}, dict(key_lines), "", body_line), meta, _problems(problems),
+        return PostFile(digest, Document(path, {}, dict(key_lines), "", body_line), meta, problems_from_plain(problems),
                         from_cache=True, slug=slug, body=body)
     except (TypeError, ValueError, KeyError):
         return None
-
-
-def _problems_plain(problems: Sequence[SiteError]) -> list[list[object]]:
-    return [[str(p.path) if p.path else None, p.line, p.message, p.hint, p.severity] for p in problems]
-
-
-def _problems(rows: list[list[Any]]) -> tuple[SiteError, ...]:
-    return tuple(SiteError(Path(path) if path else None, line, message, hint, severity)
-                 for path, line, message, hint, severity in rows)
 
 
 class PostReader:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, code_key
-from .errors import SiteError
 from .search import INDEX_DIR
 from .snapshot import Scan, State, output_status, save_state
 from .write import MANIFEST
@@ -49,15 +48,6 @@ def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, o
     digests = {str(path): digest for path, digest in site.digests.items() if scan.entries.get(str(path))}
     save_state(folder, State(key, scan.entries, digests, written, now.timestamp(),
                              horizon.timestamp() if horizon else None, summary))
-
-
-def problems_to_plain(problems: list[SiteError]) -> list[list[Any]]:
-    return [[str(p.path) if p.path else None, p.line, p.message, p.hint, p.severity] for p in problems]
-
-
-def problems_from_plain(rows: list[list[Any]]) -> list[SiteError]:
-    return [SiteError(Path(path) if path else None, line, message, hint, severity)
-            for path, line, message, hint, severity in rows]
 
 
 def related(site: Site, cache: Cache) -> Related:
