@@ -66,7 +66,7 @@ def test_a_build_across_midnight_takes_one_day_for_the_whole_site(site: SiteDir,
     assert tree(site.output) == clean(site, tmp_path / "clean-after", after)
 
 
-def test_check_and_report_read_the_clock_once_too(site: SiteDir, monkeypatch) -> None:
+def test_check_reads_the_clock_once_too(site: SiteDir, monkeypatch) -> None:
     reported(site)
     readings: list[object] = []
 
