@@ -50,10 +50,12 @@ class Options:
 @dataclass(frozen=True)
 class Reuse:
     """What a build leaves in memory for the next build of the same process (a watcher keeps
-    its last result): the store's entries it read or wrote, decoded, and the templates it
-    compiled. Both are found by keys that name their content, exactly as on disk."""
+    its last result): the store's entries it read or wrote, decoded, the objects it made from
+    them (Cache.derived), and the templates it compiled. All are found by keys that name their
+    content, exactly as on disk."""
 
     entries: dict[str, Any]
+    made: dict[str, dict[str, Any]]
     templates: dict[str, bytes]
 
 
@@ -202,7 +204,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     # Every entry of the store is keyed by sitegen's code and the settings, besides its content.
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
     store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None,
-                  keep=options.reusable)
+                  keep=options.reusable, made=reuse.made if reuse else None)
     try:
         site, problems, bodies = _load(source, config, options, now, store, known)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
@@ -242,7 +244,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
                 store.put(record_key, (*made_from, staging.manifest_id))
             store.save()
             if options.reusable:
-                result.reuse = Reuse(store.kept, maker.renderer.compiled)
+                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled)
     finally:
         store.close()
     result.seconds = time.perf_counter() - started

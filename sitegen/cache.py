@@ -12,10 +12,12 @@ import hashlib
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from . import __version__
 from .codec import decode, encode
+
+T = TypeVar("T")
 
 CACHE_DIR = ".sitegen-cache"
 _FILE = "cache.sqlite"
@@ -41,13 +43,17 @@ class Cache:
     BULKY = ("html\x1f",)
 
     def __init__(self, folder: Path | None, environment: str, recent: dict[str, Any] | None = None,
-                 keep: bool = False) -> None:
+                 keep: bool = False, made: dict[str, dict[str, Any]] | None = None) -> None:
         self.environment = environment
         # Entries the last build in this process read or wrote, already decoded: a watcher passes
         # them on, so its next build takes them from here. Keys name their content, so a value
         # found under its key is right whichever build put it there.
         self._recent = recent or {}
         self.kept: dict[str, Any] = {}  # with keep: what this build read or wrote, for the next one
+        # Objects made from entries (see derived()), by the entry's key, then by what else they
+        # were made from: the last build's, and (with keep) this build's for the next one.
+        self._made = made or {}
+        self.made: dict[str, dict[str, Any]] = {}
         self._keep = keep  # (a one-off build does not hold every entry it met until it ends)
         self.path = folder / CACHE_DIR / _FILE if folder is not None else None
         self._db: sqlite3.Connection | None = None
@@ -113,6 +119,33 @@ class Cache:
                 self.kept[key] = value
         return value
 
+    def derived(self, key: str, inputs: str, make: Callable[[], T]) -> T:
+        """An object made from the entry under `key` and from what `inputs` names (a key of its
+        own: the other content it was made from): the one the last build of this process made,
+        or made now. In memory only, never stored; forgotten when the entry is replaced, so an
+        object is never older than its entry. A value of None is made again each time."""
+        value = self.made_before(key, inputs)
+        if value is None:
+            value = make()
+            if value is not None:
+                self.keep_made(key, inputs, value)
+        return value
+
+    def made_before(self, key: str, inputs: str) -> Any | None:
+        """What the last build of this process made from the entry under `key` and `inputs`
+        (see derived()); kept for the next build too."""
+        found = self._made.get(key)
+        value = found.get(inputs) if found is not None else None
+        if value is not None:
+            self.keep_made(key, inputs, value)
+        return value
+
+    def keep_made(self, key: str, inputs: str, value: Any) -> None:
+        """Keeps for the next build of this process an object made from the entry under `key`
+        (as it is now) and from what `inputs` names."""
+        if self._keep:
+            self.made.setdefault(key, {})[inputs] = value
+
     def pending(self, key: str) -> bytes | None:
         """An entry put but not written yet. A failed build writes nothing of its last batch, so
         pages (forked workers, which inherit these) read such a body from here."""
@@ -127,6 +160,8 @@ class Cache:
             return
         self._new[key] = encode(value)
         self._used.add(key)
+        self._made.pop(key, None)  # objects made from the entry it replaces
+        self.made.pop(key, None)
         if self._keep and not key.startswith(self.BULKY):
             self.kept[key] = value
         if len(self._new) >= self.BATCH:

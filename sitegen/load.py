@@ -8,6 +8,7 @@ tags (tags.py). Walking the folders and reading a file within the size limit: so
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from .links import Links
 from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
-from .posts import CachedBody, PostReader, PostSource
+from .posts import CachedBody, PostReader, PostSource, post_key
 from .sources import MARKDOWN_SUFFIXES, is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
 from .tags import Tags
 from .slugs import Slugs
@@ -81,8 +82,7 @@ class Loader:
         self.slugs.spell([name for source in sources for name in source.meta.tags])
         columns = {column.slug: self.with_intro(column, doc) for column, doc, _ in found}
         self.sources = {source.path: source for source in sources}
-        bodies = self.bodies.bodies(sources, cached)
-        posts = [self.make_post(source, body, columns[source.column.slug]) for source, body in zip(sources, bodies)]
+        posts = self.make_posts(sources, cached, columns)
         if any(p.is_error for p in self.problems):
             return None
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)
@@ -212,6 +212,48 @@ class Loader:
             return PostSource(column, path, bundle, doc, meta, slug, url, read.digest, tuple(read.problems))
         return None
 
+    def make_posts(self, sources: list[PostSource], cached: dict[Path, CachedBody],
+                   columns: dict[str, Column]) -> list[Post]:
+        """Each source's Post, in order. A watcher's build takes the last build's Post of a source
+        whose entry, column, bundle and scheduling are as they were, while every link target
+        and every post's tags in the site are too: nothing a Post is made from can differ then
+        (its body's links, its cover, its tags). The others are made, their bodies from the
+        cache or rendered."""
+        context = self._context(sources)
+        column_keys = {slug: _digest(repr(column)) for slug, column in columns.items()}
+        keys, inputs, found = [], [], []
+        for source in sources:
+            keys.append(post_key(self.cache, site_path(self.root, source.path), source.digest))
+            attachments = repr(self.assets.attachments(source.bundle)) if source.bundle is not None else ""
+            inputs.append(f"post\x1f{context}\x1f{column_keys[source.column.slug]}\x1f{source.path}"
+                          f"\x1f{source.meta.date > self.now}\x1f{_digest(attachments)}")
+            found.append(self.cache.made_before(keys[-1], inputs[-1]))
+        todo = [i for i, post in enumerate(found) if post is None]
+        if not todo:
+            return [post for post in found]
+        post_tags = {source.path: source.meta.tags for source in sources}
+        for post in found:  # they still hold their bodies' entries and name their tags (first names count)
+            if post is not None:
+                if post.body.key is not None:
+                    self.cache.touch(post.body.key)
+                self.tags.of_post(post.source, post_tags[post.source], 1)
+        bodies = self.bodies.bodies([sources[i] for i in todo], cached)
+        for i, body in zip(todo, bodies):
+            known = len(self.problems)
+            post = found[i] = self.make_post(sources[i], body, columns[sources[i].column.slug])
+            if len(self.problems) == known and not body[0].problems:  # a post with a problem says it again next time
+                self.cache.keep_made(keys[i], inputs[i], post)
+        return [post for post in found]
+
+    def _context(self, sources: list[PostSource]) -> str:
+        """What every post's Post depends on beside its own sources: the site's link targets
+        (and posts left out), and every post's tags in order (a tag is named as first met)."""
+        links = self.links
+        text = "\n".join([*(f"{path}\t{url}" for path, url in links.targets.items()), "",
+                          *(f"{path}\t{why}" for path, why in links.left_out.items()), "",
+                          *(f"{source.path}\t{source.meta.tags!r}" for source in sources)])
+        return _digest(text)
+
     def make_post(self, source: PostSource, body: tuple[Rendered, Body], column: Column) -> Post:
         rendered, kept = body
         meta, doc = source.meta, source.doc
@@ -264,6 +306,10 @@ class Loader:
             self.problems.extend(refused)
             for path in files:
                 self.add_asset(path, path.relative_to(folder).as_posix())
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _read_document(path: Path, limit: int) -> Document | SiteError:

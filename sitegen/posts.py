@@ -153,17 +153,21 @@ class PostReader:
 
     def get(self, path: Path) -> PostFile | SiteError:
         digest, key = self._known_keys.get(path) or (None, None)
-        entry = self.cache.get(key) if key else None
-        found = _from_entry(path, digest, entry) if entry is not None and digest is not None else None
+        found = self._from_cache(path, digest, key) if key and digest else None
         if found is None:
             read = self._read.pop(path, None) or read_post(path, self.config)
             if isinstance(read, SiteError):
                 return read
-            entry = self.cache.get(post_key(self.cache, site_path(self.root, path), read.digest))  # the same text as before
-            found = _from_entry(path, read.digest, entry) if entry is not None else None
+            found = self._from_cache(path, read.digest, post_key(self.cache, site_path(self.root, path), read.digest))  # the same text as before
             if found is None:
                 return read
         return found
+
+    def _from_cache(self, path: Path, digest: str, key: str) -> PostFile | None:
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        return self.cache.derived(key, f"file\x1f{path}", lambda: _from_entry(path, digest, entry))
 
     def remember(self, path: Path, read: PostFile, slug: str) -> None:
         """Stores what reading a post gave, before it is rendered (BodyRenderer.save adds the body)."""
