@@ -506,6 +506,7 @@ class _Posts:
 @example(steps=[("static file", 0, "watcher"), ("future", 2, "store"), ("static file", 0, "watcher"),
                 ("static file", 0, "watcher"), ("future", 2, "watcher")])
 @example(steps=[("attachment", 0, "watcher"), ("column title", 0, "watcher"), ("attachment", 0, "watcher")])  # a column, an attachment's size
+@example(steps=[("tag spelling", 2, "watcher"), ("body", 2, "watcher")])  # a tag is named as an unchanged post earlier in the column spells it
 def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:
     # Every shortcut (stored posts, related posts and intros, pages known from the cards, the
     # no-change snapshot, what a watcher's last build left in memory) at once, after edits in
