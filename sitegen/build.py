@@ -21,7 +21,7 @@ from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
-from .reuse import record_state, state_key
+from .reuse import record_state, sitemap_of, state_key
 from .search import INDEX_DIR, IndexResult, index_site
 from .snapshot import Scan, load_state
 from .write import WriteStats, check_output_folder
@@ -102,25 +102,27 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     now = options.now or datetime.now().astimezone()  # the one clock read of this build
     source = source.resolve()
     output = (output or source / "output").resolve()
-    try:
-        published = check_output_folder(output)
-    except SiteError as exc:
-        raise BuildFailed([exc]) from None
-    store_folder = output / CACHE_DIR
-    # Taken before anything is read, so an edit made during this build shows in the next scan.
-    scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
-    key = state_key(source, output, options.drafts, options.future)
-    state = load_state(store_folder) if options.cache else None
-    reuse = previous.reuse if previous is not None else None
-    if state is not None and state.unchanged(key, scan, output, now.timestamp()):
-        try:
-            repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
-            repeated.reuse = reuse
-            return repeated
-        except (KeyError, TypeError, ValueError):  # a damaged state: build
-            pass
-    known = (lambda path: state.digest_of(path, scan)) if state is not None else None
+    # From the start: what a watcher keeps of its last build is large, and reading the
+    # manifest and state makes many objects.
     with _spared_by_the_collector():
+        try:
+            published = check_output_folder(output)
+        except SiteError as exc:
+            raise BuildFailed([exc]) from None
+        store_folder = output / CACHE_DIR
+        # Taken before anything is read, so an edit made during this build shows in the next scan.
+        scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
+        key = state_key(source, output, options.drafts, options.future)
+        state = load_state(store_folder) if options.cache else None
+        reuse = previous.reuse if previous is not None else None
+        if state is not None and state.unchanged(key, scan, output, now.timestamp()):
+            try:
+                repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
+                repeated.reuse = reuse
+                return repeated
+            except (KeyError, TypeError, ValueError):  # a damaged state: build
+                pass
+        known = (lambda path: state.digest_of(path, scan)) if state is not None else None
         result = _run(source, options, now, output, known, reuse, published)
         site = result.site
         assert site is not None
@@ -190,10 +192,9 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
          published: Published | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
     from .feeds import feeds_for
-    from .pages import plan
     from .render import Theme
     from .render_pages import PageMaker, render_stale
-    from .reuse import known_pages, related
+    from .reuse import known_pages, plan
     from .write import OutputFile, Staging, find_collisions
 
     started = time.perf_counter()
@@ -209,10 +210,10 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         site, problems, bodies = _load(source, config, options, now, store, known)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
         theme = Theme(source)
-        pages = plan(site, now=now, related=related(site, store))
+        pages, shown = plan(site, now, store)
         feeds = feeds_for(site)
         try:
-            files = _other_files(site, pages, feeds, theme, bodies)
+            files = _other_files(site, pages, feeds, theme, bodies, sitemap_of(site, pages, shown, store))
         except SiteError as exc:  # a feed's body that cannot be read back (its file changed meanwhile)
             raise BuildFailed([exc]) from None
         problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files)
@@ -265,18 +266,19 @@ def _spared_by_the_collector() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _other_files(site: Site, pages: list[Page], feeds: list[Feed], theme: Theme, bodies: Bodies) -> list[OutputFile]:
+def _other_files(site: Site, pages: list[Page], feeds: list[Feed], theme: Theme, bodies: Bodies,
+                 sitemap: bytes) -> list[OutputFile]:
     """Every file of the site besides its pages: feeds, sitemap, robots.txt, and the files
     copied as they are (posts' pictures and attachments, static/, the theme's CSS and JS)."""
     from .bodies import with_body
     from .feeds import render_feed
-    from .sitemap import SITEMAP_NAME, render_robots, render_sitemap
+    from .sitemap import SITEMAP_NAME, render_robots
     from .write import OutputFile, copy_digest
 
     if site.config.feed_full_content:  # the feeds carry the newest posts' bodies
         feeds = [replace(feed, posts=tuple(with_body(post, bodies) for post in feed.posts)) for feed in feeds]
     files = [OutputFile(feed.relpath, "feeds", data=render_feed(feed, site)) for feed in feeds]
-    files.append(OutputFile(SITEMAP_NAME, "sitemap", data=render_sitemap(site, pages)))
+    files.append(OutputFile(SITEMAP_NAME, "sitemap", data=sitemap))
     files.append(OutputFile("robots.txt", "robots.txt", data=render_robots(site)))
     copies = [(a.relpath, a.source) for a in site.assets] + [(f.relpath, f.source) for f in theme.files.values()]
     return files + [OutputFile(relpath, str(path), source=path, digest=copy_digest(path)) for relpath, path in copies]

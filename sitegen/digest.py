@@ -10,17 +10,14 @@ page's digest None, which means "always render" — slower, never stale."""
 from __future__ import annotations
 
 import hashlib
-import operator
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from .model import CARD_FIELDS, Card, Post, Site
+from .model import Card, Post, Site
 from .pages import Month, Page, Section, Year
 
-# Strings, numbers, dates and small frozen records of them: one repr shows all of their content.
-_card_plain = operator.attrgetter(*(name for name in CARD_FIELDS if name not in ("column", "tags", "summary_html")))
 # Records that hold cards: walked field by field, so each card is digested once for all of them.
 _HOLDS_CARDS = (Page, Section, Month, Year)
 
@@ -115,14 +112,7 @@ class Digester:
         if found is None:
             sub = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=20)
             if isinstance(value, Card):
-                # Every post is a card on some list: its plain fields in one repr, the summary
-                # as it is, and the tags and column by the walker, each once for all its posts.
-                sub.update(repr(_card_plain(value)).encode())
-                summary = value.summary_html.encode()
-                sub.update(b"%d\x00%s%d\x00" % (len(summary), summary, len(value.tags)))
-                for tag in value.tags:
-                    sub.update(self._object(tag))
-                sub.update(self._object(value.column))
+                sub.update(value.key)
             elif isinstance(value, Post):  # on its own page only: its card and what only that page shows
                 sub.update(self._object(value.card))
                 sub.update(body_key(value).encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
@@ -96,6 +97,14 @@ class Card:
     @property
     def lastmod(self) -> datetime:
         return self.updated or self.date
+
+    @cached_property
+    def key(self) -> bytes:
+        """A digest of every field (their reprs show all of their content): what pages showing
+        the card are compared by (digest.py). Made once per card, and a post's card once per
+        post: a watcher's next build takes the unchanged posts, cards and keys as they are."""
+        text = repr(tuple(getattr(self, name) for name in CARD_FIELDS))
+        return hashlib.blake2b(text.encode(), digest_size=20).digest()
 
 
 CARD_FIELDS = tuple(f.name for f in fields(Card))

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, ClassVar, Sequence
+from urllib.parse import unquote
 
 from .i18n import Translator
 from .model import Card, Column, Post, Site, Tag
@@ -224,9 +225,8 @@ class NotFoundPage(Page):
 
 def output_of(base_path: str, url: str) -> str:
     """'/party/study/page/2/' -> 'study/page/2/index.html' (percent-decoding left to the writer)."""
-    from urllib.parse import unquote
-
-    rest = unquote(url[len(base_path):])
+    rest = url[len(base_path):]
+    rest = unquote(rest) if "%" in rest else rest
     return f"{rest}index.html" if rest.endswith("/") or not rest else rest
 
 
@@ -236,17 +236,26 @@ def paginate(items: Sequence[Card], per_page: int, first_url: str) -> list[tuple
     return [(Paginator(n + 1, total, urls), tuple(items[n * per_page : (n + 1) * per_page])) for n in range(total)]
 
 
-def plan(site: Site, now: datetime | None = None, related: Related | None = None) -> list[Page]:
+def plan(site: Site, now: datetime | None = None, related: Related | None = None,
+         lists: list[Page] | None = None) -> list[Page]:
     """Every HTML page of the site, posts first, so they are written before the pages linking to them.
     `now` (default: the current time) decides which academic year the work report calls current;
-    `related` is related_posts(site), when the caller has it."""
+    `related` is related_posts(site), and `lists` list_pages(site, now), when the caller has them."""
+    home = Crumb(Translator(site.config.language)("home"), site.config.base_path)
+    pages: list[Page] = post_pages(site, related_posts(site) if related is None else related, home)
+    return pages + (list_pages(site, now) if lists is None else lists)
+
+
+def list_pages(site: Site, now: datetime | None = None) -> list[Page]:
+    """Every page but the posts' own: the columns, tags, archive, work report, home, search and
+    404. Made of the columns, the settings, the posts' cards in the site's order and (the work
+    report) the day of `now`, and of nothing else."""
     config = site.config
     t = Translator(config.language)
     base = config.base_path
     home = Crumb(t("home"), base)
     cards = tuple(post.card for post in site.posts)  # one tuple for every page that shows all posts
-    pages: list[Page] = post_pages(site, related_posts(site) if related is None else related, home)
-    pages += column_pages(site, t, home)
+    pages: list[Page] = column_pages(site, t, home)
     pages += tag_pages(site, t, home, cards)
     pages += archive_pages(site, t, home, cards)
     if config.report:

@@ -50,6 +50,31 @@ def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, o
                              horizon.timestamp() if horizon else None, summary))
 
 
+def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:
+    """Every page of the site (pages.plan), and the key of what all pages but the posts' own are
+    made of: the columns, each post's card in the site's order and the work report's day
+    (with the settings and code, which every key of the store holds). While that key is the
+    same, the last build of this process's lists are taken as they are (a watcher's save of a
+    post's text) and so is its sitemap (sitemap_of)."""
+    from .pages import list_pages, plan as plan_pages
+
+    day = now.astimezone(site.config.tz).date() if site.config.report else None
+    h = hashlib.blake2b(repr((site.columns, day)).encode(), digest_size=20)
+    for post in site.posts:
+        h.update(post.card.key)
+    shown = h.hexdigest()
+    lists = cache.derived(cache.key("lists"), shown, lambda: list_pages(site, now))
+    return plan_pages(site, now, related(site, cache), lists), shown
+
+
+def sitemap_of(site: Site, pages: list[Page], shown: str, cache: Cache) -> bytes:
+    """sitemap.xml: made of the pages' addresses and the cards' dates, so of what `shown` (from
+    plan) names."""
+    from .sitemap import render_sitemap
+
+    return cache.derived(cache.key("sitemap"), shown, lambda: render_sitemap(site, pages))
+
+
 def related(site: Site, cache: Cache) -> Related:
     """Related posts, from the store while no post's tags (or place in the site's order) changed."""
     from .related import related_indices, related_posts, tags_key
