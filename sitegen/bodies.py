@@ -20,7 +20,7 @@ from .markup import MarkdownRenderer, Rendered
 from .meta import Document, decode_source, split_body
 from .model import Body, Post
 from .parallel import map_indexed
-from .posts import CachedBody, PostSource, html_key, post_entry, post_key
+from .posts import CachedBody, PostSource, html_key, post_entry
 from .sources import site_path
 
 
@@ -88,7 +88,7 @@ class BodyRenderer:
     def save(self, source: PostSource, rendered: Rendered, dependencies: Dependencies, digest: str) -> None:
         """What reading and rendering a post gave, under its content hash; the body's HTML apart."""
         cache, shown = self.cache, site_path(self.root, source.path)
-        cache.put(post_key(cache, shown, source.digest),
+        cache.put(source.key,
                   post_entry(source.doc, source.meta, source.problems, source.slug,
                              (replace(rendered, body_html=""), dependencies, digest)))
         cache.put(html_key(cache, shown, source.digest), rendered.body_html)

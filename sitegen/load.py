@@ -26,7 +26,7 @@ from .links import Links
 from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
-from .posts import CachedBody, PostReader, PostSource, post_key
+from .posts import CachedBody, PostReader, PostSource
 from .sources import MARKDOWN_SUFFIXES, is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
 from .tags import Tags
 from .slugs import Slugs
@@ -209,7 +209,8 @@ class Loader:
             self.links.add(path, url)
             if bundle is not None:
                 self.links.add(bundle, url)
-            return PostSource(column, path, bundle, doc, meta, slug, url, read.digest, tuple(read.problems))
+            return PostSource(column, path, bundle, doc, meta, slug, url, read.digest, self.posts.key(path, read.digest),
+                              tuple(read.problems))
         return None
 
     def make_posts(self, sources: list[PostSource], cached: dict[Path, CachedBody],
@@ -220,29 +221,26 @@ class Loader:
         (its body's links, its cover, its tags). The others are made, their bodies from the
         cache or rendered."""
         context = self._context(sources)
-        column_keys = {slug: _digest(repr(column)) for slug, column in columns.items()}
-        keys, inputs, found = [], [], []
+        inputs, found = [], []
         for source in sources:
-            keys.append(post_key(self.cache, site_path(self.root, source.path), source.digest))
-            attachments = repr(self.assets.attachments(source.bundle)) if source.bundle is not None else ""
-            inputs.append(f"post\x1f{context}\x1f{column_keys[source.column.slug]}\x1f{source.path}"
-                          f"\x1f{source.meta.date > self.now}\x1f{_digest(attachments)}")
-            found.append(self.cache.made_before(keys[-1], inputs[-1]))
+            bundle = _digest(repr(self.assets.attachments(source.bundle))) if source.bundle is not None else ""
+            inputs.append(f"post\x1f{context}\x1f{columns[source.column.slug].key.hex()}\x1f{source.path}"
+                          f"\x1f{source.meta.date > self.now}\x1f{bundle}")
+            found.append(self.cache.made_before(source.key, inputs[-1]))
         todo = [i for i, post in enumerate(found) if post is None]
-        if not todo:
-            return [post for post in found]
-        post_tags = {source.path: source.meta.tags for source in sources}
-        for post in found:  # they still hold their bodies' entries and name their tags (first names count)
-            if post is not None:
-                if post.body.key is not None:
-                    self.cache.touch(post.body.key)
-                self.tags.of_post(post.source, post_tags[post.source], 1)
+        for source, post in zip(sources, found):
+            if post is None:
+                continue
+            if post.body.key is not None:  # the store keeps its body's entry
+                self.cache.touch(post.body.key)
+            if todo:  # its tags are met, as they were, before the posts made after it (a tag is named as first met)
+                self.tags.of_post(source.path, source.meta.tags, 1)
         bodies = self.bodies.bodies([sources[i] for i in todo], cached)
         for i, body in zip(todo, bodies):
             known = len(self.problems)
             post = found[i] = self.make_post(sources[i], body, columns[sources[i].column.slug])
             if len(self.problems) == known and not body[0].problems:  # a post with a problem says it again next time
-                self.cache.keep_made(keys[i], inputs[i], post)
+                self.cache.keep_made(sources[i].key, inputs[i], post)
         return [post for post in found]
 
     def _context(self, sources: list[PostSource]) -> str:

@@ -12,6 +12,11 @@ from markupsafe import Markup
 from .config import SiteConfig
 
 
+def _digest(record: object) -> bytes:
+    """Of a small record whose repr shows all of its content."""
+    return hashlib.blake2b(repr(record).encode(), digest_size=20).digest()
+
+
 @dataclass(frozen=True)
 class Column:
     slug: str
@@ -23,12 +28,22 @@ class Column:
     intro_html: Markup = Markup("")
     is_page: bool = False  # a single page with no posts, such as the secretary mailbox
 
+    @cached_property
+    def key(self) -> bytes:
+        """A digest of every field (Card.key)."""
+        return _digest(self)
+
 
 @dataclass(frozen=True)
 class Tag:
     name: str
     slug: str
     url: str
+
+    @cached_property
+    def key(self) -> bytes:
+        """A digest of every field (Card.key)."""
+        return _digest(self)
 
 
 @dataclass(frozen=True)
@@ -100,14 +115,19 @@ class Card:
 
     @cached_property
     def key(self) -> bytes:
-        """A digest of every field (their reprs show all of their content): what pages showing
-        the card are compared by (digest.py). Made once per card, and a post's card once per
-        post: a watcher's next build takes the unchanged posts, cards and keys as they are."""
-        text = repr(tuple(getattr(self, name) for name in CARD_FIELDS))
-        return hashlib.blake2b(text.encode(), digest_size=20).digest()
+        """A digest of every field (their reprs show all of their content; the column and tags,
+        shared by many cards, by their own keys): what pages showing the card are compared by
+        (digest.py). Made once per card, and a post's card once per post: a watcher's next
+        build takes the unchanged posts, cards and keys as they are."""
+        h = hashlib.blake2b(repr(tuple(getattr(self, name) for name in _CARD_PLAIN)).encode(), digest_size=20)
+        h.update(self.column.key)
+        for tag in self.tags:
+            h.update(tag.key)
+        return h.digest()
 
 
 CARD_FIELDS = tuple(f.name for f in fields(Card))
+_CARD_PLAIN = tuple(name for name in CARD_FIELDS if name not in ("column", "tags"))
 
 
 @dataclass(frozen=True)

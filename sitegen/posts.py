@@ -37,6 +37,7 @@ class PostSource:
     slug: str
     url: str
     digest: str  # of the file's bytes
+    key: str  # of its entry in the store
     problems: tuple[SiteError, ...] = ()  # what reading its front matter found (warnings)
 
 
@@ -169,8 +170,12 @@ class PostReader:
             return None
         return self.cache.derived(key, f"file\x1f{path}", lambda: _from_entry(path, digest, entry))
 
+    def key(self, path: Path, digest: str) -> str:
+        """The store's entry of the post in `path` with this content."""
+        known = self._known_keys.get(path)
+        return known[1] if known is not None and known[0] == digest else post_key(self.cache, site_path(self.root, path), digest)
+
     def remember(self, path: Path, read: PostFile, slug: str) -> None:
         """Stores what reading a post gave, before it is rendered (BodyRenderer.save adds the body)."""
         assert read.meta is not None
-        self.cache.put(post_key(self.cache, site_path(self.root, path), read.digest),
-                       post_entry(read.doc, read.meta, read.problems, slug, None))
+        self.cache.put(self.key(path, read.digest), post_entry(read.doc, read.meta, read.problems, slug, None))

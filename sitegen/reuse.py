@@ -59,7 +59,9 @@ def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:
     from .pages import list_pages, plan as plan_pages
 
     day = now.astimezone(site.config.tz).date() if site.config.report else None
-    h = hashlib.blake2b(repr((site.columns, day)).encode(), digest_size=20)
+    h = hashlib.blake2b(repr(day).encode(), digest_size=20)
+    for column in site.columns:
+        h.update(column.key)
     for post in site.posts:
         h.update(post.card.key)
     shown = h.hexdigest()
@@ -80,12 +82,21 @@ def related(site: Site, cache: Cache) -> Related:
     from .related import related_indices, related_posts, tags_key
 
     key = cache.key("related", tags_key(site))
-    known = cache.get(key)
     count = len(site.posts)
-    if not (isinstance(known, tuple) and len(known) == count
-            and all(isinstance(i, int) and 0 <= i < count for row in known for i in row)):
+
+    def checked() -> tuple[tuple[int, ...], ...] | None:  # (once per entry: a watcher keeps it checked)
+        known = cache.get(key)
+        if isinstance(known, tuple) and len(known) == count and all(
+                isinstance(i, int) and 0 <= i < count for row in known for i in row):
+            return known
+        return None
+
+    known = cache.derived(key, "checked", checked)
+    if known is None:
         known = related_indices(site)
         cache.put(key, known)
+    else:
+        cache.touch(key)
     return related_posts(site, known=known)
 
 
