@@ -225,7 +225,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
         digester = maker.digester()
-        unchanged, record = known_pages(digester, site, pages, staging, store, now)
+        unchanged, record = known_pages(digester, site, pages, staging, store, now, shown)
         staged, failed = render_stale(maker, digester, pages, options.jobs, staging, options.progress, unchanged)
         problems += failed
         _stop_on_errors(problems, staging)

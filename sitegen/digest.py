@@ -34,6 +34,11 @@ class Digester:
         self._feed(base, globals_)
         self._base = base.digest()
 
+    @property
+    def base(self) -> str:
+        """What every page's digest starts from: the settings, templates and navigation."""
+        return self._base.hex()
+
     def page(self, page: Page, *extra: Any) -> str | None:
         h = hashlib.blake2b(self._base, digest_size=20)
         try:
@@ -48,7 +53,7 @@ class Digester:
         every page), each post's place (address, column, date, pinned, tags) in the site's
         order, and `extra`. While it stays the same, the same pages show the same posts, so a
         page changes only when a post it shows changed its card (cards) or, for a post's own
-        page, its body (body_key)."""
+        page, its body (Post.own_key)."""
         h = hashlib.blake2b(self._base, digest_size=20)
         try:
             self._feed(h, extra)
@@ -115,7 +120,7 @@ class Digester:
                 sub.update(value.key)
             elif isinstance(value, Post):  # on its own page only: its card and what only that page shows
                 sub.update(self._object(value.card))
-                sub.update(body_key(value).encode())
+                sub.update(value.own_key.encode())
             elif isinstance(value, _HOLDS_CARDS):
                 self._fields(sub, value)
             else:
@@ -132,10 +137,3 @@ class Digester:
         for f in fields(value):
             h.update(f.name.encode())
             self._feed(h, getattr(value, f.name))
-
-
-def body_key(post: Post) -> str:
-    """What a post's own page may show beyond its card: the body, the contents and the source
-    file's path (every field of a post is on its card or here)."""
-    rest = f"{post.toc_html}\x00{post.source}".encode()
-    return post.body.digest + hashlib.blake2b(rest, digest_size=8).hexdigest()

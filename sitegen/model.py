@@ -163,6 +163,13 @@ class Post:
         return self.body.html
 
     @cached_property
+    def own_key(self) -> str:
+        """What the post's own page may show beyond its card: the body, the contents and the
+        source file's path (every field of a post is on its card or here)."""
+        rest = f"{self.toc_html}\x00{self.source}".encode()
+        return self.body.digest + hashlib.blake2b(rest, digest_size=8).hexdigest()
+
+    @cached_property
     def card(self) -> Card:
         """Made once per post, so every page showing the post holds the same card: a fragment()
         keyed by it, or a digest of it, is made once a build."""

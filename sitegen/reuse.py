@@ -101,23 +101,25 @@ def related(site: Site, cache: Cache) -> Related:
 
 
 def known_pages(digester: Digester, site: Site, pages: list[Page], staging: Staging | None, cache: Cache,
-                now: datetime) -> tuple[set[int], tuple[Any, ...] | None]:
+                now: datetime, shown: str) -> tuple[set[int], tuple[Any, ...] | None]:
     """Pages known unchanged without a digest of their own. When the plan of pages has the
     same shape as the last build's (Digester.shape), a page changed only if a post it shows
     changed its card, or, for a post's own page, its body: an edit to one post costs the few
     pages that show it, not a digest of every page of the site. The record says so only of the
     manifest that build wrote: anything that wrote the site since (a build without the store, a
-    watcher's edit) wrote another. Also this build's record, to store once it has succeeded."""
-    from .digest import body_key
+    watcher's edit) wrote another. Also this build's record, to store once it has succeeded.
+    `shown`: from plan()."""
     from .pages import PostPage
 
     if staging is None or cache.path is None:
         return set(), None
-    shape = digester.shape(site, now.astimezone(site.config.tz).date() if site.config.report else None)
+    day = now.astimezone(site.config.tz).date() if site.config.report else None
+    # (shown, from plan, names all the shape is made of, and more)
+    shape = cache.derived(cache.key("shape"), f"{digester.base}\x1f{shown}", lambda: digester.shape(site, day))
     if shape is None:
         return set(), None
     cards = digester.cards(site)
-    bodies = {post.url: body_key(post) for post in site.posts}
+    bodies = {post.url: post.own_key for post in site.posts}
     key = cache.key("pages")
     last = cache.get(key)
     known: set[int] = set()

@@ -179,8 +179,8 @@ def test_a_sites_own_list_of_cards_follows_every_edit(linked: SiteDir, tmp_path:
     assert tree(linked.output) == clean_build(linked, tmp_path)
 
 
-def test_every_field_of_a_post_is_on_its_card_or_in_its_body_key() -> None:
-    # A post's own page is known unchanged while its card and body_key are: a field of a post on
+def test_every_field_of_a_post_is_on_its_card_or_in_its_own_key() -> None:
+    # A post's own page is known unchanged while its card and own_key are: a field of a post on
     # neither would let that page go stale.
     from dataclasses import fields
 
