@@ -23,7 +23,7 @@ from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_pla
 from .layout import SOURCE_DIRS, default_theme
 from .reuse import record_state, sitemap_of, state_key
 from .search import INDEX_DIR, IndexResult, index_site
-from .snapshot import Scan, load_state
+from .snapshot import Scan, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
@@ -122,8 +122,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
                 return repeated
             except (KeyError, TypeError, ValueError):  # a damaged state: build
                 pass
-        known = (lambda path: state.digest_of(path, scan)) if state is not None else None
-        result = _run(source, options, now, output, known, reuse, published)
+        result = _run(source, options, now, output, Vouched(scan, state), reuse, published)
         site = result.site
         assert site is not None
         complete = not needs_index(result, output)  # the search index follows what was just written
@@ -171,12 +170,12 @@ def read_site(source: Path, config: SiteConfig, options: Options, now: datetime)
 
 
 def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cache: Cache,
-          known: Callable[[Path], str | None] | None) -> tuple[Site, list[SiteError], Bodies]:
+          vouched: Vouched | None) -> tuple[Site, list[SiteError], Bodies]:
     """The Site, its warnings, and where the pages read posts' bodies back from."""
     from .load import Loader
 
     loader = Loader(source, config, options.drafts, options.future, now.astimezone(config.tz), options.jobs, cache,
-                    options.progress, known)
+                    options.progress, vouched.digest_of if vouched else None, vouched.folder_key if vouched else None)
     site, problems = loader.load(), loader.problems
     if config.unsafe_html:
         problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
@@ -188,7 +187,7 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
 
 
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
-         known: Callable[[Path], str | None] | None = None, reuse: Reuse | None = None,
+         vouched: Vouched | None = None, reuse: Reuse | None = None,
          published: Published | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
     from .feeds import feeds_for
@@ -207,7 +206,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None,
                   keep=options.reusable, made=reuse.made if reuse else None)
     try:
-        site, problems, bodies = _load(source, config, options, now, store, known)
+        site, problems, bodies = _load(source, config, options, now, store, vouched)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
         theme = Theme(source)
         pages, shown = plan(site, now, store)

@@ -9,7 +9,7 @@ tags (tags.py). Walking the folders and reading a file within the size limit: so
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .assets import Assets
 from .bodies import BodyRenderer
 from .cache import Cache
+from .column_posts import ColumnPosts, ColumnRead
 from .config import SiteConfig
 from .errors import SiteError, warning
 from .layout import COLUMNS_DIR, STATIC_DIR
@@ -27,15 +28,24 @@ from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
 from .posts import CachedBody, PostReader, PostSource
-from .sources import MARKDOWN_SUFFIXES, is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
+from .sources import is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
 from .tags import Tags
 from .slugs import Slugs
-from .urls import MAX_SLUG, join_url, strip_date_prefix, unsafe_slug_reason
+from .urls import MAX_SLUG, join_url
 
 RESERVED_SLUGS = {"tags", "archive", "static", "search", "report", "page", "feeds", "pagefind"}
 
-# A column as found: the column, its _index.md, and its files, each with its bundle or None.
-_FoundColumn = tuple[Column, Document, list[tuple[Path, "Path | None"]]]
+@dataclass(frozen=True)
+class _Found:
+    """A column as found: the column and its _index.md; its files, each with its bundle or
+    None, and the symlinks among them refused; or what reading them gave last time (kept)."""
+
+    column: Column
+    doc: Document
+    files: list[tuple[Path, Path | None]]
+    kept: ColumnRead | None
+    memo: tuple[str, str] | None  # where what reading them gives is kept, for the next build
+    refused: list[SiteError]
 
 
 class Loader:
@@ -44,7 +54,8 @@ class Loader:
     def __init__(self, root: Path, config: SiteConfig, drafts: bool, future: bool, now: datetime,
                  jobs: int | None = None, cache: Cache | None = None,
                  progress: Callable[[str, int, int], None] | None = None,
-                 known: Callable[[Path], str | None] | None = None) -> None:
+                 known: Callable[[Path], str | None] | None = None,
+                 folder_key: Callable[[Path], str | None] | None = None) -> None:
         self.root = root
         self.config = config
         self.drafts = drafts
@@ -60,6 +71,8 @@ class Loader:
         self.assets = Assets(self.links, config.base_path)
         self.tags = Tags(root, config.base_path, self.slugs.of)
         self.posts = PostReader(root, config, self.cache, known, jobs)
+        self.column_posts = ColumnPosts(config, self.posts, self.slugs, now, drafts, future)
+        self.folder_key = folder_key or (lambda folder: None)  # (snapshot.Scan.folder_key)
         self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress)
 
     def load(self) -> Site | None:
@@ -70,17 +83,25 @@ class Loader:
             return None
         self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
         found = self.load_columns(columns_dir)
-        self.posts.read_ahead([[path for path, bundle in files if is_post(path, bundle)]
-                               for column, _, files in found if not column.is_page])
+        self.posts.read_ahead([[path for path, bundle in c.files if is_post(path, bundle)]
+                               for c in found if c.kept is None and not c.column.is_page])
         self.slugs.spell(self.posts.names_read())
         sources: list[PostSource] = []
         cached: dict[Path, CachedBody] = {}  # bodies from the cache, to check once every link target is known
-        for column, _, files in found:
-            sources.extend(self.load_posts(column, files, cached))
+        for c in found:
+            read = c.kept
+            if read is None:
+                read = self.column_posts.read(c.column, c.files)
+                read.problems += c.refused
+                if c.memo is not None:
+                    self.cache.keep_made(*c.memo, read)
+            self.take(read)
+            sources += read.sources
+            cached.update(read.cached)
         self.add_static()
         self.problems.extend(_url_collisions(self.root, sources))
         self.slugs.spell([name for source in sources for name in source.meta.tags])
-        columns = {column.slug: self.with_intro(column, doc) for column, doc, _ in found}
+        columns = {c.column.slug: self.with_intro(c.column, c.doc) for c in found}
         self.sources = {source.path: source for source in sources}
         posts = self.make_posts(sources, cached, columns)
         if any(p.is_error for p in self.problems):
@@ -91,8 +112,8 @@ class Loader:
 
     # ------------------------------------------------------------------ columns
 
-    def load_columns(self, columns_dir: Path) -> list[_FoundColumn]:
-        found: list[_FoundColumn] = []
+    def load_columns(self, columns_dir: Path) -> list[_Found]:
+        found: list[_Found] = []
         slugs: dict[str, Path] = {}
         for entry in sorted(columns_dir.iterdir()):
             if is_ignored(entry.name):
@@ -109,7 +130,7 @@ class Loader:
                 found.append(loaded)
         return found
 
-    def load_column(self, folder: Path, slugs: dict[str, Path]) -> _FoundColumn | None:
+    def load_column(self, folder: Path, slugs: dict[str, Path]) -> _Found | None:
         index = folder / "_index.md"
         if not index.is_file():
             self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
@@ -128,15 +149,23 @@ class Loader:
         else:
             meta, problems = column_meta(doc)
             self.problems.extend(problems)
-        files, refused = walk(folder, self.root)
-        self.problems.extend(refused)
         if meta is None or isinstance(doc, SiteError):
+            self.problems.extend(walk(folder, self.root)[1])  # its symlinks refused, all the same
             return None
         column = Column(slug=slug, title=meta.title, description=meta.description, order=meta.order,
                         url=join_url(self.config.base_path, slug), source=folder, is_page=meta.layout == "page")
         self.links.add(index, column.url)
         self.links.add(folder, column.url)
-        return column, doc, place_in_bundles(folder, [f for f in files if f != index])
+        # What reading its files gave last time holds while they, the column, the options and
+        # every post's side of "now" are as they were (a watcher's build; see column_posts.py).
+        files_key = self.folder_key(folder)
+        memo = (self.cache.key("column", str(folder)),
+                f"{files_key}\x1f{column.key.hex()}\x1f{self.drafts}\x1f{self.future}") if files_key else None
+        kept = self.cache.made_before(*memo) if memo is not None else None
+        if isinstance(kept, ColumnRead) and kept.holds_at(self.now):
+            return _Found(column, doc, [], kept, memo, [])
+        files, refused = walk(folder, self.root)
+        return _Found(column, doc, place_in_bundles(folder, [f for f in files if f != index]), None, memo, refused)
 
     def with_intro(self, column: Column, doc: Document) -> Column:
         """The column with its _index.md's text rendered."""
@@ -145,73 +174,6 @@ class Loader:
         return replace(column, intro_html=Markup(html))
 
     # ------------------------------------------------------------------ posts
-
-    def load_posts(self, column: Column, files: list[tuple[Path, Path | None]],
-                   cached: dict[Path, CachedBody]) -> list[PostSource]:
-        """The column's posts this build publishes; its other files are copied as they are, a
-        bundle's under its post's address (and only when the post is published)."""
-        sources: list[PostSource] = []
-        bundled: dict[Path, list[Path]] = {}
-        for path, bundle in files:
-            if bundle is not None and path != bundle / "index.md":
-                bundled.setdefault(bundle, []).append(path)
-            elif path.suffix.lower() not in MARKDOWN_SUFFIXES:
-                self.add_asset(path, f"{column.slug}/{path.relative_to(column.source).as_posix()}")
-            elif column.is_page:
-                self.problems.append(SiteError(path, None, f"column '{column.slug}' is a single page (layout: page) and cannot hold posts",
-                                               "move the post to another column, or remove 'layout: page' from _index.md"))
-            elif (source := self.load_post(column, path, bundle, cached)) is not None:
-                sources.append(source)
-        for source in sources:
-            if source.bundle is not None:
-                folder = source.url[len(self.config.base_path):].rstrip("/")
-                for path in bundled.get(source.bundle, []):
-                    self.add_asset(path, f"{folder}/{path.relative_to(source.bundle).as_posix()}")
-        return sources
-
-    def load_post(self, column: Column, path: Path, bundle: Path | None,
-                  cached: dict[Path, CachedBody]) -> PostSource | None:
-        read = self.posts.get(path)
-        if isinstance(read, SiteError):
-            self.problems.append(read)
-            return None
-        self.digests[path] = read.digest
-        if read.body is not None:
-            cached[path] = read.body
-        self.problems.extend(read.problems)
-        meta, doc = read.meta, read.doc
-        if meta is None:
-            return None
-        slug = read.slug  # spelled when the cache entry was made
-        if slug is None and meta.slug is not None:
-            reason = unsafe_slug_reason(meta.slug)
-            if reason:
-                self.problems.append(SiteError(path, doc.line("slug"), f"{reason}: {meta.slug!r}",
-                                               "use lowercase letters, digits and '-', such as 'party-lesson'"))
-                return None
-            slug = self.slugs.of(meta.slug)
-        elif slug is None:
-            slug = self.slugs.of(strip_date_prefix(bundle.name if bundle else path.stem))
-        if not read.from_cache:  # BodyRenderer adds the body
-            self.posts.remember(path, read, slug)
-        problem = _post_slug_problem(path, doc.line("slug") if meta.slug else 1, slug)
-        if problem is not None:
-            self.problems.append(problem)
-            return None
-        url = join_url(self.config.base_path, column.slug, slug)
-        if meta.date > self.now:  # from then on the same sources give another site (shown, or not scheduled)
-            self.next_due = min(self.next_due, meta.date) if self.next_due else meta.date
-        if meta.draft and not self.drafts:
-            self.links.leave_out(path, "a draft")
-        elif meta.date > self.now and not self.future:
-            self.links.leave_out(path, f"dated in the future ({meta.date:%Y-%m-%d %H:%M})")
-        else:
-            self.links.add(path, url)
-            if bundle is not None:
-                self.links.add(bundle, url)
-            return PostSource(column, path, bundle, doc, meta, slug, url, read.digest, self.posts.key(path, read.digest),
-                              tuple(read.problems))
-        return None
 
     def make_posts(self, sources: list[PostSource], cached: dict[Path, CachedBody],
                    columns: dict[str, Column]) -> list[Post]:
@@ -292,6 +254,21 @@ class Loader:
 
     # ------------------------------------------------------------------ files copied as they are
 
+    def take(self, read: ColumnRead) -> None:
+        """What reading a column gave, into the site being loaded."""
+        self.problems += read.problems
+        self.digests.update(read.digests)
+        for key in read.entries:
+            self.cache.touch(key)
+        for path, url in read.targets.items():
+            self.links.add(path, url)
+        for path, why in read.left_out.items():
+            self.links.leave_out(path, why)
+        for path, relpath in read.assets:
+            self.add_asset(path, relpath)
+        if read.due is not None:
+            self.next_due = min(self.next_due, read.due) if self.next_due else read.due
+
     def add_asset(self, path: Path, relpath: str) -> None:
         problem = self.assets.add(path, relpath)
         if problem is not None:
@@ -334,17 +311,6 @@ def _column_slug_problem(root: Path, folder: Path, slug: str, slugs: dict[str, P
     if slug in slugs:
         return SiteError(folder, None, f"this column has the same web address '{slug}' as {site_path(root, slugs[slug])}",
                          "rename one of the folders")
-    return None
-
-
-def _post_slug_problem(path: Path, line: int, slug: str) -> SiteError | None:
-    """What is wrong with a post's web address; `line` is its 'slug:' line, or 1 when it has none."""
-    if not slug:
-        return SiteError(path, line, "the post's name gives no usable web address",
-                         "add a line 'slug: my-post' to the front matter")
-    if len(slug) > MAX_SLUG:
-        return SiteError(path, line, f"the post's web address would be {len(slug)} characters long, over the limit of {MAX_SLUG}",
-                         "add a shorter 'slug: ...' line to the front matter")
     return None
 
 

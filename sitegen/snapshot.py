@@ -10,6 +10,7 @@ importing Markdown, Jinja or the pinyin dictionary."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -77,6 +78,22 @@ class Scan:
                     seen.add((stat.st_dev, stat.st_ino))
                     stack.append(entry.path)
 
+    def folder_key(self, folder: Path) -> str | None:
+        """A digest of the statuses of a folder and of everything under it, when the scan
+        vouches for every one of them (see digest_of); None when it does not."""
+        top = str(folder)
+        status = self.entries.get(top)
+        if status is None:
+            return None
+        inside = top + os.sep
+        h = hashlib.blake2b(f"{top}\x00{status}\x00".encode(), digest_size=16)
+        for path, status in self.entries.items():
+            if path.startswith(inside):
+                if status is None:
+                    return None
+                h.update(f"{path}\x00{status}\x00".encode())
+        return h.hexdigest()
+
     def _trusted(self, stat: os.stat_result) -> Status | None:
         latest = max(stat.st_mtime_ns, stat.st_ctime_ns)
         window = COARSE_RACY_NS if stat.st_mtime_ns % 1_000_000_000 == 0 else RACY_NS
@@ -121,6 +138,20 @@ class State:
         if status is None or self.sources.get(text) != status:
             return None
         return self.digests.get(text)
+
+
+@dataclass(frozen=True)
+class Vouched:
+    """What a build's scan, with the last good build's state, vouches for without reading a file."""
+
+    scan: Scan
+    state: State | None
+
+    def digest_of(self, path: Path) -> str | None:
+        return self.state.digest_of(path, self.scan) if self.state is not None else None
+
+    def folder_key(self, folder: Path) -> str | None:
+        return self.scan.folder_key(folder)
 
 
 def load_state(folder: Path) -> State | None:
