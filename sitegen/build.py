@@ -23,7 +23,7 @@ from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_pla
 from .layout import SOURCE_DIRS, default_theme
 from .reuse import record_state, sitemap_of, state_key
 from .search import INDEX_DIR, IndexResult, index_site
-from .snapshot import Scan, Vouched, load_state
+from .snapshot import Scan, State, Status, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
@@ -51,12 +51,13 @@ class Options:
 class Reuse:
     """What a build leaves in memory for the next build of the same process (a watcher keeps
     its last result): the store's entries it read or wrote, decoded, the objects it made from
-    them (Cache.derived), and the templates it compiled. All are found by keys that name their
-    content, exactly as on disk."""
+    them (Cache.derived), the templates it compiled, and the state it saved. All are found by
+    keys that name their content, exactly as on disk (the state by its file's status)."""
 
     entries: dict[str, Any]
     made: dict[str, dict[str, Any]]
     templates: dict[str, bytes]
+    state: tuple[Status, State] | None = None  # the state it saved, and its file's status then
 
 
 @dataclass
@@ -113,8 +114,8 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
         # Taken before anything is read, so an edit made during this build shows in the next scan.
         scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
         key = state_key(source, output, options.drafts, options.future)
-        state = load_state(store_folder) if options.cache else None
         reuse = previous.reuse if previous is not None else None
+        state = load_state(store_folder, reuse.state if reuse else None) if options.cache else None
         if state is not None and state.unchanged(key, scan, output, now.timestamp()):
             try:
                 repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
@@ -133,7 +134,9 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
             else:
                 result.search, complete = indexed, True
         if options.cache and complete:  # only a site with its index is one a next build may find unchanged
-            record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+            saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+            if result.reuse is not None:
+                result.reuse = replace(result.reuse, state=saved)
     result.seconds = time.perf_counter() - started
     return result
 

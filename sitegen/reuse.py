@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, code_key
 from .search import INDEX_DIR
-from .snapshot import Scan, State, output_status, save_state
+from .snapshot import Scan, State, Status, output_status, save_state
 from .write import MANIFEST
 
 if TYPE_CHECKING:
@@ -35,19 +35,22 @@ def state_key(source: Path, output: Path, drafts: bool, future: bool) -> str:
 
 
 def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, outputs: list[str],
-                 summary: dict[str, Any], now: datetime) -> None:
+                 summary: dict[str, Any], now: datetime) -> tuple[Status, State] | None:
     """After a good build: the statuses of its sources and outputs, and until when the same
-    sources give the same site (a post coming due, or the work report's day ending)."""
+    sources give the same site (a post coming due, or the work report's day ending). Returns
+    the state saved and its file's status (snapshot.load_state's `known`)."""
     written = output_status(output, [*outputs, MANIFEST] + ([f"{INDEX_DIR}/pagefind.js"] if site.config.search else []))
     if written is None:  # something removed a file meanwhile: let the next build look
-        return
+        return None
     horizon = site.next_due
     if site.config.report:  # the work report's pages say which months have ended: they change daily
         midnight = (now.astimezone(site.config.tz) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         horizon = min(horizon, midnight) if horizon else midnight
     digests = {str(path): digest for path, digest in site.digests.items() if scan.entries.get(str(path))}
-    save_state(folder, State(key, scan.entries, digests, written, now.timestamp(),
-                             horizon.timestamp() if horizon else None, summary))
+    state = State(key, scan.entries, digests, written, now.timestamp(), horizon.timestamp() if horizon else None,
+                  summary)
+    status = save_state(folder, state)
+    return (status, state) if status is not None else None
 
 
 def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:
@@ -66,6 +69,7 @@ def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:
         h.update(post.card.key)
     shown = h.hexdigest()
     lists = cache.derived(cache.key("lists"), shown, lambda: list_pages(site, now))
+
     return plan_pages(site, now, related(site, cache), lists), shown
 
 

@@ -154,7 +154,15 @@ class Vouched:
         return self.scan.folder_key(folder)
 
 
-def load_state(folder: Path) -> State | None:
+def load_state(folder: Path, known: tuple[Status, State] | None = None) -> State | None:
+    """The state the last good build saved; `known`: one this process saved (save_state) and
+    the status of its file then, taken as it is while the file keeps that status."""
+    if known is not None:
+        try:
+            if _status(os.stat(folder / STATE_FILE)) == known[0]:
+                return known[1]
+        except OSError:
+            return None
     try:
         with open(folder / STATE_FILE, "rb") as handle:
             raw = json.load(handle)
@@ -178,7 +186,8 @@ def _status_of(value: Any, length: int) -> tuple[int, ...]:
     return tuple(value)
 
 
-def save_state(folder: Path, state: State) -> None:
+def save_state(folder: Path, state: State) -> Status | None:
+    """Saves the state; the status of its file, for load_state to know it again by."""
     temp = folder / f".{STATE_FILE}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -186,8 +195,10 @@ def save_state(folder: Path, state: State) -> None:
         temp.write_bytes(json.dumps({"format": FORMAT, **state.__dict__}, ensure_ascii=False,
                                     separators=(",", ":")).encode())
         os.replace(temp, folder / STATE_FILE)
+        return _status(os.stat(folder / STATE_FILE))
     except OSError:
         temp.unlink(missing_ok=True)  # only costs the next build some time
+        return None
 
 
 def output_status(output: Path, relpaths: list[str]) -> dict[str, tuple[int, int]] | None:
