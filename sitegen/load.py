@@ -183,26 +183,35 @@ class Loader:
         (its body's links, its cover, its tags). The others are made, their bodies from the
         cache or rendered."""
         context = self._context(sources)
+        column_keys = {slug: column.key.hex() for slug, column in columns.items()}
         inputs, found = [], []
         for source in sources:
             bundle = _digest(repr(self.assets.attachments(source.bundle))) if source.bundle is not None else ""
-            inputs.append(f"post\x1f{context}\x1f{columns[source.column.slug].key.hex()}\x1f{source.path}"
+            inputs.append(f"post\x1f{context}\x1f{column_keys[source.column.slug]}\x1f{source.path}"
                           f"\x1f{source.meta.date > self.now}\x1f{bundle}")
             found.append(self.cache.made_before(source.key, inputs[-1]))
+            if found[-1] is not None and found[-1].body.key is not None:
+                self.cache.touch(found[-1].body.key)  # the store keeps its body's entry
         todo = [i for i, post in enumerate(found) if post is None]
-        for source, post in zip(sources, found):
-            if post is None:
-                continue
-            if post.body.key is not None:  # the store keeps its body's entry
-                self.cache.touch(post.body.key)
-            if todo:  # its tags are met, as they were, before the posts made after it (a tag is named as first met)
-                self.tags.of_post(source.path, source.meta.tags, 1)
+        # The posts made now name their tags as if every post before them had been met (a tag is
+        # named as first met): from the last build's table while every post's tags are as they
+        # were (context), else by meeting the others again, in order.
+        table_key = self.cache.key("tags")
+        table = self.cache.made_before(table_key, context) if todo else None
+        if table is not None:
+            self.tags.seed(table)
+        elif todo:
+            for source, post in zip(sources, found):
+                if post is not None:
+                    self.tags.of_post(source.path, source.meta.tags, 1)
         bodies = self.bodies.bodies([sources[i] for i in todo], cached)
         for i, body in zip(todo, bodies):
             known = len(self.problems)
             post = found[i] = self.make_post(sources[i], body, columns[sources[i].column.slug])
             if len(self.problems) == known and not body[0].problems:  # a post with a problem says it again next time
                 self.cache.keep_made(sources[i].key, inputs[i], post)
+        if todo and not any(p.is_error for p in self.problems):
+            self.cache.keep_made(table_key, context, self.tags.table())
         return [post for post in found]
 
     def _context(self, sources: list[PostSource]) -> str:

@@ -4,6 +4,7 @@ same address are a mistake, reported where the second one is used."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -11,6 +12,13 @@ from .errors import SiteError
 from .model import Tag
 from .sources import site_path
 from .urls import MAX_SLUG, join_url
+
+
+@dataclass(frozen=True)
+class TagTable:
+    slugs: dict[str, str]
+    first: dict[str, tuple[str, Path]]
+    tags: dict[str, Tag]
 
 
 class Tags:
@@ -21,6 +29,17 @@ class Tags:
         self._slugs: dict[str, str] = {}  # name -> slug: a site has few tags, used by many posts
         self._first: dict[str, tuple[str, Path]] = {}  # slug -> the first name that gave it, and where
         self._tags: dict[str, Tag] = {}  # slug -> its one Tag
+
+    def table(self) -> TagTable:
+        """What the tags met so far decided (each slug's first name and Tag), to start another
+        build's from (seed)."""
+        return TagTable(dict(self._slugs), dict(self._first), dict(self._tags))
+
+    def seed(self, table: TagTable) -> None:
+        """Starts from what a build met with every post's tags as they are now: a post's tags
+        then come out as if every post before it had been met (the first name met of each tag
+        is the first in the site's order, and that post's name is among those)."""
+        self._slugs, self._first, self._tags = dict(table.slugs), dict(table.first), dict(table.tags)
 
     def of_post(self, path: Path, names: Sequence[str], line: int) -> tuple[tuple[Tag, ...], list[SiteError]]:
         """The Tags of the post in `path` whose front matter names `names` on `line`, each once,
