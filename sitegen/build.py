@@ -207,6 +207,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         site, problems, bodies = _load(source, config, options, now, store, known)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
         theme = Theme(source)
+        problems += theme.problems  # template files that cannot be read, FIFOs skipped
         pages = plan(site, now=now, related=related(site, store))
         feeds = feeds_for(site)
         try:

@@ -8,6 +8,7 @@ tags (tags.py). Walking the folders and reading a file within the size limit: so
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,8 @@ from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
 from .posts import CachedBody, PostReader, PostSource
-from .sources import MARKDOWN_SUFFIXES, is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
+from .sources import (MARKDOWN_SUFFIXES, is_ignored, is_post, not_a_file, place_in_bundles, read_file, refused_symlink,
+                      site_path, unreadable_folder, walk)
 from .tags import Tags
 from .slugs import Slugs
 from .urls import MAX_SLUG, join_url, strip_date_prefix, unsafe_slug_reason
@@ -67,7 +69,11 @@ class Loader:
             self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
                                            "create columns/<name>/_index.md for each column"))
             return None
-        self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
+        try:
+            self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
+        except OSError as exc:
+            self.problems.append(unreadable_folder(columns_dir, exc.strerror))
+            return None
         found = self.load_columns(columns_dir)
         self.posts.read_ahead([[path for path, bundle in files if is_post(path, bundle)]
                                for column, _, files in found if not column.is_page])
@@ -101,8 +107,8 @@ class Loader:
                 self.problems.append(refused)
                 continue
             if not entry.is_dir():
-                self.problems.append(warning(entry, None, "files directly in columns/ are ignored",
-                                             "put posts inside a column's folder, such as columns/study/"))
+                self.problems.append(not_a_file(entry) or warning(entry, None, "files directly in columns/ are ignored",
+                                                                  "put posts inside a column's folder, such as columns/study/"))
                 continue
             loaded = self.load_column(entry, slugs)
             if loaded is not None:
@@ -111,7 +117,10 @@ class Loader:
 
     def load_column(self, folder: Path, slugs: dict[str, Path]) -> _FoundColumn | None:
         index = folder / "_index.md"
-        if not index.is_file():
+        if not os.access(folder, os.R_OK | os.X_OK):  # not "no _index.md": nothing in it can be seen
+            self.problems.append(unreadable_folder(folder, "Permission denied"))
+            return None
+        if not os.path.lexists(index):  # (one that is not a file: reading it says what it is)
             self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
                                            "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
             return None
