@@ -33,7 +33,9 @@ class Assets:
         try:
             info = path.stat()
         except OSError as exc:
-            return symlink_loop(path) if exc.errno == errno.ELOOP else SiteError(path, None, f"cannot read the file: {exc.strerror}")
+            if exc.errno == errno.ELOOP:
+                return symlink_loop(path)
+            return SiteError(path, None, f"cannot read the file: {exc.strerror}")
         kind = special_kind(info.st_mode)
         if kind is not None:
             return SiteError(path, None, f"cannot copy the file: it is {kind}", "replace it with a regular file")

@@ -17,6 +17,7 @@ from .config import load_config
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR
 from .progress import Progress
+from .sources import read_file
 from .urls import slugify
 
 
@@ -64,7 +65,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.column not in known:
         print(f"sitegen: there is no column '{args.column}' (columns: {', '.join(known) or 'none'})", file=sys.stderr)
         return 1
-    if re.search(r"^layout:\s*['\"]?page", known[args.column].read_text("utf-8-sig"), re.MULTILINE):
+    index = read_file(known[args.column], config.max_file_size)  # (never waits on a FIFO there)
+    if isinstance(index, SiteError):
+        _print_problems([index], source)
+        return 1
+    if re.search(r"^layout:\s*['\"]?page", index.decode("utf-8-sig", "replace"), re.MULTILINE):
         print(f"sitegen: column '{args.column}' is a single page (layout: page) and holds no posts; "
               f"edit {known[args.column].relative_to(source)} instead", file=sys.stderr)
         return 1
