@@ -123,7 +123,10 @@ class Watcher:
                 # Folders that could not be read got no watch of their own: watched again, in
                 # case they can be now, so that a fixed permission does not leave edits unseen.
                 self._partial.discard(name)
-                self._observer.unschedule(self._watched.pop(name))
+                try:
+                    self._observer.unschedule(self._watched.pop(name))
+                except KeyError:  # its emitter has already gone (the folder was removed)
+                    pass
             if name not in self._watched and folder.is_dir():
                 self._watched[name] = self._observer.schedule(self._handler, str(folder), recursive=True)
                 if _has_unreadable_folder(folder):
@@ -190,11 +193,12 @@ class Watcher:
 
 
 def _has_unreadable_folder(folder: Path) -> bool:
-    found = []
-    for _ in os.walk(folder, onerror=found.append):
-        if found:
-            return True
-    return bool(found)
+    """Whether a folder under folder cannot be listed (so a recursive watch leaves it out)."""
+    failed: list[OSError] = []
+    for _ in os.walk(folder, onerror=failed.append):
+        if failed:
+            break
+    return bool(failed)
 
 
 def report(outcome: Outcome, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]

@@ -112,15 +112,19 @@ def check_output_folder(output: Path) -> Published:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
     Returns what its manifest says (read_manifest)."""
     try:
-        _check_output_path(output)
-        published = read_manifest(output) if output.is_dir() else (None, None)
-        # A first build that failed may have left its cache behind, and nothing else.
-        if output.is_dir() and published[0] is None and any(p.name != CACHE_DIR for p in output.iterdir()):
-            raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
-                            "choose an empty or new folder with --output, or empty this one first")
+        return _check_output_folder(output)
     except OSError as exc:  # a folder on the way that sitegen may not read, say
         raise SiteError(Path(exc.filename) if exc.filename else output, None,
                         f"cannot use the output folder: {exc.strerror}", "choose another --output") from None
+
+
+def _check_output_folder(output: Path) -> Published:
+    _check_output_path(output)
+    published = read_manifest(output) if output.is_dir() else (None, None)
+    # A first build that failed may have left its cache behind, and nothing else.
+    if output.is_dir() and published[0] is None and any(p.name != CACHE_DIR for p in output.iterdir()):
+        raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
+                        "choose an empty or new folder with --output, or empty this one first")
     return published
 
 
@@ -130,10 +134,8 @@ def _check_output_path(output: Path) -> None:
     for path in (output, *output.parents):
         try:
             found = os.stat(path)
-        except FileNotFoundError:
-            continue  # made when the site is written
-        except NotADirectoryError:
-            continue  # a file further up: found when the loop gets there
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # made when the site is written, or under a file that the loop comes to
         if stat.S_ISDIR(found.st_mode):
             return
         if path == output:
