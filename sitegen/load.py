@@ -69,11 +69,10 @@ class Loader:
             self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
                                            "create columns/<name>/_index.md for each column"))
             return None
-        try:
-            self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
-        except OSError as exc:
-            self.problems.append(unreadable_folder(columns_dir, exc.strerror))
+        if not os.access(columns_dir, os.R_OK | os.X_OK):
+            self.problems.append(unreadable_folder(columns_dir, "Permission denied"))
             return None
+        self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
         found = self.load_columns(columns_dir)
         self.posts.read_ahead([[path for path, bundle in files if is_post(path, bundle)]
                                for column, _, files in found if not column.is_page])

@@ -104,6 +104,9 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[SiteError]]:
         if real in seen:  # reached again through another symlink
             return
         seen.add(real)
+        if not os.access(here, os.R_OK | os.X_OK):  # (listed but not entered: every file would fail alone)
+            problems.append(unreadable_folder(Path(here), "Permission denied"))
+            return
         try:
             with os.scandir(here) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)

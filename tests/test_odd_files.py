@@ -60,12 +60,12 @@ def can_drop_privileges(tmp_path_factory) -> None:
 
 @pytest.fixture
 def locked():
-    """locked(path): chmod 000 until the test ends (then readable again, so it can be cleaned up)."""
+    """locked(path, mode=0): chmod until the test ends (then as it was, so it can be cleaned up)."""
     done: list[tuple[Path, int]] = []
 
-    def lock(path: Path) -> Path:
+    def lock(path: Path, mode: int = 0) -> Path:
         done.append((path, stat.S_IMODE(path.lstat().st_mode)))
-        path.chmod(0)
+        path.chmod(mode)
         return path
 
     yield lock
@@ -279,6 +279,8 @@ def test_walk_reports_loops_and_odd_files_and_keeps_the_rest(site):
 UNREADABLE = [
     ("columns/news/2019-03-05-alpha.md", "cannot read the file: Permission denied"),
     ("columns/news", "cannot read the folder: Permission denied"),
+    ("columns/news r--", "cannot read the folder: Permission denied"),  # listed, not entered
+    ("static/pictures --x", "cannot read the folder: Permission denied"),  # entered, not listed
     ("columns/news/2019-03-07-bundle", "cannot read the folder: Permission denied"),
     ("columns", "cannot read the folder: Permission denied"),
     ("static/logo.png", "cannot read the file: Permission denied"),
@@ -289,15 +291,16 @@ UNREADABLE = [
 ]
 
 
-@pytest.mark.parametrize("name, message", UNREADABLE, ids=[name for name, _ in UNREADABLE])
-def test_an_unreadable_file_or_folder_is_an_error_naming_it(site, can_drop_privileges, locked, name, message):
+@pytest.mark.parametrize("case, message", UNREADABLE, ids=[case for case, _ in UNREADABLE])
+def test_an_unreadable_file_or_folder_is_an_error_naming_it(site, can_drop_privileges, locked, case, message):
     good(site)
     site.write({"columns/news/2019-03-07-bundle/index.md": post("Bundle", body="Text.\n"),
                 "static/logo.png": b"\x89PNG\r\n\x1a\nlogo", "static/pictures/a.png": b"\x89PNG\r\n\x1a\na",
                 "templates/post.html": '{% extends "base.html" %}\n', "templates/static/site.css": "p {}\n"})
     assert sitegen("build", "--source", str(site.root)).returncode == 0
     before = tree(site.output)
-    locked(site.root / name)
+    name, _, mode = case.partition(" ")
+    locked(site.root / name, {"": 0, "r--": 0o444, "--x": 0o111}[mode])
     for command in ("build", "check"):
         result = sitegen(command, "--source", str(site.root), unprivileged=True)
         assert_clean_failure(result, f"{name}: {message}")
