@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# One range: "a-b", "a-" or "-n", digits only (int() would also take "+1", " 1" and "1_0").
-_SPEC = re.compile(r"(\d*)-(\d*)")
+# One range: "a-b", "a-" or "-n", ASCII digits only (int() would also take "+1", "1_0" and "٣").
+_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
 
 
 @dataclass(frozen=True)

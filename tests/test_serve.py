@@ -28,6 +28,7 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, SITE_TOML, post, run_cli
+from sitegen.byte_ranges import UNSATISFIABLE, ByteRange, requested_range
 from sitegen.serve import BuildState, content_type, make_server, resolve_request
 from sitegen.watch import Outcome, Watcher
 
@@ -489,6 +490,16 @@ def test_several_ranges_or_a_header_not_understood_get_the_whole_file(party, ser
     port = serving(party.output)
     response = fetch(port, clip, headers={"Range": header})
     assert response.status == 200 and response.body == CLIP
+
+
+@pytest.mark.parametrize("header, length, expected", [
+    (None, 10, None), ("bytes=0-", 0, UNSATISFIABLE), ("bytes=-1", 0, UNSATISFIABLE), ("bytes=0-0", 1, ByteRange(0, 0)),
+    ("bytes=3-", 10, ByteRange(3, 9)), ("bytes= 2-4 ", 10, ByteRange(2, 4)), ("bytes=0-1,2-3", 10, None),
+    ("bytes=1_0-", 100, None), ("bytes=\u0663-", 10, None), ("bytes=-", 10, None), ("bytes=4-3", 10, None),
+    ("bytes=10-", 10, UNSATISFIABLE), ("bytes=9-", 10, ByteRange(9, 9)),
+])
+def test_requested_range_reads_the_header_as_the_rfc_says(header, length, expected):
+    assert requested_range(header, length) == expected
 
 
 def test_whole_files_say_they_accept_ranges_and_head_and_if_range_behave(party, serving, clip):
