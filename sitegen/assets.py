@@ -4,11 +4,14 @@ page as attachments."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from .errors import SiteError
 from .links import Links
 from .model import Asset, Attachment
+from .sources import READ_HINT, special_kind, symlink_loop
 from .urls import file_url
 
 ATTACHMENT_SUFFIXES = {
@@ -24,12 +27,21 @@ class Assets:
         self._files: dict[Path, tuple[str, int]] = {}  # source -> (path under the output folder, size)
 
     def add(self, path: Path, relpath: str) -> SiteError | None:
-        """Copies path to relpath; the problem when it cannot be read."""
+        """Copies path to relpath; the problem when it cannot be read. Found out here, by its
+        status and permissions, rather than when it is copied: then the message would name the
+        output file, and a FIFO would be opened."""
         try:
-            size = path.stat().st_size
+            info = path.stat()
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return symlink_loop(path)
             return SiteError(path, None, f"cannot read the file: {exc.strerror}")
-        self._files[path] = (relpath, size)
+        kind = special_kind(info.st_mode)
+        if kind is not None:
+            return SiteError(path, None, f"cannot copy the file: it is {kind}", "replace it with a regular file")
+        if not os.access(path, os.R_OK):
+            return SiteError(path, None, "cannot read the file: Permission denied", READ_HINT)
+        self._files[path] = (relpath, info.st_size)
         self.links.add(path, file_url(self.base_path, relpath))
         return None
 

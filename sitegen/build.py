@@ -212,6 +212,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         site, problems, bodies = _load(source, config, options, now, store, vouched)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
         theme = Theme(source)
+        problems += theme.problems  # template files that cannot be read, FIFOs skipped
         pages, shown = plan(site, now, store)
         feeds = feeds_for(site)
         try:

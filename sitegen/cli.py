@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import re
 import sys
 from datetime import datetime
@@ -15,6 +17,7 @@ from .config import load_config
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR
 from .progress import Progress
+from .sources import read_file
 from .urls import slugify
 
 
@@ -62,7 +65,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.column not in known:
         print(f"sitegen: there is no column '{args.column}' (columns: {', '.join(known) or 'none'})", file=sys.stderr)
         return 1
-    if re.search(r"^layout:\s*['\"]?page", known[args.column].read_text("utf-8-sig"), re.MULTILINE):
+    index = read_file(known[args.column], config.max_file_size)  # (never waits on a FIFO there)
+    if isinstance(index, SiteError):
+        _print_problems([index], source)
+        return 1
+    if re.search(r"^layout:\s*['\"]?page", index.decode("utf-8-sig", "replace"), re.MULTILINE):
         print(f"sitegen: column '{args.column}' is a single page (layout: page) and holds no posts; "
               f"edit {known[args.column].relative_to(source)} instead", file=sys.stderr)
         return 1
@@ -147,13 +154,24 @@ def cmd_report(args: argparse.Namespace) -> int:
 # --- end work report ---
 
 
+def _given_path(text: str) -> str:
+    """A folder named on the command line, refused here if it is a symlink loop: pathlib's
+    resolve() would raise RuntimeError on it, and argparse says what is wrong in one line."""
+    try:
+        os.stat(text)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise argparse.ArgumentTypeError(f"{text}: symlink loop (a symlink on this path leads back to itself)") from None
+    return text
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sitegen", description="Build the party-building column site.")
     top.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
 
     def content_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
+        p.add_argument("--source", default=".", type=_given_path, help="the site's folder (default: the current folder)")
         p.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
         p.add_argument("--future", action="store_true", help="include posts dated in the future")
         p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -161,7 +179,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("build", help="build the site into the output folder")
     content_options(p)
-    p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
+    p.add_argument("--output", type=_given_path, help="where to write the site (default: output/ inside the source)")
     p.set_defaults(func=cmd_build)
 
     p = commands.add_parser("check", help="check every file and list all problems; writes nothing")
@@ -171,12 +189,12 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("new", help="create a new post and print its path")
     p.add_argument("column", help="the column's folder name, such as study")
     p.add_argument("title", help="the post's title")
-    p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
+    p.add_argument("--source", default=".", type=_given_path, help="the site's folder (default: the current folder)")
     p.set_defaults(func=cmd_new)
 
     p = commands.add_parser("serve", help="build, then serve the site for preview, rebuilding on changes")
     content_options(p)
-    p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
+    p.add_argument("--output", type=_given_path, help="where to write the site (default: output/ inside the source)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--poll", action="store_true", help="poll for changes (for network folders without file events)")
@@ -184,13 +202,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("watch", help="build, then rebuild whenever a source file changes")
     content_options(p)
-    p.add_argument("--output", help="where to write the site (default: output/ inside the source)")
+    p.add_argument("--output", type=_given_path, help="where to write the site (default: output/ inside the source)")
     p.add_argument("--poll", action="store_true", help="poll for changes (for network folders without file events)")
     p.set_defaults(func=cmd_watch)
 
     # --- work report ---
     p = commands.add_parser("report", help="print the work report of an academic year (posts per column, month, author)")
-    p.add_argument("--source", default=".", help="the site's folder (default: the current folder)")
+    p.add_argument("--source", default=".", type=_given_path, help="the site's folder (default: the current folder)")
     p.add_argument("--year", type=int, metavar="YEAR",
                    help="the academic year starting in YEAR, such as 2019 for 2019-2020 (default: the current one)")
     p.add_argument("--csv", metavar="FILE", help="write the figures as CSV to FILE ('-': to the terminal) for a spreadsheet")

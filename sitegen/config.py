@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -13,8 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SiteError
 from .i18n import LANGUAGES
+from .sources import read_file
 
 CONFIG_NAME = "site.toml"
+CONFIG_LIMIT = 1 << 20  # a settings file is a few hundred bytes; anything near this is not one
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,16 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
 def load_config(root: Path) -> SiteConfig:
     """Reads root/site.toml; raises SiteError naming the key and line on any mistake."""
     path = root / CONFIG_NAME
-    if not path.is_file():
+    data = read_file(path, CONFIG_LIMIT)  # (a FIFO there is never opened, so it cannot hang the build)
+    if isinstance(data, SiteError) and _missing(path):
         raise SiteError(
             path, None, f"no {CONFIG_NAME} found in {root}",
             'create it with at least: title = "My site" and base_url = "http://intranet.example/"',
         )
+    if isinstance(data, SiteError):
+        raise data
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SiteError(path, None, "site.toml is not UTF-8", "save it as UTF-8") from None
     try:
@@ -109,6 +115,17 @@ def load_config(root: Path) -> SiteConfig:
         match = re.search(r"line (\d+)", str(exc))
         raise SiteError(path, int(match.group(1)) if match else None, f"invalid TOML: {exc}") from None
     return parse_config(raw, text, path)
+
+
+def _missing(path: Path) -> bool:
+    """Not there at all (rather than there but unreadable, which read_file says)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        pass
+    return False
 
 
 def parse_config(raw: dict[str, Any], text: str, path: Path) -> SiteConfig:

@@ -9,6 +9,7 @@ tags (tags.py). Walking the folders and reading a file within the size limit: so
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,8 @@ from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
 from .posts import CachedBody, PostReader, PostSource
-from .sources import is_ignored, is_post, place_in_bundles, read_file, refused_symlink, site_path, walk
+from .sources import (is_ignored, is_post, not_a_file, place_in_bundles, read_file, refused_symlink, site_path,
+                      unreadable_folder, walk)
 from .tags import Tags
 from .slugs import Slugs
 from .urls import MAX_SLUG, join_url
@@ -81,6 +83,9 @@ class Loader:
             self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
                                            "create columns/<name>/_index.md for each column"))
             return None
+        if not os.access(columns_dir, os.R_OK | os.X_OK):
+            self.problems.append(unreadable_folder(columns_dir, "Permission denied"))
+            return None
         self.slugs.spell([entry.name for entry in columns_dir.iterdir()])
         found = self.load_columns(columns_dir)
         self.posts.read_ahead([[path for path, bundle in c.files if is_post(path, bundle)]
@@ -122,8 +127,8 @@ class Loader:
                 self.problems.append(refused)
                 continue
             if not entry.is_dir():
-                self.problems.append(warning(entry, None, "files directly in columns/ are ignored",
-                                             "put posts inside a column's folder, such as columns/study/"))
+                self.problems.append(not_a_file(entry) or warning(entry, None, "files directly in columns/ are ignored",
+                                                                  "put posts inside a column's folder, such as columns/study/"))
                 continue
             loaded = self.load_column(entry, slugs)
             if loaded is not None:
@@ -132,7 +137,10 @@ class Loader:
 
     def load_column(self, folder: Path, slugs: dict[str, Path]) -> _Found | None:
         index = folder / "_index.md"
-        if not index.is_file():
+        if not os.access(folder, os.R_OK | os.X_OK):  # not "no _index.md": nothing in it can be seen
+            self.problems.append(unreadable_folder(folder, "Permission denied"))
+            return None
+        if not os.path.lexists(index):  # (one that is not a file: reading it says what it is)
             self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
                                            "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
             return None

@@ -16,6 +16,7 @@ from .i18n import Translator
 from .layout import TEMPLATES_DIR, default_theme
 from .model import CARD_FIELDS, Card, Post, Site
 from .pages import Page, PostPage
+from .sources import readable_files
 from .urls import file_url, join_url
 
 FINGERPRINTED = (".css", ".js")
@@ -28,7 +29,8 @@ class ThemeFile:
 
 
 class Theme:
-    """Template folders (the site's first) and the static files they bring."""
+    """Template folders (the site's first) and the static files they bring, with the problems
+    found in them (files that cannot be read, FIFOs skipped): the build reports them."""
 
     def __init__(self, root: Path) -> None:
         folders = [root / TEMPLATES_DIR, default_theme()]
@@ -38,15 +40,24 @@ class Theme:
                 seen.append(folder.resolve())
         self.folders = seen
         self.files: dict[str, ThemeFile] = {}
+        self.problems: list[SiteError] = []
+        self._found: dict[Path, list[Path]] = {}  # each folder's files, for fingerprint()
+        for folder in self.folders:
+            self._found[folder], problems = readable_files(folder)
+            self.problems += problems
         for folder in reversed(self.folders):  # the site's files override the theme's
             static = folder / "static"
             if not static.is_dir():
                 continue
-            for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            files, problems = readable_files(static) if static.is_symlink() else (self._found[folder], [])
+            self.problems += problems
+            for path in files:
+                if path.name.startswith(".") or static not in path.parents:
+                    continue
                 name = path.relative_to(static).as_posix()
                 relpath = f"static/{name}"
                 if path.suffix in FINGERPRINTED:
-                    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+                    digest = hashlib.sha256(_read(path)).hexdigest()[:10]
                     relpath = f"static/{name[: -len(path.suffix)]}.{digest}{path.suffix}"
                 self.files[name] = ThemeFile(path, relpath)
 
@@ -54,11 +65,19 @@ class Theme:
         """Changes whenever any template or theme file changes (for caches)."""
         digest = hashlib.sha256()
         for folder in self.folders:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest.update(path.relative_to(folder).as_posix().encode())
-                    digest.update(path.read_bytes())
+            for path in self._found[folder]:
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(_read(path))
         return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    """A theme file's bytes; one that cannot be read (any more) is already among the problems,
+    or will be in the next build's."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"unreadable: {exc}".encode()
 
 
 class Renderer:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import http.server
 import json
 import mimetypes
+import os
 import posixpath
+import socket
 import sys
 import threading
 from functools import partial
@@ -15,11 +17,15 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .build import Options
+from .byte_ranges import ByteRange, Unsatisfiable, requested_range
 from .config import load_config
 from .errors import SiteError
 from .watch import Outcome, Watcher, report, report_index
 
 HOOK = "__sitegen__/"
+# A connection that sends nothing for this long is closed: each one holds a thread. (Long enough
+# for a browser's idle keep-alive connection to be reused between two clicks.)
+IDLE_SECONDS = 20.0
 
 # The types a page cannot do without, fixed here rather than taken from the system's table, which
 # can be wrong: on Windows mimetypes reads the registry, where some installed programs set .js to
@@ -117,25 +123,31 @@ def resolve_request(output: Path, base_path: str, raw_path: str) -> Path | None:
     # Hidden files (the manifest, the build cache, editors' droppings) are not part of the site.
     if any(part.startswith(".") for part in rest.split("/")) or posixpath.isabs(rest):
         return None
-    root = output.resolve()
-    target = (root / rest).resolve()
+    # os.path.realpath, not Path.resolve: a symlink loop in the output must not raise.
+    root = Path(os.path.realpath(output))
+    target = Path(os.path.realpath(root / rest))
     if target != root and root not in target.parents:
         return None
-    if target.is_dir():
-        if not path.endswith("/"):
-            return target  # the handler redirects to the slash form
-        target = target / "index.html"
-    return target if target.is_file() else None
+    try:
+        if target.is_dir():
+            if not path.endswith("/"):
+                return target  # the handler redirects to the slash form
+            target = target / "index.html"
+        return target if target.is_file() else None  # (a FIFO is not: it is never opened)
+    except OSError:  # a folder in the output that cannot be read, say
+        return None
 
 
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server_version = "sitegen-preview"
     protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, output: Path, base_path: str, state: BuildState | None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, output: Path, base_path: str, state: BuildState | None,  # type: ignore[no-untyped-def]
+                 idle_timeout: float = IDLE_SECONDS, **kwargs) -> None:
         self.output = output
         self.base_path = base_path
         self.state = state
+        self.timeout = idle_timeout  # the socket's timeout (StreamRequestHandler.setup): an idle client is let go
         super().__init__(*args, **kwargs)
 
     def do_HEAD(self) -> None:
@@ -167,7 +179,21 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         kind = content_type(target.name)
         if kind.startswith("text/html") and self.state is not None:
             body = self.inject(body)
-        self.send(status, kind, body, head)
+        if status != 200:
+            return self.send(status, kind, body, head)
+        self.send_part(kind, body, head)
+
+    def send_part(self, kind: str, body: bytes, head: bool) -> None:
+        """A file, or the single range of it the request asks for (a browser seeking in a video).
+        With If-Range the whole file is sent: there is no validator here to compare it with."""
+        wanted = None if "If-Range" in self.headers else requested_range(self.headers.get("Range"), len(body))
+        if isinstance(wanted, ByteRange):
+            self.send(206, kind, wanted.of(body), head, {"Content-Range": wanted.content_range(len(body))})
+        elif isinstance(wanted, Unsatisfiable):
+            self.send(416, "text/plain; charset=utf-8", b"Range Not Satisfiable\n", head,
+                      {"Content-Range": wanted.content_range(len(body))})
+        else:
+            self.send(200, kind, body, head)
 
     def inject(self, body: bytes) -> bytes:
         hook = self.base_path + HOOK
@@ -175,17 +201,21 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         index = body.rfind(b"</body>")
         return body[:index] + tag + body[index:] if index >= 0 else body + tag
 
-    def send(self, status: int, kind: str, body: bytes, head: bool) -> None:
+    def send(self, status: int, kind: str, body: bytes, head: bool, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
+        if status in (200, 206, 416):  # a file: a part of it may be asked for
+            self.send_header("Accept-Ranges", "bytes")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if not head:
             try:
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the browser left the page before it arrived
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                self.close_connection = True  # the browser left the page before it arrived, or stopped reading
 
     def redirect(self, location: str) -> None:
         self.send_response(301)
@@ -221,7 +251,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                     name = "reload" if current is not None and current.ok else "failed"
                     self.wfile.write(f"event: {name}\ndata: {state.as_json(current)}\n\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the tab closed, or stopped reading
             return
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
@@ -229,10 +259,17 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
 
 
+class PreviewServer(http.server.ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a page with many pictures (or 50 clients at
+    # once) overflowed it, and each refused connection waited a second or more to retry.
+    request_queue_size = socket.SOMAXCONN
+
+
 def make_server(output: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000,
-                state: BuildState | None = None, verbose: bool = False) -> http.server.ThreadingHTTPServer:
-    handler = partial(PreviewHandler, output=output, base_path=base_path, state=state)
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+                state: BuildState | None = None, verbose: bool = False,
+                idle_timeout: float = IDLE_SECONDS) -> PreviewServer:
+    handler = partial(PreviewHandler, output=output, base_path=base_path, state=state, idle_timeout=idle_timeout)
+    server = PreviewServer((host, port), handler)
     server.daemon_threads = True
     server.verbose = verbose  # type: ignore[attr-defined]
     return server

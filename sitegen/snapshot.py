@@ -57,6 +57,10 @@ class Scan:
         self.entries[path] = self._trusted(stat)
         if not os.path.isdir(path):
             return
+        # A symlinked folder is followed, as the loader follows it, only while it stays inside
+        # the site (the folder holding the root) and does not lead to a folder holding it: the
+        # loader refuses the others, and following them could walk a whole disk, or for ever.
+        site = os.path.realpath(os.path.dirname(path))
         stack = [path]
         seen = {(stat.st_dev, stat.st_ino)}
         while stack:
@@ -75,6 +79,8 @@ class Scan:
                     continue
                 self.entries[entry.path] = self._trusted(stat)
                 if entry.is_dir() and (stat.st_dev, stat.st_ino) not in seen:
+                    if entry.is_symlink() and not _may_follow(entry.path, site):
+                        continue
                     seen.add((stat.st_dev, stat.st_ino))
                     stack.append(entry.path)
 
@@ -100,6 +106,15 @@ class Scan:
         if latest >= self.started_ns - window:
             return None
         return _status(stat)
+
+
+def _may_follow(link: str, site: str) -> bool:
+    """Whether a symlinked folder leads inside the site and not to a folder holding the link."""
+    target = os.path.realpath(link)
+    here = os.path.realpath(os.path.dirname(link))
+    inside = target == site or target.startswith(site.rstrip(os.sep) + os.sep)
+    holds = here == target or here.startswith(target.rstrip(os.sep) + os.sep)
+    return inside and not holds
 
 
 @dataclass

@@ -1,15 +1,19 @@
 """Finding a site's source files: walking its folders (hidden files and editors' droppings
-skipped, symlinks that leave the site refused), reading a file within the size limit, and
-telling a column's posts from the files of its bundles. Nothing here is cached or parsed."""
+skipped, symlinks that leave the site or loop refused, FIFOs, sockets and devices skipped
+unopened), reading a file within the size limit, and telling a column's posts from the files
+of its bundles. Nothing here is cached or parsed."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
-from .errors import SiteError
+from .errors import SiteError, warning
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+READ_HINT = "change its permissions so that sitegen can read it, or move it out of the site"
 
 
 def is_ignored(name: str) -> bool:
@@ -35,63 +39,176 @@ def refused_symlink(path: Path, root: Path) -> SiteError | None:
     """The problem with a symlink that leads out of the site; None for any other path."""
     if not path.is_symlink():
         return None
-    target = path.resolve()
+    # os.path.realpath, not Path.resolve: on a symlink loop the latter raises RuntimeError.
+    target = Path(os.path.realpath(path))
     if target == root or root in target.parents:
         return None
     return SiteError(path, None, f"symlink points outside the site (to {target}); refused",
                      "copy the file into the site instead of linking to it")
 
 
+def special_kind(mode: int) -> str | None:
+    """What a path of this mode is when it is neither a file nor a folder: something opening
+    could wait on forever (a FIFO with no writer) or that acts when opened (a device). None
+    for a regular file or a folder."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "something other than a file"
+
+
+def not_a_file(path: Path) -> SiteError | None:
+    """The problem with a path that is neither a regular file nor a folder, found without
+    opening it: a FIFO, socket or device is skipped with a warning; a symlink loop is an error.
+    None for a file or folder, and for a path that is gone or cannot be looked at (reading it
+    says why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return symlink_loop(path) if exc.errno == errno.ELOOP else None
+    kind = special_kind(mode)
+    if kind is None:
+        return None
+    return warning(path, None, f"this is {kind}, not a file; skipped",
+                   "only files and folders are part of a site: remove it from the site's folders")
+
+
+def symlink_loop(path: Path, folder: str | None = None) -> SiteError:
+    """A symlink that never ends in a file (links leading to each other), or that leads to
+    `folder`, which holds it: either would be followed for ever."""
+    what = f"the link leads to {folder}, a folder that holds it" if folder else "the link leads back to itself"
+    return SiteError(path, None, f"symlink loop: {what}", "remove the symlink, or point it at a real file or folder")
+
+
+def unreadable_folder(path: Path, reason: str) -> SiteError:
+    return SiteError(path, None, f"cannot read the folder: {reason}", READ_HINT)
+
+
 def walk(folder: Path, root: Path) -> tuple[list[Path], list[SiteError]]:
     """Every file under folder, sorted (a folder's files, then its subfolders'), and the
-    symlinks refused for leaving the site. (os.scandir: a large column is walked on every
-    build, and its entries say what they are without a call per file.)"""
+    problems found on the way: symlinks refused for leaving the site or looping, folders that
+    cannot be read, and FIFOs, sockets and devices, skipped with a warning (never opened:
+    opening a FIFO waits for a writer). (os.scandir: a large column is walked on every build,
+    and its entries say what they are without a call per file; only odd ones cost a stat.)"""
     found: list[Path] = []
-    refused: list[SiteError] = []
+    problems: list[SiteError] = []
     seen: set[str] = set()
 
     def visit(here: str) -> None:
         real = os.path.realpath(here)
-        if real in seen:  # a symlink loop
+        if real in seen:  # reached again through another symlink
             return
         seen.add(real)
+        if not os.access(here, os.R_OK | os.X_OK):  # (listed but not entered: every file would fail alone)
+            problems.append(unreadable_folder(Path(here), "Permission denied"))
+            return
         try:
             with os.scandir(here) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
+            return  # gone since it was listed: the next build sees what is there
+        except OSError as exc:
+            problems.append(unreadable_folder(Path(here), exc.strerror))
             return
         folders = []
         for entry in entries:
             if is_ignored(entry.name):
                 continue
-            if entry.is_symlink() and (problem := refused_symlink(Path(entry.path), root)) is not None:
-                refused.append(problem)
+            link = entry.is_symlink()
+            if link and (problem := refused_symlink(Path(entry.path), root)) is not None:
+                problems.append(problem)
                 continue
             try:
                 is_folder = entry.is_dir()  # (through a symlink: a stat that may fail)
-            except OSError:
-                is_folder = False
-            if is_folder:
+                is_file = not is_folder and entry.is_file()
+            except OSError:  # a symlink loop, say: not_a_file tells
+                is_folder = is_file = False
+            if is_folder and link and _holds(target := os.path.realpath(entry.path), real):
+                problems.append(symlink_loop(Path(entry.path), site_path(root, Path(target))))
+            elif is_folder:
                 folders.append(entry.path)
-            else:
+            elif is_file:
                 found.append(Path(entry.path))
+            elif (problem := not_a_file(Path(entry.path))) is not None:
+                problems.append(problem)
+            else:
+                found.append(Path(entry.path))  # gone, or a broken symlink: reading it says so
         for path in folders:
             visit(path)
 
     visit(str(folder))
-    return found, refused
+    return found, problems
+
+
+def _holds(folder: str, here: str) -> bool:
+    """Whether folder is here or a folder above it (both real paths)."""
+    return here == folder or here.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def readable_files(folder: Path) -> tuple[list[Path], list[SiteError]]:
+    """Every regular file under folder, sorted, found as Path.rglob finds them (hidden files
+    included, symlinked folders not followed, so nothing loops), for a folder whose every file
+    is read (a theme's). With the problems found: folders and files that cannot be read
+    (errors), and FIFOs, sockets and devices (warnings: skipped, never opened)."""
+    found: list[Path] = []
+    problems: list[SiteError] = []
+    stack = [str(folder)]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            problems.append(unreadable_folder(Path(here), exc.strerror))
+            continue
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+                is_file = not is_folder and entry.is_file()
+            except OSError:
+                is_folder = is_file = False
+            if is_folder and not entry.is_symlink():
+                stack.append(entry.path)
+            elif is_file and not os.access(entry.path, os.R_OK):
+                problems.append(SiteError(Path(entry.path), None, "cannot read the file: Permission denied", READ_HINT))
+            elif is_file:
+                found.append(Path(entry.path))
+            elif not is_folder and (problem := not_a_file(Path(entry.path))) is not None:
+                problems.append(problem)
+    return sorted(found), problems
 
 
 def read_file(path: Path, limit: int) -> bytes | SiteError:
-    """A file's bytes, unless it is over the size limit or cannot be read."""
+    """A file's bytes, unless it is over the size limit, cannot be read, or is not a regular
+    file. Looked at before it is opened, and opened without waiting, so that a FIFO or device
+    where a file was expected is never read (and a FIFO never waits for a writer)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return SiteError(path, None, f"the file is {_size(size)}, over the {_size(limit)} limit",
-                             "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
-        return path.read_bytes()
+        kind = special_kind(os.stat(path).st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            with open(fd, "rb") as handle:
+                info = os.fstat(fd)
+                kind = special_kind(info.st_mode)  # replaced since it was looked at
+                if kind is None and info.st_size <= limit:
+                    return handle.read()
+        if kind is not None:
+            return SiteError(path, None, f"cannot read the file: it is {kind}", "replace it with a regular file")
+        return SiteError(path, None, f"the file is {_size(info.st_size)}, over the {_size(limit)} limit",
+                         "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
     except OSError as exc:
-        return SiteError(path, None, f"cannot read the file: {exc.strerror}")
+        if exc.errno == errno.ELOOP:
+            return symlink_loop(path)
+        if exc.errno == errno.EISDIR:
+            return SiteError(path, None, "cannot read the file: it is a folder", "rename the folder")
+        return SiteError(path, None, f"cannot read the file: {exc.strerror}",
+                         READ_HINT if exc.errno in (errno.EACCES, errno.EPERM) else None)
 
 
 def _size(size: int) -> str:

@@ -20,6 +20,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from .build import BuildResult, Options, build, needs_index
@@ -100,7 +101,8 @@ class Watcher:
     def start(self) -> None:
         # Watch before the first build, so a save made while it runs is not missed.
         self._handler = _Events(self.relevant, self._note)
-        self._watched: set[str] = set()
+        self._watched: dict[str, ObservedWatch] = {}
+        self._partial: set[str] = set()  # watched while a folder in them could not be read
         self._observer.schedule(self._handler, str(self.source), recursive=False)  # site.toml, new folders
         self._watch_folders()
         self._observer.start()
@@ -117,9 +119,18 @@ class Watcher:
         must not be watched, or every build would report its own writes."""
         for name in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR):
             folder = self.source / name
+            if name in self._partial:
+                # Folders that could not be read got no watch of their own: watched again, in
+                # case they can be now, so that a fixed permission does not leave edits unseen.
+                self._partial.discard(name)
+                try:
+                    self._observer.unschedule(self._watched.pop(name))
+                except KeyError:  # its emitter has already gone (the folder was removed)
+                    pass
             if name not in self._watched and folder.is_dir():
-                self._observer.schedule(self._handler, str(folder), recursive=True)
-                self._watched.add(name)
+                self._watched[name] = self._observer.schedule(self._handler, str(folder), recursive=True)
+                if _has_unreadable_folder(folder):
+                    self._partial.add(name)
 
     def stop(self) -> None:
         self._stop.set()
@@ -179,6 +190,15 @@ class Watcher:
         if index:
             self._index_wanted.set()  # the pages are online and reported; the index follows
         return outcome
+
+
+def _has_unreadable_folder(folder: Path) -> bool:
+    """Whether a folder under folder cannot be listed (so a recursive watch leaves it out)."""
+    failed: list[OSError] = []
+    for _ in os.walk(folder, onerror=failed.append):
+        if failed:
+            break
+    return bool(failed)
 
 
 def report(outcome: Outcome, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]

@@ -111,14 +111,37 @@ def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str
 def check_output_folder(output: Path) -> Published:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
     Returns what its manifest says (read_manifest)."""
-    if output.exists() and not output.is_dir():
-        raise SiteError(output, None, "the output path is a file, not a folder", "choose another --output")
+    try:
+        return _check_output_folder(output)
+    except OSError as exc:  # a folder on the way that sitegen may not read, say
+        raise SiteError(Path(exc.filename) if exc.filename else output, None,
+                        f"cannot use the output folder: {exc.strerror}", "choose another --output") from None
+
+
+def _check_output_folder(output: Path) -> Published:
+    _check_output_path(output)
     published = read_manifest(output) if output.is_dir() else (None, None)
     # A first build that failed may have left its cache behind, and nothing else.
     if output.is_dir() and published[0] is None and any(p.name != CACHE_DIR for p in output.iterdir()):
         raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
                         "choose an empty or new folder with --output, or empty this one first")
     return published
+
+
+def _check_output_path(output: Path) -> None:
+    """The output path is a folder or can become one: neither it nor a folder above it is a
+    file (or anything else that is not a folder)."""
+    for path in (output, *output.parents):
+        try:
+            found = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # made when the site is written, or under a file that the loop comes to
+        if stat.S_ISDIR(found.st_mode):
+            return
+        if path == output:
+            raise SiteError(output, None, "the output path is a file, not a folder", "choose another --output")
+        raise SiteError(path, None, f"the output folder {output} cannot be made: this is a file, not a folder",
+                        "choose another --output")
 
 
 def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[str, int] | None = None) -> list[SiteError]:

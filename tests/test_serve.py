@@ -14,7 +14,10 @@ import mimetypes
 import os
 import queue
 import re
+import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,8 +28,9 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, SITE_TOML, post, run_cli
+from sitegen.byte_ranges import UNSATISFIABLE, ByteRange, requested_range
 from sitegen.serve import BuildState, content_type, make_server, resolve_request
-from sitegen.watch import Watcher
+from sitegen.watch import Outcome, Watcher
 
 # See test_watch.py: watchdog's harmless warning about output/ folders must not kill its thread.
 pytestmark = pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
@@ -61,11 +65,11 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
 
-def fetch(port: int, path: str, method: str = "GET") -> Response:
+def fetch(port: int, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> Response:
     """One request with the path sent exactly as given."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     try:
-        conn.request(method, path)
+        conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
         body = response.read()
         return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
@@ -132,8 +136,8 @@ def serving():
     """serving(output, state=None) -> port: a preview server in a thread, shut down at teardown."""
     running: list[tuple[object, threading.Thread, BuildState | None]] = []
 
-    def start(output: Path, state: BuildState | None = None) -> int:
-        server = make_server(output, BASE, "127.0.0.1", 0, state)
+    def start(output: Path, state: BuildState | None = None, **options: object) -> int:
+        server = make_server(output, BASE, "127.0.0.1", 0, state, **options)  # type: ignore[arg-type]
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         running.append((server, thread, state))
@@ -443,6 +447,180 @@ def test_closing_the_state_ends_open_event_streams(party, live, streams):
         while True:
             stream.next()
     assert time.monotonic() - started < 5
+
+
+# ----------------------------------------------------------------------------- ranges, many clients, idle clients
+
+CLIP = bytes(range(256)) * 4  # 1,024 bytes, each position telling where it is
+
+
+@pytest.fixture
+def clip(party):
+    """The party site with a binary attachment, built; the file's path under base_path."""
+    party.write({"static/clip.mp3": CLIP})
+    party.build()
+    return BASE + "clip.mp3"
+
+
+@pytest.mark.parametrize("header, first, last", [
+    ("bytes=0-9", 0, 9), ("bytes=1000-", 1000, 1023), ("bytes=-24", 1000, 1023), ("bytes=1000-5000", 1000, 1023),
+    ("bytes=-5000", 0, 1023), ("bytes=1023-1023", 1023, 1023), ("BYTES = 5-6", 5, 6),
+])
+def test_a_single_range_is_a_206_with_those_bytes_and_content_range(party, serving, clip, header, first, last):
+    port = serving(party.output)
+    response = fetch(port, clip, headers={"Range": header})
+    assert response.status == 206
+    assert response.body == CLIP[first:last + 1]
+    assert response.headers["content-range"] == f"bytes {first}-{last}/1024"
+    assert int(response.headers["content-length"]) == last - first + 1
+    assert response.headers["content-type"] == "audio/mpeg"
+
+
+@pytest.mark.parametrize("header", ["bytes=1024-", "bytes=5000-6000", "bytes=-0"])
+def test_a_range_past_the_end_is_a_416_saying_the_length(party, serving, clip, header):
+    port = serving(party.output)
+    response = fetch(port, clip, headers={"Range": header})
+    assert response.status == 416
+    assert response.headers["content-range"] == "bytes */1024"
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "bytes=9-3", "items=0-9", "bytes=a-b", "bytes=+1-2", "bytes=-",
+                                    "bytes 0-9"])
+def test_several_ranges_or_a_header_not_understood_get_the_whole_file(party, serving, clip, header):
+    port = serving(party.output)
+    response = fetch(port, clip, headers={"Range": header})
+    assert response.status == 200 and response.body == CLIP
+
+
+@pytest.mark.parametrize("header, length, expected", [
+    (None, 10, None), ("bytes=0-", 0, UNSATISFIABLE), ("bytes=-1", 0, UNSATISFIABLE), ("bytes=0-0", 1, ByteRange(0, 0)),
+    ("bytes=3-", 10, ByteRange(3, 9)), ("bytes= 2-4 ", 10, ByteRange(2, 4)), ("bytes=0-1,2-3", 10, None),
+    ("bytes=1_0-", 100, None), ("bytes=\u0663-", 10, None), ("bytes=-", 10, None), ("bytes=4-3", 10, None),
+    ("bytes=10-", 10, UNSATISFIABLE), ("bytes=9-", 10, ByteRange(9, 9)),
+])
+def test_requested_range_reads_the_header_as_the_rfc_says(header, length, expected):
+    assert requested_range(header, length) == expected
+
+
+def test_whole_files_say_they_accept_ranges_and_head_and_if_range_behave(party, serving, clip):
+    port = serving(party.output)
+    whole = fetch(port, clip)
+    assert whole.status == 200 and whole.body == CLIP and whole.headers["accept-ranges"] == "bytes"
+    head = fetch(port, clip, method="HEAD", headers={"Range": "bytes=0-9"})
+    assert head.status == 206 and head.body == b"" and head.headers["content-range"] == "bytes 0-9/1024"
+    # No validator to compare If-Range with: the whole file, as the RFC says.
+    stale = fetch(port, clip, headers={"Range": "bytes=0-9", "If-Range": '"some-etag"'})
+    assert stale.status == 200 and stale.body == CLIP
+    missing = fetch(port, BASE + "nothing.mp3", headers={"Range": "bytes=0-9"})
+    assert missing.status == 404
+
+
+def test_a_range_of_a_served_page_counts_the_bytes_served_reload_script_and_all(party, live):
+    port, _, _ = live
+    page = fetch(port, BASE)
+    assert HOOK_TAG in page.text
+    tail = fetch(port, BASE, headers={"Range": "bytes=-100"})
+    assert tail.status == 206 and tail.body == page.body[-100:]
+    assert tail.headers["content-range"] == f"bytes {len(page.body) - 100}-{len(page.body) - 1}/{len(page.body)}"
+
+
+def test_fifty_clients_connecting_at_once_are_all_queued_and_answered(party, serving):
+    """The listen backlog: fifty connections made before the server accepts any all complete (a
+    backlog of 5 left the rest waiting for the kernel to retry, a second and more each), and
+    then every one gets its page."""
+    from sitegen.serve import make_server
+
+    server = make_server(party.output, BASE, "127.0.0.1", 0)
+    port = server.server_address[1]
+    clients = []
+    try:
+        for _ in range(50):
+            client = socket.socket()
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", port))
+            clients.append(client)
+        pending = list(clients)
+        deadline = time.monotonic() + TIMEOUT
+        while pending and time.monotonic() < deadline:
+            _, writable, _ = select.select([], pending, [], 0.5)
+            pending = [c for c in pending if c not in writable]
+        assert not pending, f"{len(pending)} of 50 connections not accepted into the queue"
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        for client in clients:
+            client.setblocking(True)
+            client.settimeout(TIMEOUT)
+            client.sendall(b"GET /party/news/alpha/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        for client in clients:
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200") and b"Alpha text." in answer
+        server.shutdown()
+        thread.join(timeout=5)
+    finally:
+        for client in clients:
+            client.close()
+        server.server_close()
+
+
+def test_a_client_that_sends_nothing_is_let_go_and_others_are_served_meanwhile(party, serving):
+    port = serving(party.output, idle_timeout=0.5)
+    silent = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    halfway = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        halfway.sendall(b"GET /party/ HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        assert fetch(port, "/party/news/alpha/").status == 200
+        assert silent.recv(1024) == b"", "the server kept an idle connection open"
+        assert halfway.recv(1024) == b""
+    finally:
+        silent.close()
+        halfway.close()
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_its_last_answer(party, serving):
+    port = serving(party.output, idle_timeout=0.5)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request("GET", "/party/")
+        response = conn.getresponse()
+        assert response.status == 200 and response.getheader("connection") != "close"
+        response.read()
+        assert conn.sock is not None and conn.sock.recv(1024) == b""  # closed by the server, not by us
+    finally:
+        conn.close()
+
+
+def test_the_event_stream_outlives_the_idle_timeout(party, serving):
+    """A page waiting for the next build sends nothing: its stream must stay open regardless."""
+    state = BuildState()
+    port = serving(party.output, state, idle_timeout=0.2)
+    stream = EventStream(port)
+    silent = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        assert stream.next()[0] == "hello"
+        assert silent.recv(1024) == b""  # the idle timeout has passed, for the stream too
+        state.publish(Outcome(1, None, ()))
+        assert stream.next()[0] == "failed"
+    finally:
+        silent.close()
+        stream.close()
+
+
+def test_the_server_listens_with_a_backlog_of_at_least_128(party):
+    from sitegen.serve import make_server
+
+    server = make_server(party.output, BASE, "127.0.0.1", 0)
+    try:
+        assert server.request_queue_size >= 128
+        if shutil.which("ss"):  # the kernel's own word: ss shows a listening socket's backlog as Send-Q
+            port = server.server_address[1]
+            shown = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, timeout=10)
+            fields = shown.stdout.split()
+            if shown.returncode == 0 and len(fields) >= 3:
+                assert int(fields[2]) >= 128, shown.stdout
+    finally:
+        server.server_close()
 
 
 # ----------------------------------------------------------------------------- `sitegen serve`, end to end
