@@ -69,7 +69,6 @@ def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:
         h.update(post.card.key)
     shown = h.hexdigest()
     lists = cache.derived(cache.key("lists"), shown, lambda: list_pages(site, now))
-
     return plan_pages(site, now, related(site, cache), lists), shown
 
 
