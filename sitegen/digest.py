@@ -52,7 +52,7 @@ class Digester:
         """What the plan of pages depends on: the settings, templates and navigation (as for
         every page), each post's place (address, column, date, pinned, tags) in the site's
         order, and `extra`. While it stays the same, the same pages show the same posts, so a
-        page changes only when a post it shows changed its card (cards) or, for a post's own
+        page changes only when a post it shows changed its card (Card.key) or, for a post's own
         page, its body (Post.own_key)."""
         h = hashlib.blake2b(self._base, digest_size=20)
         try:
@@ -62,10 +62,6 @@ class Digester:
         h.update(repr([(post.url, post.column.slug, post.date, post.pinned, tuple(tag.slug for tag in post.tags))
                        for post in site.posts]).encode())
         return h.hexdigest()
-
-    def cards(self, site: Site) -> dict[str, bytes]:
-        """Each post's card (what other pages show of it), by its address."""
-        return {post.url: self._object(post.card) for post in site.posts}
 
     def _feed(self, h: Any, value: Any) -> None:
         # Remembered records and tuples are kept alive, so no other object can have their id.

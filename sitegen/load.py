@@ -201,24 +201,24 @@ class Loader:
             if found[-1] is not None and found[-1].body.key is not None:
                 self.cache.touch(found[-1].body.key)  # the store keeps its body's entry
         todo = [i for i, post in enumerate(found) if post is None]
-        # The posts made now name their tags as if every post before them had been met (a tag is
-        # named as first met): from the last build's table while every post's tags are as they
-        # were (context), else by meeting the others again, in order.
+        bodies = dict(zip(todo, self.bodies.bodies([sources[i] for i in todo], cached)))
+        # A post made now names its tags as first met in the site's order: every post before it
+        # is met first, taken or not. While every post's tags are as they were (context), the
+        # last build's table of first names says the same at once.
         table_key = self.cache.key("tags")
-        table = self.cache.made_before(table_key, context) if todo else None
-        if table is not None:
+        table = self.cache.made_before(table_key, context)
+        if table is not None and todo:
             self.tags.seed(table)
-        elif todo:
-            for source, post in zip(sources, found):
-                if post is not None:
+        for i, source in enumerate(sources):
+            if found[i] is not None:
+                if table is None and todo:
                     self.tags.of_post(source.path, source.meta.tags, 1)
-        bodies = self.bodies.bodies([sources[i] for i in todo], cached)
-        for i, body in zip(todo, bodies):
+                continue
             known = len(self.problems)
-            post = found[i] = self.make_post(sources[i], body, columns[sources[i].column.slug])
-            if len(self.problems) == known and not body[0].problems:  # a post with a problem says it again next time
-                self.cache.keep_made(sources[i].key, inputs[i], post)
-        if todo and not any(p.is_error for p in self.problems):
+            post = found[i] = self.make_post(source, bodies[i], columns[source.column.slug])
+            if len(self.problems) == known and not bodies[i][0].problems:  # a post with a problem says it again next time
+                self.cache.keep_made(source.key, inputs[i], post)
+        if todo and table is None and not any(p.is_error for p in self.problems):
             self.cache.keep_made(table_key, context, self.tags.table())
         return [post for post in found]
 

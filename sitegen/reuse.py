@@ -121,7 +121,7 @@ def known_pages(digester: Digester, site: Site, pages: list[Page], staging: Stag
     shape = cache.derived(cache.key("shape"), f"{digester.base}\x1f{shown}", lambda: digester.shape(site, day))
     if shape is None:
         return set(), None
-    cards = digester.cards(site)
+    cards = {post.url: post.card.key for post in site.posts}
     bodies = {post.url: post.own_key for post in site.posts}
     key = cache.key("pages")
     last = cache.get(key)

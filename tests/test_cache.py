@@ -517,7 +517,8 @@ class _Posts:
                 ("static file", 0, "watcher"), ("future", 2, "watcher")])
 @example(steps=[("attachment", 0, "watcher"), ("column title", 0, "watcher"), ("attachment", 0, "watcher")])  # a column, an attachment's size
 @example(steps=[("tag spelling", 2, "watcher"), ("body", 2, "watcher")])
-@example(steps=[("next month", 0, "watcher"), ("next month", 0, "watcher")])  # a post of an unchanged column comes due  # a tag is named as an unchanged post earlier in the column spells it
+@example(steps=[("next month", 0, "watcher"), ("next month", 0, "watcher")])  # a post of an unchanged column comes due
+@example(steps=[("tag spelling", 2, "watcher"), ("template", 0, "watcher"), ("body", 1, "watcher")])  # an earlier post names a tag first  # a tag is named as an unchanged post earlier in the column spells it
 def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:
     # Every shortcut (stored posts, related posts and intros, pages known from the cards, the
     # no-change snapshot, what a watcher's last build left in memory) at once, after edits in
