@@ -274,17 +274,18 @@ def list_pages(site: Site, now: datetime | None = None) -> list[Page]:
 
 def post_pages(site: Site, related: Related, home: Crumb) -> list[Page]:
     """Each post's own page, with the older and newer post of its column and its related posts."""
+    base = site.config.base_path
     pages: list[Page] = []
     for column in site.columns:
-        posts = site.posts_in(column)
-        for index, post in enumerate(posts):
-            older = posts[index + 1].card if index + 1 < len(posts) else None
-            newer = posts[index - 1].card if index > 0 else None
+        crumb = Crumb(column.title, column.url)
+        cards = [post.card for post in site.posts_in(column)] + [None]  # (the oldest has no older one)
+        for index, post in enumerate(site.posts_in(column)):
+            card, older, newer = cards[index], cards[index + 1], cards[index - 1] if index else None
             pages.append(PostPage(
-                url=post.url, output=output_of(site.config.base_path, post.url), title=post.title,
-                breadcrumbs=(home, Crumb(column.title, column.url), Crumb(post.title, None)), current_column=column,
-                posts=tuple(card for card in (post.card, older, newer) if card is not None),
-                post=post, prev_post=older, next_post=newer, related=tuple(p.card for p in related[post.url]),
+                url=post.url, output=output_of(base, post.url), title=post.title,
+                breadcrumbs=(home, crumb, Crumb(post.title, None)), current_column=column,
+                posts=(card, older, newer) if older and newer else tuple(c for c in (card, older, newer) if c),
+                post=post, prev_post=older, next_post=newer, related=related[post.url],
             ))
     return pages
 

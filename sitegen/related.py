@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import hashlib
 
-from .model import Post, Site
+from .model import Card, Site
 
 RELATED_LIMIT = 5
 
-Related = dict[str, tuple[Post, ...]]  # a post's URL -> its related posts
+Related = dict[str, tuple[Card, ...]]  # a post's URL -> the cards of its related posts
 
 
 def related_posts(site: Site, limit: int = RELATED_LIMIT, known: tuple[tuple[int, ...], ...] | None = None) -> Related:
     """A post's URL -> up to `limit` other posts sharing the most tags with it, newest first among
-    equals. `known`: related_indices() of a site with the same tags_key(), to use as it is."""
+    equals (their cards: all a post's page shows of them). `known`: related_indices() of a site
+    with the same tags_key(), to use as it is."""
     posts = site.posts
     chosen = known if known is not None and len(known) == len(posts) else related_indices(site, limit)
-    return {post.url: tuple(posts[i] for i in indices) for post, indices in zip(posts, chosen)}
+    cards = [post.card for post in posts]
+    return {post.url: tuple([cards[i] for i in indices]) for post, indices in zip(posts, chosen)}
 
 
 def tags_key(site: Site, limit: int = RELATED_LIMIT) -> str:
