@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Callable, TextIO
 
 LOCK_FILE = ".sitegen-lock"
-WATCH_FILE = ".sitegen-watch.pid"
+WATCH_FILE = ".sitegen-watch.lock"
 
 
 class OutputLock:
