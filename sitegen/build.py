@@ -21,11 +21,12 @@ from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
-from .reuse import record_state, state_key
 from .lock import OutputLock
+from .publish import recover
+from .reuse import record_state, state_key
 from .search import IndexResult, index_folder
 from .snapshot import Scan, load_state
-from .write import WriteStats, check_output_folder, recover
+from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
     from .cache import Bodies

@@ -24,6 +24,9 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .cache import CACHE_DIR
+from .errors import SiteError
+
 VERSIONS = ".sitegen-versions"
 LIVE = ".sitegen-live"
 UNPUBLISHED = ".sitegen-unpublished"  # in a version until it goes live: one never live holds only sitegen's files
@@ -152,6 +155,25 @@ def migrate(output: Path, names: Iterable[str], ours: set[str]) -> None:
             os.replace(temp, path)
 
 
+MIGRATING = ".sitegen-migrating.json"  # the names migrate() has to turn, until it has
+
+
+def start_migration(output: Path, ours: set[str]) -> None:
+    """Before the first switch of an old-layout folder: which names at the top are sitegen's,
+    so that a build killed before migrate() ends can finish it (finish_migration)."""
+    (output / MIGRATING).write_text(json.dumps(sorted(ours)), "utf-8")
+
+
+def finish_migration(output: Path, live: Path) -> None:
+    """migrate(), if a switch from the old layout has not finished it yet."""
+    try:
+        ours = set(json.loads((output / MIGRATING).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return
+    migrate(output, set(os.listdir(live)) - {UNPUBLISHED}, ours)
+    (output / MIGRATING).unlink()
+
+
 def tidy(output: Path, live: Path, keep_names: set[str]) -> None:
     """After a switch: top symlinks of names the live site no longer has are removed, and every
     version but the live one (each file someone else put into it moved into the live one first)."""
@@ -232,6 +254,49 @@ def republish(output: Path, replace: dict[str, Path]) -> None:
         shutil.rmtree(new, ignore_errors=True)
         raise
     tidy(output, new, names)
+
+
+def recover(output: Path, remove_empty: bool = False) -> None:
+    """Clears what a killed or stopped build left (the caller holds the lock): versions never
+    put live, versions no longer live, index folders of processes that are gone. remove_empty:
+    then the output folder too, if nothing else is in it (a first build that failed)."""
+    remove_old_versions(output, live_folder(output))
+    try:
+        for folder in (output / CACHE_DIR).glob("pagefind-*"):
+            pid = folder.name.split("-")[1]
+            if not pid.isdigit() or not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+    except OSError:
+        pass
+    if remove_empty:
+        for folder in (output / VERSIONS, output):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def top_blockers(root: Path, tops: set[str]) -> list[SiteError]:
+    """Something not sitegen's at a name the site needs at the top of the output folder."""
+    problems = []
+    for name in sorted(tops):
+        found = kind(root / name)
+        if found is None or is_top_link(root, name):
+            continue
+        what = {"folder": "a folder", "file": "a file", "link": "a symlink"}[found]
+        problems.append(SiteError(root / name, None, f"{what} sitegen did not write stands where the site needs one",
+                                  "move it out of the output folder; sitegen never overwrites files it did not write"))
+    return problems
 
 
 def kind(path: Path) -> str | None:

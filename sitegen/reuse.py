@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, code_key
-from .search import INDEX_DIR
+from .search import INDEX_DIR, INDEX_RECORD
 from .snapshot import Scan, State, output_status, save_state
 from .write import MANIFEST
 
@@ -38,7 +38,8 @@ def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, o
                  summary: dict[str, Any], now: datetime) -> None:
     """After a good build: the statuses of its sources and outputs, and until when the same
     sources give the same site (a post coming due, or the work report's day ending)."""
-    written = output_status(output, [*outputs, MANIFEST] + ([f"{INDEX_DIR}/pagefind.js"] if site.config.search else []))
+    index = [f"{INDEX_DIR}/{name}" for name in ("pagefind.js", "pagefind-entry.json", INDEX_RECORD)]  # (a damaged index: a real build)
+    written = output_status(output, [*outputs, MANIFEST] + (index if site.config.search else []))
     if written is None:  # something removed a file meanwhile: let the next build look
         return
     horizon = site.next_due

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import SiteError
-from .publish import (LIVE, UNPUBLISHED, VERSIONS, fill, go_live, is_top_link, kind, live_folder, migrate, new_version,
-                      remove_old_versions, tidy)
+from .publish import (LIVE, UNPUBLISHED, fill, finish_migration, go_live, is_top_link, live_folder, new_version,
+                      start_migration, tidy, top_blockers)
 from .urls import safe_relpath
 
 MANIFEST = ".sitegen-manifest.json"
@@ -208,11 +208,16 @@ class Staging:
         self.old_layout = live is None and bool(self.previous)  # an older sitegen's: the files at the top
         self.served = live or self.root  # where the live site's files really are
         self.live = live
+        if live is not None:
+            try:
+                finish_migration(self.root, live)  # (a build killed while taking over an old layout)
+            except OSError as exc:
+                raise _write_error(self.root, exc, language=language) from None
         self.sizes: dict[str, int] = {}  # of the files already there, as find_blockers saw them
         self.tops = {relpath.split("/", 1)[0] for relpath in files} | {MANIFEST}
         blockers = find_blockers(self.served, files, self.previous, self.sizes)
         if not self.old_layout:
-            blockers += _top_blockers(self.root, self.tops)
+            blockers += top_blockers(self.root, self.tops)
         if blockers:
             raise blockers[0] if len(blockers) == 1 else SiteError(
                 output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
@@ -302,6 +307,8 @@ class Staging:
                 else:
                     self.index_wanted = False
             names = set(os.listdir(self.new)) - {UNPUBLISHED}
+            if self.old_layout:
+                start_migration(self.root, self._old_tops() | {MANIFEST})
             go_live(self.root, self.new, names)
         except OSError as exc:
             self.abort()
@@ -318,8 +325,7 @@ class Staging:
     def _after_switch(self, names: set[str]) -> None:
         """Once the new version is live: what is left is tidying, which a next build also does."""
         try:
-            if self.old_layout:
-                migrate(self.root, names, self._old_tops() | {MANIFEST})
+            finish_migration(self.root, self.new)
             tidy(self.root, self.new, names)
         except OSError:
             pass  # the new site is live; the next build tidies up
@@ -338,19 +344,6 @@ class Staging:
             pass
 
 
-def _top_blockers(root: Path, tops: set[str]) -> list[SiteError]:
-    """Something not sitegen's at a name the site needs at the top of the output folder."""
-    problems = []
-    for name in sorted(tops):
-        found = kind(root / name)
-        if found is None or is_top_link(root, name):
-            continue
-        what = {"folder": "a folder", "file": "a file", "link": "a symlink"}[found]
-        problems.append(SiteError(root / name, None, f"{what} sitegen did not write stands where the site needs one",
-                                  "move it out of the output folder; sitegen never overwrites files it did not write"))
-    return problems
-
-
 _DISK_FULL = {
     "en": ("the disk is full: the new site was not published (the site online is the last good one)",
            "make room on the disk holding the output folder, then build again"),
@@ -365,38 +358,6 @@ def _write_error(root: Path, exc: OSError, path: Path | None = None, language: s
         return SiteError(root, None, message, hint)
     where = Path(exc.filename) if getattr(exc, "filename", None) else (path or root)
     return SiteError(where, None, f"cannot write the site: {exc.strerror}")
-
-
-def recover(output: Path, remove_empty: bool = False) -> None:
-    """Clears what a killed or stopped build left (the caller holds the lock): versions never
-    put live, versions no longer live, index folders of processes that are gone. remove_empty:
-    then the output folder too, if nothing else is in it (a first build that failed)."""
-    from .cache import CACHE_DIR
-
-    remove_old_versions(output, live_folder(output))
-    try:
-        for folder in (output / CACHE_DIR).glob("pagefind-*"):
-            pid = folder.name.split("-")[1]
-            if not pid.isdigit() or not _alive(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
-    except OSError:
-        pass
-    if remove_empty:
-        for folder in (output / VERSIONS, output):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> str:
