@@ -209,3 +209,24 @@ def test_sigterm_stops_a_build_cleanly(sites):
     if state == "old":  # what it had made is gone with it, not left for the next build
         assert os.listdir(output / VERSIONS) == [os.readlink(output / LIVE).split("/")[-1]]
     sites.assert_recovers(output)
+
+
+def test_a_manual_build_while_the_watcher_builds_takes_turns_with_it(sites):
+    from sitegen.lock import watcher_running
+
+    output = sites.copy_of_old("watched")
+    watcher = subprocess.Popen([sys.executable, "-m", "sitegen", "watch", "--source", str(sites.source),
+                                "--output", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        while watcher.poll() is None and watcher_running(output) is None:
+            pass  # until it holds its lock: its first build is starting
+        manual = build_ok(sites.source, output)  # at once: it waits for the watcher's build, or the other way round
+        assert "built" in manual
+        assert served_tree(output) == sites.new_tree
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        _, err = watcher.communicate(timeout=60)
+    assert watcher.returncode in (0, 130), err
+    assert "Traceback" not in err, err
+    assert watcher_running(output) is None  # its lock went with it
+    assert os.listdir(output / VERSIONS) == [os.readlink(output / LIVE).split("/")[-1]]
