@@ -22,7 +22,7 @@ from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
 from .lock import OutputLock
-from .publish import recover
+from .publish import links_whole, live_folder, recover
 from .reuse import record_state, state_key
 from .search import IndexResult, index_folder
 from .snapshot import Scan, load_state
@@ -105,7 +105,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     source = source.resolve()
     output = (output or source / "output").resolve()
     try:
-        check_output_folder(output)  # refused before anything is created in it
+        check_output_folder(output, read=False)  # refused before anything is created in it
         created = not output.exists()
         output.mkdir(parents=True, exist_ok=True)
     except SiteError as exc:
@@ -130,10 +130,6 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
             started: float) -> BuildResult:
     """build() once it holds the output folder's lock: what a killed build left is cleared
     first, and the output folder read again (the last holder may have changed it)."""
-    try:
-        published = check_output_folder(output)
-    except SiteError as exc:
-        raise BuildFailed([exc]) from None
     recover(output)
     store_folder = output / CACHE_DIR
     # Taken before anything is read, so an edit made during this build shows in the next scan.
@@ -141,13 +137,21 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     key = state_key(source, output, options.drafts, options.future)
     state = load_state(store_folder) if options.cache else None
     reuse = previous.reuse if previous is not None else None
-    if state is not None and state.unchanged(key, scan, output, now.timestamp()):
+    # The files as a web server finds them, stat'ed in the live version itself (not through
+    # the symlinks at the top, which are checked on their own): a large site has many.
+    live = live_folder(output)
+    served = live if live is not None and links_whole(output, live) else output
+    if state is not None and state.unchanged(key, scan, served, now.timestamp()):
         try:
             repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
             repeated.reuse = reuse
             return repeated
         except (KeyError, TypeError, ValueError):  # a damaged state: build
             pass
+    try:
+        published = check_output_folder(output)  # what the last holder of the lock left
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
     known = (lambda path: state.digest_of(path, scan)) if state is not None else None
     with _spared_by_the_collector():
         result = _run(source, options, now, output, known, reuse, published)

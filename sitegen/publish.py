@@ -59,6 +59,14 @@ def is_top_link(output: Path, name: str) -> bool:
         return False
 
 
+def links_whole(output: Path, live: Path) -> bool:
+    """Whether each name of the live version has its symlink at the top of the output folder."""
+    try:
+        return all(is_top_link(output, name) for name in os.listdir(live))
+    except OSError:
+        return False
+
+
 def new_version(output: Path, make: bool = True) -> Path:
     """A new version folder, marked unpublished; make=False: only its name, the folder to be made
     by the first file written into it (a build that writes nothing touches nothing)."""
@@ -78,43 +86,79 @@ def fill(new: Path, live: Path, take: Callable[[str], bool], tops: Iterable[str]
     """Hard-links into `new` every file of `live` that take(relpath) accepts and `new` does not
     hold yet (copies where the file system has no hard links). Symlinks are linked as they are,
     never followed. `tops`: only these names at the top of `live` (the old layout, where live is
-    the output folder itself, holding sitegen's own folders and others' files side by side)."""
-    names = sorted(tops) if tops is not None else None
-    _fill(str(live), str(new), "", take, names)
-
-
-def _fill(source: str, target: str, prefix: str, take: Callable[[str], bool], names: list[str] | None) -> None:
-    made = os.path.isdir(target)
+    the output folder itself, holding sitegen's own folders and others' files side by side).
+    (Folders are opened once and named relative to their descriptors: this links every file of
+    a large site on every build that changes one.)"""
+    os.makedirs(new, exist_ok=True)
+    source, target = _open_folder(str(live)), _Folder(None, str(new))
     try:
-        with os.scandir(source) as listing:
-            entries = [e for e in listing if names is None or e.name in names]
-    except FileNotFoundError:
-        return
+        _fill(source, target, "", take, set(tops) if tops is not None else None)
+    finally:
+        os.close(source)
+        target.close()
+
+
+class _Folder:
+    """A folder of the new version, made and opened when the first file goes into it."""
+
+    def __init__(self, parent: _Folder | None, name: str) -> None:
+        self.parent, self.name, self.fd = parent, name, -1
+
+    def open(self) -> int:
+        if self.fd < 0:
+            where = self.parent.open() if self.parent is not None else None
+            try:
+                os.mkdir(self.name, dir_fd=where)
+            except FileExistsError:
+                pass
+            self.fd = _open_folder(self.name, where)
+        return self.fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _open_folder(name: str, parent: int | None = None) -> int:
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+
+
+def _fill(source: int, target: _Folder, prefix: str, take: Callable[[str], bool], names: set[str] | None) -> None:
+    with os.scandir(source) as listing:
+        entries = [e for e in listing if names is None or e.name in names]
     for entry in entries:
         if not prefix and entry.name == UNPUBLISHED:
             continue
         relpath = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            _fill(entry.path, f"{target}/{entry.name}", relpath + "/", take, None)
+            inner, folder = _open_folder(entry.name, source), _Folder(target, entry.name)
+            try:
+                _fill(inner, folder, relpath + "/", take, None)
+            finally:
+                os.close(inner)
+                folder.close()
         elif take(relpath):
-            if not made:
-                os.makedirs(target, exist_ok=True)
-                made = True
-            _link(entry.path, f"{target}/{entry.name}")
+            _link(entry.name, source, target.open())
 
 
-def _link(source: str, target: str) -> None:
+def _link(name: str, source: int, target: int) -> None:
     try:
-        os.link(source, target, follow_symlinks=False)
+        os.link(name, name, src_dir_fd=source, dst_dir_fd=target, follow_symlinks=False)
     except FileExistsError:
         pass  # written by this build
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
             raise
-        if os.path.islink(source):
-            os.symlink(os.readlink(source), target)
-        else:
-            shutil.copy2(source, target)
+        _copy(f"/proc/self/fd/{source}/{name}", f"/proc/self/fd/{target}/{name}")
+
+
+def _copy(source: str, target: str) -> None:
+    """Where there are no hard links (some network shares): a copy, a symlink as a symlink."""
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), target)
+    else:
+        shutil.copy2(source, target)
 
 
 def go_live(output: Path, new: Path, names: Iterable[str]) -> None:
@@ -204,35 +248,53 @@ def remove_old_versions(output: Path, live: Path | None) -> None:
 
 
 def _remove_keeping_others(old: Path, live: Path) -> None:
-    """Removes a version that was live: a file in it that its manifest does not list and the
-    live version lacks was put there by someone else while it was live, and is moved over."""
+    """Removes a version that was live. A file in it that no other version shares (one link)
+    and that the live version lacks is a page the site no longer has, or a file someone put in
+    while it was live: its manifest says which, and the latter is moved over first."""
     from .write import MANIFEST
 
+    ours: list[set[str] | None] = []  # the old manifest's files, read the first time it matters
+
+    def keep(relpath: str) -> bool:
+        if relpath.startswith("pagefind/") or relpath in (MANIFEST, UNPUBLISHED) or os.path.lexists(live / relpath):
+            return False
+        if not ours:
+            try:
+                ours.append(set(json.loads((old / MANIFEST).read_bytes())["files"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                ours.append(None)  # cannot tell: keep every such file
+        return ours[0] is None or relpath not in ours[0]
+
+    _remove(str(old), "", live, keep)
+    (old / MANIFEST).unlink(missing_ok=True)  # last: keep() may need it
     try:
-        ours = set(json.loads((old / MANIFEST).read_bytes())["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        ours = None  # cannot tell: keep every file the live version lacks
-    for folder, dirs, files in os.walk(old, topdown=False):
-        prefix = os.path.relpath(folder, old)
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in files:
-            relpath = prefix + name
-            if (ours is None or relpath not in ours) and not relpath.startswith("pagefind/") \
-                    and relpath not in (MANIFEST, UNPUBLISHED) and not os.path.lexists(live / relpath):
-                try:
-                    os.makedirs(live / prefix, exist_ok=True)
-                    _link(f"{folder}/{name}", str(live / relpath))
-                except OSError:
-                    continue  # keep the old version rather than lose the file
-            os.unlink(f"{folder}/{name}")
-        for name in dirs:
-            path = f"{folder}/{name}"
-            if os.path.islink(path):
-                os.unlink(path)
+        old.rmdir()
+    except OSError:
+        pass
+
+
+def _remove(folder: str, prefix: str, live: Path, keep: Callable[[str], bool]) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        relpath = prefix + entry.name
+        if relpath == ".sitegen-manifest.json":
+            continue
         try:
-            os.rmdir(folder)
+            if entry.is_dir(follow_symlinks=False):
+                _remove(entry.path, relpath + "/", live, keep)
+                os.rmdir(entry.path)
+                continue
+            if entry.stat(follow_symlinks=False).st_nlink == 1 and keep(relpath):
+                os.makedirs(live / relpath.rpartition("/")[0], exist_ok=True)
+                _copy(entry.path, str(live / relpath)) if os.path.islink(entry.path) else \
+                    os.link(entry.path, live / relpath, follow_symlinks=False)
+            os.unlink(entry.path)
         except OSError:
-            pass
+            continue  # keep the old version rather than lose a file
 
 
 def republish(output: Path, replace: dict[str, Path]) -> None:

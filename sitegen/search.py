@@ -78,7 +78,7 @@ def index_site(output: Path, language: str) -> IndexResult | SiteError:
         return made
     fresh, size = made
     try:
-        with OutputLock(output, "index"):
+        with OutputLock(output, "search indexing", say=lambda message: None):  # (this process builds meanwhile)
             republish(output, {INDEX_DIR: fresh})
     except OSError as exc:
         return warning(None, None, f"search index not updated: {exc.strerror}")

@@ -112,16 +112,19 @@ def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str
         return False
 
 
-def check_output_folder(output: Path) -> Published:
+def check_output_folder(output: Path, read: bool = True) -> Published:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
-    Returns what its manifest says (read_manifest)."""
+    Returns what its manifest says (read_manifest); read=False: only refuses, without reading
+    the manifest of a folder that is plainly sitegen's (it has a live version)."""
     if output.exists() and not output.is_dir():
         raise SiteError(output, None, "the output path is a file, not a folder", "choose another --output")
-    published = read_manifest(output) if output.is_dir() else (None, None)
+    if not output.is_dir() or (not read and os.path.islink(output / LIVE)):
+        return None, None
+    published = read_manifest(output)
     # A first build that failed or was killed may have left its bookkeeping behind (cache, lock,
     # versions, top symlinks to a version not yet live), and nothing else.
-    if output.is_dir() and published[0] is None and any(
-            not p.name.startswith(OWN_PREFIX) and not is_top_link(output, p.name) for p in output.iterdir()):
+    if published[0] is None and any(not p.name.startswith(OWN_PREFIX) and not is_top_link(output, p.name)
+                                    for p in output.iterdir()):
         raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
                         "choose an empty or new folder with --output, or empty this one first")
     return published
