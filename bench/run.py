@@ -208,9 +208,9 @@ def edit_template(source: Path, run: int) -> None:
 
 
 def index_version(output: Path) -> int:
-    """Changes whenever a build swaps a new search index into output/pagefind/ (a new folder)."""
+    """Changes whenever a build puts a new search index live in output/pagefind/."""
     try:
-        return os.stat(output / "pagefind").st_ino
+        return os.stat(output / "pagefind" / "pagefind.js").st_ino  # (a new index is a new file)
     except FileNotFoundError:
         return 0
 

@@ -21,8 +21,10 @@ from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
+from .lock import OutputLock
+from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
-from .search import INDEX_DIR, IndexResult, index_site
+from .search import IndexResult, index_folder
 from .snapshot import Scan, State, Status, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
@@ -45,6 +47,7 @@ class Options:
     progress: Callable[[str, int, int], None] | None = None  # (what, done, total), for a progress bar
     search_index: bool = True  # False: leave the search index to the caller (a watcher does it after reporting)
     reusable: bool = False  # keep in the result what the next build of this process may reuse (a watcher)
+    on_wait: Callable[[str], None] | None = None  # says that another build holds the output folder (default: stderr)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class BuildResult:
     columns: list[tuple[str, int]] = field(default_factory=list)  # (title, posts) of each post column
     outputs: list[str] = field(default_factory=list)  # every file of the site, relative to the output folder
     reuse: Reuse | None = field(default=None, repr=False)  # for the next build in this process (a watcher's)
+    index_wanted: bool = False  # the live search index does not match the live pages (a watcher indexes after)
 
     def summary(self) -> str:
         per_column = ", ".join(f"{title} {count}" for title, count in self.columns)
@@ -103,51 +107,72 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     now = options.now or datetime.now().astimezone()  # the one clock read of this build
     source = source.resolve()
     output = (output or source / "output").resolve()
-    # From the start: what a watcher keeps of its last build is large, and reading the
-    # manifest and state makes many objects.
-    with _spared_by_the_collector():
+    try:
+        check_output_folder(output, read=False)  # refused before anything is created in it
+        created = not output.exists()
+        output.mkdir(parents=True, exist_ok=True)
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
+    except OSError as exc:
+        raise BuildFailed([SiteError(output, None, f"cannot create the output folder: {exc.strerror}")]) from None
+    lock = OutputLock(output, "build", options.on_wait)
+    with lock:  # one build at a time per output folder; a killed holder's lock goes with it
         try:
-            published = check_output_folder(output)
-        except SiteError as exc:
-            raise BuildFailed([exc]) from None
-        store_folder = output / CACHE_DIR
-        # Taken before anything is read, so an edit made during this build shows in the next scan.
-        scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
-        key = state_key(source, output, options.drafts, options.future)
-        reuse = previous.reuse if previous is not None else None
-        state = load_state(store_folder, reuse.state if reuse else None) if options.cache else None
-        if state is not None and state.unchanged(key, scan, output, now.timestamp()):
-            try:
-                repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
-                repeated.reuse = reuse
-                return repeated
-            except (KeyError, TypeError, ValueError):  # a damaged state: build
-                pass
-        result = _run(source, options, now, output, Vouched(scan, state), reuse, published)
-        site = result.site
-        assert site is not None
-        complete = not needs_index(result, output)  # the search index follows what was just written
-        if not complete and options.search_index:
-            indexed = index_site(output, site.config.language)
-            if isinstance(indexed, SiteError):
-                result.warnings.append(indexed)
-            else:
-                result.search, complete = indexed, True
-        if options.cache and complete:  # only a site with its index is one a next build may find unchanged
-            saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
-            if result.reuse is not None:
-                result.reuse = replace(result.reuse, state=saved)
+            # From the start: what a watcher keeps of its last build is large, and reading the
+            # manifest and state makes many objects.
+            with _spared_by_the_collector():
+                result = _locked(source, output, options, previous, now, started)
+        except BaseException:  # an error, Ctrl+C or SIGTERM: what was not put live goes
+            recover(output)
+            if created:  # a first build that failed leaves no output folder
+                lock.release(remove=True)
+                recover(output, remove_empty=True)
+            raise
     result.seconds = time.perf_counter() - started
     return result
 
 
-def needs_index(result: BuildResult, output: Path) -> bool:
-    """Whether the search index must follow this build: search is on, and pages were written or
-    removed, or there is no index yet."""
+def _locked(source: Path, output: Path, options: Options, previous: BuildResult | None, now: datetime,
+            started: float) -> BuildResult:
+    """build() once it holds the output folder's lock: what a killed build left is cleared
+    first, and the output folder read again (the last holder may have changed it)."""
+    recover(output)
+    store_folder = output / CACHE_DIR
+    # Taken before anything is read, so an edit made during this build shows in the next scan.
+    scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
+    key = state_key(source, output, options.drafts, options.future)
+    reuse = previous.reuse if previous is not None else None
+    state = load_state(store_folder, reuse.state if reuse else None) if options.cache else None
+    # The files as a web server finds them, stat'ed in the live version itself (not through
+    # the symlinks at the top, which are checked on their own): a large site has many.
+    live = live_folder(output)
+    served = live if live is not None and links_whole(output, live) else output
+    if state is not None and state.unchanged(key, scan, served, now.timestamp()):
+        try:
+            repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
+            repeated.reuse = reuse
+            return repeated
+        except (KeyError, TypeError, ValueError):  # a damaged state: build
+            pass
+    try:
+        published = check_output_folder(output)  # what the last holder of the lock left
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
+    result = _run(source, options, now, output, Vouched(scan, state), reuse, published)
     site = result.site
-    if site is None or not site.config.search or result.stats is None:
-        return False
-    return bool(result.stats.written or result.stats.removed or not (output / INDEX_DIR / "pagefind.js").is_file())
+    assert site is not None
+    # Only a site whose search index matches its pages is one a next build may find unchanged.
+    if options.cache and not result.index_wanted:
+        saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+        if result.reuse is not None:
+            result.reuse = replace(result.reuse, state=saved)
+    return result
+
+
+def needs_index(result: BuildResult, output: Path) -> bool:
+    """Whether the search index must follow this build (a watcher's, which leaves it for later):
+    the live index is missing, incomplete, or made from other pages than the live ones."""
+    return result.index_wanted
 
 
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
@@ -223,7 +248,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         _stop_on_errors(problems)
         try:
             outputs = [page.output for page in pages] + [f.relpath for f in files]
-            staging = Staging(output, outputs, published) if output else None
+            staging = Staging(output, outputs, published, site.config.language) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
@@ -238,11 +263,18 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
                 staged = [staging.stage(file) for file in files] + staged
-                result.stats = staging.commit(staged)
+                indexer = (lambda folder: index_folder(folder, site.config.language, output / CACHE_DIR)) \
+                    if options.search_index else None  # (a watcher indexes after putting the pages online)
+                result.stats = staging.commit(staged, site.config.search, indexer)
                 result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
                 staging.abort()
                 raise BuildFailed([exc]) from None
+            result.index_wanted = staging.index_wanted
+            if isinstance(staging.indexed, IndexResult):
+                result.search = staging.indexed
+            elif isinstance(staging.indexed, SiteError):  # the previous index stays
+                result.warnings.append(staging.indexed)
             if record is not None:  # what the site's pages were made from, as of this manifest
                 record_key, *made_from = record
                 store.put(record_key, (*made_from, staging.manifest_id))

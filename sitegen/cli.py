@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -218,10 +219,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .lock import stop_on_sigterm
+
     args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        stop_on_sigterm()  # systemctl stop or restart ends a build or a watcher as Ctrl+C does
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
+        if args.command == "build":  # a version goes live whole or not at all (sitegen/publish.py)
+            print("sitegen: stopped; the site online is whole: the last good one, or this build's if it "
+                  "had gone live already", file=sys.stderr)
         return 130
 
 

@@ -15,6 +15,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import traceback
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, TypeVar
@@ -57,7 +58,8 @@ def _on_workers(work: Callable[[int], T], count: int, jobs: int,
     size = max(1, count // (jobs * 16))  # small chunks: a slow one does not hold up the end
     taken = context.Value("i", 0)  # the next chunk to take
     pipes = [context.Pipe(duplex=False) for _ in range(jobs)]
-    workers = [context.Process(target=_serve, args=(work, count, size, taken, writer), daemon=True)
+    parent = os.getpid()
+    workers = [context.Process(target=_serve, args=(work, count, size, taken, writer, parent), daemon=True)
                for _, writer in pipes]
     # Keeps the collector from touching (and so copying) inherited objects, in every worker;
     # build() lets them go back to the collector when it ends.
@@ -94,8 +96,9 @@ def _on_workers(work: Callable[[int], T], count: int, jobs: int,
             worker.join()
 
 
-def _serve(work: Callable[[int], Any], count: int, size: int, taken: Any, writer: Connection) -> None:
+def _serve(work: Callable[[int], Any], count: int, size: int, taken: Any, writer: Connection, parent: int) -> None:
     """A worker: takes chunks until none are left, sending each chunk's results back."""
+    _die_with(parent)
     try:
         while True:
             with taken.get_lock():
@@ -109,6 +112,18 @@ def _serve(work: Callable[[int], Any], count: int, size: int, taken: Any, writer
         writer.send((-1, traceback.format_exc()))
     finally:
         writer.close()
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the build does, however it ends (kill -9 included): left alone, it
+    would wait forever on a full pipe that its sibling workers still hold open, and keep the
+    output folder's lock (sitegen/lock.py), which it inherited, from the next build."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before that
+        os._exit(1)
 
 
 def _trim_heap() -> None:

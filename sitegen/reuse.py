@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, code_key
-from .search import INDEX_DIR
+from .search import INDEX_DIR, INDEX_RECORD
 from .snapshot import Scan, State, Status, output_status, save_state
 from .write import MANIFEST
 
@@ -39,7 +39,8 @@ def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, o
     """After a good build: the statuses of its sources and outputs, and until when the same
     sources give the same site (a post coming due, or the work report's day ending). Returns
     the state saved and its file's status (snapshot.load_state's `known`)."""
-    written = output_status(output, [*outputs, MANIFEST] + ([f"{INDEX_DIR}/pagefind.js"] if site.config.search else []))
+    index = [f"{INDEX_DIR}/{name}" for name in ("pagefind.js", "pagefind-entry.json", INDEX_RECORD)]  # (a damaged index: a real build)
+    written = output_status(output, [*outputs, MANIFEST] + (index if site.config.search else []))
     if written is None:  # something removed a file meanwhile: let the next build look
         return None
     horizon = site.next_due

@@ -1,18 +1,26 @@
-"""Full-text search: Pagefind indexes the pages a build has just written.
+"""Full-text search: Pagefind indexes the pages of a version of the site (publish.py).
 
 Pagefind's extended build segments Chinese text into words, and the whole site goes into
 one index (force_language), so one search box finds Chinese and English posts alike; by
-default Pagefind would split the index by each page's lang and search only one part. The
-index is written beside the site first and swapped into output/pagefind/ when complete,
-so visitors never see a half-written index."""
+default Pagefind would split the index by each page's lang and search only one part.
+
+An index is verified, not trusted: Pagefind writes it into a private folder, and it joins a
+version of the site only when every file is there, none is empty and its entry file reads.
+It then carries a record (INDEX_RECORD) of its files and sizes and of the pages it was made
+from, so a build finds an index missing, cut short (a kill, a full disk) or made from other
+pages, and makes it again even when no page changed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +28,9 @@ from .cache import CACHE_DIR
 from .errors import SiteError, warning
 
 INDEX_DIR = "pagefind"
+INDEX_RECORD = ".sitegen-index.json"  # inside the index folder, written last
 _LANGUAGE = {"zh-CN": "zh", "en": "en"}
+_HINT = "install it with: pip install 'pagefind[extended]'"
 
 
 @dataclass(frozen=True)
@@ -33,40 +43,126 @@ def pagefind_command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
+def index_folder(folder: Path, language: str, private: Path) -> IndexResult | SiteError:
+    """Indexes the pages of a version of the site not yet live (`folder`) into folder/pagefind/,
+    working in a folder of its own under `private` (sitegen's cache folder). A problem is a
+    warning, and folder/pagefind/ is then left alone: the site itself is fine."""
+    started = time.perf_counter()
+    made = _make_index(folder, language, private)
+    if isinstance(made, SiteError):
+        return made
+    fresh, size = made
+    try:
+        shutil.rmtree(folder / INDEX_DIR, ignore_errors=True)
+        os.rename(fresh, folder / INDEX_DIR)
+    except OSError as exc:
+        shutil.rmtree(fresh.parent, ignore_errors=True)
+        return warning(None, None, f"search index not updated: {exc.strerror}")
+    shutil.rmtree(fresh.parent, ignore_errors=True)
+    return IndexResult(time.perf_counter() - started, size)
+
+
 def index_site(output: Path, language: str) -> IndexResult | SiteError:
-    """Indexes output/ into output/pagefind/; a problem is a warning, the site itself is fine."""
-    import time
+    """Indexes the live site (a watcher, after its pages went online) and puts the index live
+    in a new version of the site, under the output folder's lock: Pagefind itself runs without
+    it, so builds go on meanwhile."""
+    from .lock import OutputLock
+    from .publish import live_folder, republish
 
     started = time.perf_counter()
-    fresh = output / CACHE_DIR / "pagefind-new"
-    old = output / CACHE_DIR / "pagefind-old"
-    pages = output / CACHE_DIR / PAGES_DIR
-    for folder in (fresh, old, pages):
-        shutil.rmtree(folder, ignore_errors=True)
-    copy_pages(output, pages, _LANGUAGE.get(language, "en"))
-    command = pagefind_command() + [
-        "--site", str(pages), "--output-path", str(fresh),
-        "--force-language", _LANGUAGE.get(language, "en"), "--silent",
-        "--glob", "**/*.html",
-    ]
+    live = live_folder(output)
+    if live is None:
+        return warning(None, None, "search index not updated: the site has no live version")
+    made = _make_index(live, language, output / CACHE_DIR)
+    if isinstance(made, SiteError):
+        return made
+    fresh, size = made
     try:
+        with OutputLock(output, "search indexing", say=lambda message: None):  # (this process builds meanwhile)
+            republish(output, {INDEX_DIR: fresh})
+    except OSError as exc:
+        return warning(None, None, f"search index not updated: {exc.strerror}")
+    finally:
+        shutil.rmtree(fresh.parent, ignore_errors=True)
+    return IndexResult(time.perf_counter() - started, size)
+
+
+def _make_index(folder: Path, language: str, private: Path) -> tuple[Path, int] | SiteError:
+    """Pagefind's index of the pages in `folder`, verified and recorded, in a new folder under
+    `private` (removed with its parent once used); or the warning saying why there is none."""
+    code = _LANGUAGE.get(language, "en")
+    try:
+        private.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
+    except OSError as exc:
+        return warning(None, None, f"search index not updated: {exc.strerror}")
+    fresh, pages = work / "index", work / PAGES_DIR
+    try:
+        key = pages_key(folder)
+        copy_pages(folder, pages, code)
+        command = pagefind_command() + ["--site", str(pages), "--output-path", str(fresh),
+                                        "--force-language", code, "--silent", "--glob", "**/*.html"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        shutil.rmtree(pages, ignore_errors=True)
-        return warning(None, None, f"search index not updated: cannot run Pagefind ({exc})",
-                       "install it with: pip install 'pagefind[extended]'")
+        shutil.rmtree(work, ignore_errors=True)
+        return warning(None, None, f"search index not updated: cannot run Pagefind ({exc})", _HINT)
     shutil.rmtree(pages, ignore_errors=True)
-    if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
-        message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no index written"]
-        return warning(None, None, f"search index not updated: Pagefind failed: {message[0]}",
-                       "install it with: pip install 'pagefind[extended]'")
-    target = output / INDEX_DIR
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    return IndexResult(time.perf_counter() - started, size)
+    files = _readable(fresh) if done.returncode == 0 else None
+    if files is None:
+        shutil.rmtree(work, ignore_errors=True)
+        message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["its index is incomplete or unreadable"]
+        return warning(None, None, f"search index not updated: Pagefind failed: {message[0]}", _HINT)
+    try:
+        (fresh / INDEX_RECORD).write_text(json.dumps({"pages": key, "files": files}), "utf-8")
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        return warning(None, None, f"search index not updated: {exc.strerror}")
+    return fresh, sum(files.values())
+
+
+def _readable(index: Path) -> dict[str, int] | None:
+    """Every file of a fresh index with its size, if it is complete: its script and entry file
+    are there, the entry file reads, and no file is empty (a full disk leaves empty files)."""
+    files: dict[str, int] = {}
+    for path in index.rglob("*"):
+        if path.is_file():
+            files[path.relative_to(index).as_posix()] = path.stat().st_size
+    try:
+        entry = json.loads((index / "pagefind-entry.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if "pagefind.js" not in files or not isinstance(entry, dict) or not entry.get("languages"):
+        return None
+    return files if all(files.values()) else None
+
+
+def index_valid(folder: Path) -> bool:
+    """Whether folder/pagefind/ is an index sitegen verified, still whole, made from exactly the
+    pages now in `folder`."""
+    index = folder / INDEX_DIR
+    try:
+        record = json.loads((index / INDEX_RECORD).read_text("utf-8"))
+        files = record["files"]
+        base = f"{index}/"
+        if not all(os.stat(base + name).st_size == size for name, size in files.items()):
+            return False
+        return record["pages"] == pages_key(folder)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def pages_key(folder: Path) -> str:
+    """Names every page in `folder` by path, inode, size and modification time: a page written
+    again is a new file, while a page a version links from the last keeps all four."""
+    found = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (here == str(folder) and d == INDEX_DIR)]
+        for name in files:
+            if name.endswith(".html"):
+                info = os.stat(f"{here}/{name}")
+                found.append(f"{os.path.relpath(here, folder)}/{name}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}")
+    found.sort()
+    return hashlib.blake2b("\n".join(found).encode(), digest_size=16).hexdigest()
 
 
 # --- Chinese character by character (search helper's block) -------------------------------------

@@ -28,9 +28,15 @@ from .config import CONFIG_NAME
 from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .load import is_ignored
+from .lock import WATCH_FILE, OutputLock
 from .search import IndexResult, index_site
+from .write import check_output_folder
 
 QUIET_SECONDS = 0.1  # a burst of events (git pull, save-by-rename) ends when none came for this long
+# A build that read a file while it was being saved fails with this, though nothing is wrong: the
+# watcher builds again (the save's own event follows) instead of reporting it, this many times in a row.
+CHANGED_DURING_BUILD = "the file changed while the site was being built"
+RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class Watcher:
         self._index_wanted = threading.Event()
         self._language = "en"  # of the site to index, from the last build
         self._indexer = threading.Thread(target=self._index_loop, name="sitegen-index", daemon=True)
+        self._retries = 0  # builds in a row that failed only because a file changed while they read it
+        self._watch_lock: OutputLock | None = None
 
     def relevant(self, path: str) -> bool:
         """Only what the site is built from; never the output (that would loop)."""
@@ -99,6 +107,7 @@ class Watcher:
         return parts[0] in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR) or parts == (CONFIG_NAME,)
 
     def start(self) -> None:
+        self._hold_watch_lock()
         # Watch before the first build, so a save made while it runs is not missed.
         self._handler = _Events(self.relevant, self._note)
         self._watched: dict[str, ObservedWatch] = {}
@@ -110,6 +119,19 @@ class Watcher:
         self.rebuild(index_now=True)  # so a started watcher serves a complete site, index and all
         self._thread.start()
         self._indexer.start()
+
+    def _hold_watch_lock(self) -> None:
+        """Holds the output folder's watcher lock while it runs, so that the push hook (and anyone)
+        can tell that this site's watcher runs. Another watcher of the same folder: both run, taking
+        turns for builds; the lock stays with the first."""
+        try:
+            check_output_folder(self.output)  # (nothing is created in a folder that is not sitegen's)
+            self.output.mkdir(parents=True, exist_ok=True)
+            lock = OutputLock(self.output, "watch", name=WATCH_FILE, wait=False)
+            lock.__enter__()
+        except (SiteError, OSError):
+            return
+        self._watch_lock = lock
 
     def _note(self) -> None:
         self._dirty.set()
@@ -139,8 +161,11 @@ class Watcher:
         self._observer.stop()
         self._observer.join(timeout=5)
         self._thread.join(timeout=10)
-        if self._indexer.is_alive():
-            self._indexer.join(timeout=60)  # an index being written is finished, not left half-swapped
+        if self._indexer.is_alive():  # an index goes live in one step or not at all: it can be abandoned
+            self._indexer.join(timeout=10)
+        if self._watch_lock is not None:
+            self._watch_lock.release()
+            self._watch_lock = None
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -185,6 +210,12 @@ class Watcher:
         except Exception as exc:  # keep watching whatever happened; say what it was
             index = False
             outcome = Outcome(self.version, None, (SiteError(None, None, f"build crashed: {exc!r}"),))
+        if outcome.problems and all(p.message == CHANGED_DURING_BUILD for p in outcome.problems if p.is_error) \
+                and self._retries < RETRIES and not self._stop.is_set():
+            self._retries += 1
+            self._dirty.set()  # not an error: build again once the saves have stopped
+            return outcome
+        self._retries = 0
         self.last = outcome
         self.on_build(outcome)
         if index:

@@ -1,12 +1,14 @@
-"""Puts a finished build into the output folder: every file written to a temporary name and
-renamed into place, identical files left alone, and only files sitegen wrote ever removed.
+"""Puts a finished build into the output folder: the new files are written into a new version
+of the site, unchanged ones linked from the live version, and the whole goes live at once
+(publish.py); identical files are left alone, and only files sitegen wrote ever removed.
 
-The manifest (output/.sitegen-manifest.json) lists what sitegen wrote, each file with the
-digest of what it was made from and its size, so the next build can leave a page alone
-without rendering it again."""
+The manifest (.sitegen-manifest.json, in each version) lists what sitegen wrote, each file
+with the digest of what it was made from and its size, so the next build can leave a page
+alone without rendering it again."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -14,13 +16,15 @@ import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from .cache import CACHE_DIR
 from .errors import SiteError
+from .publish import (LIVE, UNPUBLISHED, fill, finish_migration, go_live, is_top_link, live_folder, new_version,
+                      start_migration, tidy, top_blockers)
 from .urls import safe_relpath
 
 MANIFEST = ".sitegen-manifest.json"
-STAGING_DIR = f"{CACHE_DIR}/staging"  # new files wait here until the whole build has succeeded
+OWN_PREFIX = ".sitegen-"  # names at the top of the output folder that are sitegen's bookkeeping
 
 
 @dataclass(frozen=True)
@@ -108,21 +112,26 @@ def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str
         return False
 
 
-def check_output_folder(output: Path) -> Published:
+def check_output_folder(output: Path, read: bool = True) -> Published:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
-    Returns what its manifest says (read_manifest)."""
+    Returns what its manifest says (read_manifest); read=False: only refuses, without reading
+    the manifest of a folder that is plainly sitegen's (it has a live version)."""
     try:
-        return _check_output_folder(output)
+        return _check_output_folder(output, read)
     except OSError as exc:  # a folder on the way that sitegen may not read, say
         raise SiteError(Path(exc.filename) if exc.filename else output, None,
                         f"cannot use the output folder: {exc.strerror}", "choose another --output") from None
 
 
-def _check_output_folder(output: Path) -> Published:
+def _check_output_folder(output: Path, read: bool) -> Published:
     _check_output_path(output)
-    published = read_manifest(output) if output.is_dir() else (None, None)
-    # A first build that failed may have left its cache behind, and nothing else.
-    if output.is_dir() and published[0] is None and any(p.name != CACHE_DIR for p in output.iterdir()):
+    if not output.is_dir() or (not read and os.path.islink(output / LIVE)):
+        return None, None
+    published = read_manifest(output)
+    # A first build that failed or was killed may have left its bookkeeping behind (cache, lock,
+    # versions, top symlinks to a version not yet live), and nothing else.
+    if published[0] is None and any(not p.name.startswith(OWN_PREFIX) and not is_top_link(output, p.name)
+                                    for p in output.iterdir()):
         raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
                         "choose an empty or new folder with --output, or empty this one first")
     return published
@@ -204,13 +213,16 @@ class Staged:
 
 
 class Staging:
-    """A build's writes: each new file goes to a hidden temporary name beside its target
-    (workers may do this in parallel), and only commit() renames them into place, removes
-    stale files and updates the manifest. abort() deletes the temporary files: the site
-    stays as it was."""
+    """A build's writes: each new file goes into a new version of the site, which no one serves
+    yet (workers may do this in parallel), and only commit() completes that version (links to
+    the live version's unchanged files, the manifest, the search index) and puts it live in one
+    step (publish.py). abort() removes the new version: the site stays as it was."""
 
-    def __init__(self, output: Path, files: list[str], published: Published | None = None) -> None:
-        """published: what check_output_folder() found, when the build has just asked it."""
+    def __init__(self, output: Path, files: list[str], published: Published | None = None,
+                 language: str = "en") -> None:
+        """published: what check_output_folder() found, when the build has just asked it;
+        language: the site's, for the one message everybody may meet (a full disk)."""
+        self.language = language
         manifest, self.manifest_id = published if published is not None else check_output_folder(output)
         self.previous = dict(manifest) if manifest else {}  # (manifest_id: of the one on disk; commit() writes another)
         try:
@@ -218,11 +230,26 @@ class Staging:
         except OSError as exc:
             raise SiteError(output, None, f"cannot create the output folder: {exc.strerror}") from None
         self.root = output.resolve()
+        live = live_folder(self.root)
+        self.old_layout = live is None and bool(self.previous)  # an older sitegen's: the files at the top
+        self.served = live or self.root  # where the live site's files really are
+        self.live = live
+        if live is not None:
+            try:
+                finish_migration(self.root, live)  # (a build killed while taking over an old layout)
+            except OSError as exc:
+                raise _write_error(self.root, exc, language=language) from None
         self.sizes: dict[str, int] = {}  # of the files already there, as find_blockers saw them
-        blockers = find_blockers(self.root, files, self.previous, self.sizes)
+        self.tops = {relpath.split("/", 1)[0] for relpath in files} | {MANIFEST}
+        blockers = find_blockers(self.served, files, self.previous, self.sizes)
+        if not self.old_layout:
+            blockers += top_blockers(self.root, self.tops)
         if blockers:
             raise blockers[0] if len(blockers) == 1 else SiteError(
                 output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
+        self.new = new_version(self.root, make=False)  # (greater than any version live or left by a kill)
+        self.index_wanted = False  # after commit(): the live search index does not match the live pages
+        self.indexed: object = None  # after commit(): what the indexer gave (IndexResult or SiteError)
 
     def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
         """The file as the last build left it, if it was made from the same inputs."""
@@ -230,7 +257,7 @@ class Staging:
         if entry is None or digest is None or entry.digest != digest:
             return None
         size = self.sizes.get(relpath)
-        if size == entry.size or (size is None and unchanged(self.root, self.previous, relpath, digest)):
+        if size == entry.size or (size is None and unchanged(self.served, self.previous, relpath, digest)):
             return Staged(relpath, entry, None)
         return None
 
@@ -245,106 +272,131 @@ class Staging:
         return Staged(relpath, self.previous[relpath], None)
 
     def stage(self, file: OutputFile) -> Staged:
-        """Safe to call from worker processes: it only writes this file's own temporary name,
-        in sitegen's private folder, so an aborted build leaves the site's folders untouched."""
-        target = self.root / safe_relpath(file.relpath)
+        """Safe to call from worker processes: it only writes this file into the new version,
+        which no one serves yet, so an aborted build leaves the site as it was."""
+        relpath = safe_relpath(file.relpath)
         entry = Entry(file.digest, len(file.data) if file.data is not None else file.source.stat().st_size)  # type: ignore[union-attr]
-        if _same(target, file, self.previous.get(file.relpath)):
+        if _same(self.served / relpath, file, self.previous.get(file.relpath)):
             return Staged(file.relpath, entry, None)
-        temp = self.root / STAGING_DIR / (hashlib.blake2b(file.relpath.encode(), digest_size=16).hexdigest() + ".tmp")
+        target = self.new / relpath
         try:
-            temp.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             if file.data is not None:
-                temp.write_bytes(file.data)
+                target.write_bytes(file.data)
             else:
-                shutil.copyfile(file.source, temp)  # type: ignore[arg-type]
+                shutil.copyfile(file.source, target)  # type: ignore[arg-type]
         except OSError as exc:
-            raise SiteError(target, None, f"cannot write the site: {exc.strerror}") from None
-        return Staged(file.relpath, entry, temp)
+            raise _write_error(self.root, exc, target, self.language) from None
+        return Staged(file.relpath, entry, target)
 
     def abort(self) -> None:
-        shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
+        if os.path.lexists(self.new):
+            shutil.rmtree(self.new, ignore_errors=True)
 
-    def commit(self, staged: list[Staged]) -> WriteStats:
-        """Renames every new file into place in the order given, then removes stale files."""
-        written = 0
-        current: Manifest = {}
-        folders = _Folders(self.root, self.previous)
-        base = f"{self.root}/"
+    def commit(self, staged: list[Staged], search: bool = False,
+               indexer: Callable[[Path], object] | None = None) -> WriteStats:
+        """Completes the new version and puts it live; with nothing to change, it is dropped
+        and the site left as it is. search: the site has a search index (kept from the live
+        version unless pages changed); indexer(folder) makes it anew in the new version."""
+        from .search import INDEX_DIR, index_valid
+
+        current: Manifest = {item.relpath: item.entry for item in staged}
+        written = {item.relpath for item in staged if item.temp is not None}
+        removed = [r for r in self.previous if r not in current and os.path.lexists(self.served / r)]
+        pages_changed = any(r.endswith(".html") for r in (*written, *removed))
+        self.index_wanted = search and (pages_changed or self.old_layout or not index_valid(self.served))
+        reindex = self.index_wanted and indexer is not None
+        if not (written or removed or reindex or current != self.previous or self.old_layout or self.live is None):
+            self.abort()
+            self._links_in_place()
+            return WriteStats(0, len(staged), 0)
+        keep_index = search and not reindex
+        index = f"{INDEX_DIR}/"
+
+        def take(relpath: str) -> bool:
+            if relpath in current:
+                return relpath not in written
+            if relpath.startswith(index):
+                return keep_index
+            return relpath not in self.previous and relpath != MANIFEST  # someone else's file
+
         try:
-            for item in staged:
-                current[item.relpath] = item.entry
-                if item.temp is not None:
-                    target = base + item.relpath
-                    folders.ready(os.path.dirname(target))
-                    os.replace(item.temp, target)
-                    written += 1
-            removed = 0
-            for relpath in sorted(set(self.previous) - set(current), reverse=True):
-                try:
-                    stale = self.root / safe_relpath(relpath)
-                except ValueError:
-                    continue
-                if (stale.is_file() or stale.is_symlink()) and _inside(stale.parent.resolve(), self.root):
-                    stale.unlink()
-                    removed += 1
-                    _prune_empty(stale.parent, self.root)
-            if current != self.previous or not (self.root / MANIFEST).is_file():
-                self.manifest_id = _write_manifest(self.root, current)
+            self.new.mkdir(parents=True, exist_ok=True)
+            (self.new / UNPUBLISHED).touch()
+            if self.live is not None or self.old_layout:
+                fill(self.new, self.served, take, self._old_tops() if self.old_layout else None)
+            manifest_id = _write_manifest(self.new, current)
+            if reindex:
+                self.indexed = indexer(self.new)  # type: ignore[misc]
+                if isinstance(self.indexed, SiteError):  # the previous index stays
+                    fill(self.new, self.served, lambda relpath: relpath.startswith(index), [INDEX_DIR])
+                else:
+                    self.index_wanted = False
+            names = set(os.listdir(self.new)) - {UNPUBLISHED}
+            if self.old_layout:
+                start_migration(self.root, self._old_tops() | {MANIFEST})
+            go_live(self.root, self.new, names)
         except OSError as exc:
-            raise SiteError(Path(exc.filename) if exc.filename else self.root, None,
-                            f"cannot write the site: {exc.strerror}") from None
-        finally:
-            shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
-        return WriteStats(written, len(staged) - written, removed)
+            self.abort()
+            raise _write_error(self.root, exc, language=self.language) from None
+        self.manifest_id = manifest_id
+        self._after_switch(names)
+        return WriteStats(len(written), len(staged) - len(written), len(removed))
+
+    def _old_tops(self) -> set[str]:
+        """The names at the top of an old-layout output folder that are sitegen's own (others'
+        files beside them stay where they are)."""
+        return {relpath.split("/", 1)[0] for relpath in self.previous} | {"pagefind"}
+
+    def _after_switch(self, names: set[str]) -> None:
+        """Once the new version is live: what is left is tidying, which a next build also does."""
+        try:
+            finish_migration(self.root, self.new)
+            tidy(self.root, self.new, names)
+        except OSError:
+            pass  # the new site is live; the next build tidies up
+
+    def _links_in_place(self) -> None:
+        """A build that changed nothing still mends missing top symlinks (a kill between a switch
+        and its tidying, or someone's rm)."""
+        if self.live is None:
+            return
+        try:
+            for name in os.listdir(self.live):
+                if name != UNPUBLISHED and not os.path.lexists(self.root / name):
+                    os.symlink(f"{LIVE}/{name}", self.root / name)
+            tidy(self.root, self.live, set(os.listdir(self.live)))
+        except OSError:
+            pass
 
 
-def _write_manifest(root: Path, manifest: Manifest) -> str:
-    """Writes the manifest; returns its manifest_id."""
+_DISK_FULL = {
+    "en": ("the disk is full: the new site was not published (the site online is the last good one)",
+           "make room on the disk holding the output folder, then build again"),
+    "zh-CN": ("磁盘已满：新网站没有发布（线上仍是上一次成功构建的网站）", "请清理输出文件夹所在的磁盘，然后重新构建"),
+}
+
+
+def _write_error(root: Path, exc: OSError, path: Path | None = None, language: str = "en") -> SiteError:
+    """A failed write as one error: a full disk is the same line for every file (said once)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        message, hint = _DISK_FULL.get(language, _DISK_FULL["en"])
+        return SiteError(root, None, message, hint)
+    where = Path(exc.filename) if getattr(exc, "filename", None) else (path or root)
+    return SiteError(where, None, f"cannot write the site: {exc.strerror}")
+
+
+def _write_manifest(folder: Path, manifest: Manifest) -> str:
+    """Writes the manifest into a version not yet live; returns its manifest_id."""
     files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
     # Compact: json's C encoder does not indent, and a large site's manifest is written on every build.
     data = json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    _atomic_write(root / MANIFEST, data)
+    (folder / MANIFEST).write_bytes(data)
     return _content_id(data)
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
-
-
-class _Folders:
-    """The output's folders as commit() writes into them: each is made if missing, and checked
-    to be a folder inside the output (a symlink leading out is refused), once, with one lstat
-    and its parent checked before it. A file of an earlier build standing where a folder now
-    goes is removed (find_blockers has already refused files that are not ours)."""
-
-    def __init__(self, root: Path, ours: Manifest) -> None:
-        self.root = root
-        self.ours = ours
-        self.ready_ones = {str(root)}
-
-    def ready(self, folder: str) -> None:
-        if folder in self.ready_ones:
-            return
-        parent = os.path.dirname(folder)
-        if parent == folder or not folder.startswith(f"{self.root}/"):
-            raise SiteError(Path(folder), None, "refusing to write outside the output folder")
-        self.ready(parent)
-        try:
-            found = os.lstat(folder)
-        except FileNotFoundError:
-            os.mkdir(folder)
-        else:
-            if stat.S_ISLNK(found.st_mode):
-                if not (_inside(Path(folder).resolve(), self.root) and os.path.isdir(folder)):
-                    raise SiteError(Path(folder), None, "refusing to write through a symlink that leaves the output folder")
-            elif not stat.S_ISDIR(found.st_mode):
-                if folder[len(str(self.root)) + 1:] not in self.ours:
-                    raise SiteError(Path(folder), None, "a file stands where the site needs a folder",
-                                    "move that file out of the output folder")
-                os.unlink(folder)
-                os.mkdir(folder)
-        self.ready_ones.add(folder)
 
 
 def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
@@ -361,22 +413,6 @@ def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
         return target.read_bytes() == file.source.read_bytes()
     except OSError:
         return False
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    temp = target.with_name(f".{target.name}.sitegen-tmp")
-    with open(temp, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, target)
-
-
-def _prune_empty(folder: Path, root: Path) -> None:
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
 
 
 def copy_digest(source: Path) -> str:

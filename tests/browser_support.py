@@ -34,6 +34,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import served
+
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = REPO / "tests" / "tools" / "node_modules"
 AXE_JS = TOOLS / "axe-core" / "axe.min.js"
@@ -172,7 +174,7 @@ class Demo:
     targets: dict[str, Target] = field(default_factory=dict)
 
     def html_files(self) -> list[Path]:
-        return sorted(self.output.rglob("*.html"))
+        return [p for p in served(self.output) if p.suffix == ".html"]
 
     def url_path(self, file: Path) -> str:
         rel = file.relative_to(self.output).as_posix()

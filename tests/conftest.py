@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitegen.build import BuildResult, Options, build
+from sitegen.lock import LOCK_FILE, WATCH_FILE
+from sitegen.publish import LIVE, VERSIONS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,7 +70,27 @@ class SiteDir:
         return (self.output / relpath).is_file()
 
     def files(self) -> set[str]:
-        return {p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if p.is_file()}
+        return served_files(self.output)
+
+
+def served(output: Path, folders: bool = False) -> list[Path]:
+    """Every file (and with `folders`, every folder) under output/ as a web server finds it:
+    through the symlinks at the top that lead into the live version (sitegen/publish.py),
+    without the versions' own folders and the lock files. Sorted paths under output/."""
+    found = []
+    for here, dirs, names in os.walk(output, followlinks=True):
+        if here == str(output):
+            dirs[:] = [d for d in dirs if d not in (VERSIONS, LIVE)]
+            names = [n for n in names if n not in (LOCK_FILE, WATCH_FILE)]  # (flock files: never the site)
+        found += [os.path.join(here, name) for name in names if os.path.isfile(os.path.join(here, name))]
+        if folders:
+            found += [os.path.join(here, name) for name in dirs]
+    return sorted(Path(path) for path in found)
+
+
+def served_files(output: Path) -> set[str]:
+    """served() as paths relative to output/."""
+    return {path.relative_to(output).as_posix() for path in served(output)}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import NO_SEARCH, NOW, SITE_TOML, SiteDir, column, post
+from conftest import NO_SEARCH, NOW, SITE_TOML, SiteDir, column, post, served
 from sitegen import cache as cache_module
 from sitegen import snapshot
 from sitegen.build import Options, build
@@ -25,7 +25,7 @@ from sitegen.errors import BuildFailed
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*") if p.is_file() and CACHE_DIR not in p.parts
+        for p in served(folder) if CACHE_DIR not in p.parts
     }
 
 
@@ -275,7 +275,7 @@ def test_an_edit_rewrites_the_pages_that_show_the_post_and_no_other(linked: Site
     # caches see only real changes. (How few pages a build even looks at is bench/'s business.)
     def times() -> dict[str, int]:
         return {p.relative_to(linked.output).as_posix(): p.stat().st_mtime_ns
-                for p in linked.output.rglob("*.html") if CACHE_DIR not in p.parts}
+                for p in served(linked.output) if p.suffix == ".html" and CACHE_DIR not in p.parts}
 
     def rewritten(before: dict[str, int]) -> set[str]:
         return {path for path, mtime in times().items() if before.get(path) != mtime}

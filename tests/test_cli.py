@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import column, post, run_cli
+from conftest import column, post, run_cli, served
 
 
 def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under folder -> (mtime_ns, bytes)."""
     return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in served(folder)}
 
 
 def h1(path: Path) -> str:

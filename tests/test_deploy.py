@@ -263,39 +263,106 @@ def test_the_default_sitegen_command_works_when_the_site_folder_has_a_space(remo
 
 # ----------------------------------------------------------------------------- with a running watcher
 
-def test_build_auto_leaves_the_build_to_a_running_watcher(published):
-    """deploy/sitegen-watch.service runs `sitegen watch` on SITE_DIR; the hook then only checks
-    out, and the watcher sees the new files and rebuilds."""
-    watcher = subprocess.Popen([sys.executable, "-m", "sitegen", "watch", "--source", str(published.site_dir)],
+def start_watcher(site_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], "queue.Queue[str]"]:
+    """`sitegen watch` on a site folder, as deploy/sitegen-watch.service runs it, once it watches."""
+    watcher = subprocess.Popen([sys.executable, "-m", "sitegen", "watch", "--source", str(site_dir)],
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, env=published.env)
+                               text=True, env=env)
     lines: "queue.Queue[str]" = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in watcher.stderr], daemon=True)  # type: ignore[union-attr]
-    reader.start()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stderr], daemon=True).start()  # type: ignore[union-attr]
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if "watching" in lines.get(timeout=max(0.0, deadline - time.monotonic())):
+                return watcher, lines
+        except queue.Empty:
+            watcher.kill()
+            pytest.fail("`sitegen watch` did not start")
+
+
+def stop_watcher(watcher: subprocess.Popen[str]) -> int:
+    watcher.send_signal(signal.SIGTERM)  # as systemctl stop does
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if "watching" in lines.get(timeout=max(0.0, deadline - time.monotonic())):
-                    break
-            except queue.Empty:
-                pytest.fail("`sitegen watch` did not start")
-        published.write({ALPHA: post("Alpha", "2019-03-05", body="Rebuilt by the watcher.\n")})
+        return watcher.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        watcher.kill()
+        watcher.wait()
+        pytest.fail("`sitegen watch` did not stop on SIGTERM")
+    finally:
+        watcher.stderr.close()  # type: ignore[union-attr]
+
+
+def test_with_this_sites_watcher_running_the_pusher_still_sees_the_build_result(published):
+    """deploy/sitegen-watch.service runs `sitegen watch` on SITE_DIR; the hook knows it runs (from
+    its lock in the output folder), builds under the shared lock all the same, and the pusher
+    sees the result, errors included."""
+    watcher, _ = start_watcher(published.site_dir, published.env)
+    try:
+        published.write({ALPHA: post("Alpha", "2019-03-05", body="Rebuilt with the watcher running.\n")})
         published.commit("Edit alpha")
         push = published.push(BUILD="auto")
-        assert any("a sitegen watcher is running" in line for line in remote_lines(push)), push.stderr
-        assert not any(line.startswith("sitegen: built") for line in remote_lines(push)), push.stderr
-        page = published.page("news/alpha/index.html")
-        deadline = time.monotonic() + 10
-        while "Rebuilt by the watcher." not in page.read_text("utf-8"):
-            assert time.monotonic() < deadline, "the watcher did not rebuild after the push"
-            time.sleep(0.05)
+        lines = remote_lines(push)
+        assert any("this site's watcher runs" in line for line in lines), push.stderr
+        assert any(line.startswith("sitegen: built") for line in lines), push.stderr
+        # Published when the push returns, whichever of the two built it.
+        assert "Rebuilt with the watcher running." in published.page("news/alpha/index.html").read_text("utf-8")
+
+        published.write({ALPHA: "---\ntitle: Alpha: beta\ndate: 2019-03-05\n---\n\nBroken.\n"})
+        published.commit("Break alpha")
+        push = published.push(BUILD="auto")
+        lines = remote_lines(push)
+        assert any(line.startswith(f"sitegen: {ALPHA}:2: ") for line in lines), push.stderr
+        assert any("build failed" in line for line in lines), push.stderr
+        assert "Rebuilt with the watcher running." in published.page("news/alpha/index.html").read_text("utf-8")
     finally:
-        watcher.send_signal(signal.SIGINT)
-        try:
-            watcher.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            watcher.kill()
-            watcher.wait()
-        reader.join(timeout=5)
-        watcher.stderr.close()  # type: ignore[union-attr]
+        assert stop_watcher(watcher) in (0, 130)
+
+
+def test_another_sites_watcher_is_not_taken_for_this_ones(published, tmp_path):
+    other = tmp_path / "other-site"
+    other.mkdir()
+    (other / "site.toml").write_text(SITE_TOML, "utf-8")
+    (other / "columns/news").mkdir(parents=True)
+    (other / "columns/news/_index.md").write_text(column("News", 1), "utf-8")
+    watcher, _ = start_watcher(other, published.env)  # its command line says "sitegen watch" too
+    try:
+        published.write({ALPHA: post("Alpha", "2019-03-05", body="Built by the hook.\n")})
+        published.commit("Edit alpha")
+        push = published.push(BUILD="auto")
+        assert not any("this site's watcher runs" in line for line in remote_lines(push)), push.stderr
+        assert "Built by the hook." in published.page("news/alpha/index.html").read_text("utf-8")
+    finally:
+        stop_watcher(watcher)
+
+
+def test_two_pushes_a_moment_apart_publish_the_second(published, tmp_path):
+    """A second clone pushes while the hook of the first push still runs: the hooks take turns,
+    and the site ends as the second push left the branch."""
+    second = tmp_path / "second"
+    published.git("clone", "-q", str(published.bare), str(second), cwd=tmp_path)
+    published.git("config", "user.name", "Other Editor", cwd=second)
+    published.git("config", "user.email", "other@school.test", cwd=second)
+    published.write({ALPHA: post("Alpha", "2019-03-05", body="First push.\n")})
+    published.commit("First")
+    first = subprocess.Popen(["git", "push", "origin", "HEAD:refs/heads/main"], cwd=published.clone,
+                             env=published.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # The second editor's commit comes after the first push's (the branch has moved once the
+        # first hook started, which the first push's "remote:" lines show).
+        deadline = time.monotonic() + 60
+        while published.git("ls-remote", str(published.bare), "refs/heads/main", cwd=tmp_path).stdout.split()[:1] != \
+                published.git("rev-parse", "HEAD").stdout.split():
+            assert time.monotonic() < deadline, "the first push did not arrive"
+            time.sleep(0.02)
+        published.git("pull", "-q", "--ff-only", "origin", "main", cwd=second)
+        (second / BETA).write_text(post("Beta", "2019-03-06", body="Second push.\n"), "utf-8")
+        published.git("commit", "-q", "-am", "Second", cwd=second)
+        push = subprocess.run(["git", "push", "origin", "HEAD:refs/heads/main"], cwd=second, env=published.env,
+                              capture_output=True, text=True, timeout=120)
+        assert push.returncode == 0, push.stderr
+    finally:
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert "Second push." in published.page("news/beta/index.html").read_text("utf-8"), push.stderr
+    assert "First push." in published.page("news/alpha/index.html").read_text("utf-8")
+    assert any(line.startswith("sitegen: built") for line in remote_lines(push)), push.stderr

@@ -34,7 +34,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli
+from conftest import NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served
 from sitegen.cli import parser
 from sitegen.errors import BuildFailed
 from sitegen.serve import make_server
@@ -105,7 +105,7 @@ def assert_valid_url_path(url: str) -> None:
 
 def html_files(output: Path) -> list[Path]:
     """The pages visitors get (not sitegen's hidden cache and staging folders)."""
-    return sorted(p for p in output.rglob("*.html") if not any(part.startswith(".") for part in p.relative_to(output).parts))
+    return sorted(p for p in served(output) if p.suffix == ".html" and not any(part.startswith(".") for part in p.relative_to(output).parts))
 
 
 # ---------------------------------------------------------------------------- what "safe" means
@@ -539,7 +539,7 @@ def test_no_page_has_a_script_an_event_handler_or_a_script_url(xss):
 
 
 def test_no_feed_carries_a_script_to_feed_readers(xss):
-    feeds = sorted(xss.output.rglob("feed.xml"))
+    feeds = [p for p in served(xss.output) if p.name == "feed.xml"]
     assert len(feeds) == 2
     for path in feeds:
         ET.parse(path)  # well-formed XML
@@ -901,7 +901,10 @@ def test_a_symlinked_folder_inside_output_fails_the_build_before_anything_is_wri
     site.build()
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(site.output / "tags", elsewhere)
-    shutil.rmtree(site.output / "tags")
+    if (site.output / "tags").is_symlink():  # a name at the top: sitegen's symlink into the live version
+        (site.output / "tags").unlink()
+    else:
+        shutil.rmtree(site.output / "tags")
     (site.output / "tags").symlink_to(elsewhere, target_is_directory=True)
     age(site.output)
     before = snapshot(site.output)

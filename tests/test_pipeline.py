@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import NOW, SITE_TOML, SiteDir, column, post
+from conftest import NOW, SITE_TOML, SiteDir, column, post, served
 from sitegen import build as build_module
 from sitegen.build import Options, build
 from sitegen.cache import CACHE_DIR
@@ -20,7 +20,7 @@ from sitegen.watch import Watcher
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in folder.rglob("*") if p.is_file() and CACHE_DIR not in p.parts}
+            for p in served(folder) if CACHE_DIR not in p.parts}
 
 
 def clean(site: SiteDir, folder: Path, now: datetime) -> dict[str, bytes]:

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import NO_SEARCH, NOW, SITE_TOML, column, post
+from conftest import NO_SEARCH, NOW, SITE_TOML, column, post, served
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
 
@@ -50,7 +50,7 @@ def crawl(output: Path, base_path: str) -> CrawlReport:
             soups[path] = BeautifulSoup(path.read_text("utf-8"), "html.parser")
         return soups[path]
 
-    for page in sorted(output.rglob("*.html")):
+    for page in (p for p in served(output) if p.suffix == ".html"):
         report.pages += 1
         where = page.relative_to(output).as_posix()
         for tag in soup_of(page).find_all(True):
@@ -113,12 +113,12 @@ def snapshot(folder: Path, skip: Path | None = None, dir_mtimes: bool = True) ->
     """path -> (mtime_ns, mode, bytes) for every file; folders as (mtime_ns or 0, mode, b'<dir>').
     sitegen's private build cache (.sitegen-cache/) is not part of the site and is left out."""
     found: dict[str, tuple[int, int, bytes]] = {}
-    for path in sorted(folder.rglob("*")):
+    for path in served(folder, folders=True):  # (through the symlinks into the live version)
         if skip is not None and (path == skip or skip in path.parents):
             continue
         if ".sitegen-cache" in path.relative_to(folder).parts:
             continue
-        st = path.lstat()
+        st = path.stat()
         if path.is_dir():
             found[path.relative_to(folder).as_posix()] = (st.st_mtime_ns if dir_mtimes else 0, st.st_mode, b"<dir>")
         else:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, post, run_cli
+from conftest import REPO, post, run_cli, served
 from test_site_pages import crawl, party_site, problems_of
 
 THEME_CSS = REPO / "templates" / "static" / "style.css"
@@ -23,7 +23,7 @@ CSS_NAME = re.compile(r"static/style\.[0-9a-f]{8,}\.css")
 
 
 def html_pages(output: Path) -> list[Path]:
-    return sorted(output.rglob("*.html"))
+    return [p for p in served(output) if p.suffix == ".html"]
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -257,13 +257,13 @@ def test_a_jinja_syntax_error_is_reported_with_the_template_file_and_line(site):
 
 def test_a_jinja_syntax_error_on_the_command_line(site):
     simple_site(site).build()
-    before = {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for p in served(site.output)}
     site.write({"templates/column.html": '{% extends "base.html" %}\n\n{% block content %}\n{% for p in posts %}\n{% endblock %}\n'})
     result = run_cli("build", cwd=site.root)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert re.search(r"^templates/column\.html:\d+: ", result.stderr, re.MULTILINE), result.stderr
-    assert {p: p.read_bytes() for p in site.output.rglob("*") if p.is_file()} == before
+    assert {p: p.read_bytes() for p in served(site.output)} == before
 
 
 def test_an_error_in_the_header_of_a_sites_own_base_template_names_the_file_and_line(site):

@@ -16,7 +16,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import post
+from conftest import post, served
 from sitegen.build import Options, build
 from sitegen.watch import Outcome, Watcher
 
@@ -414,7 +414,7 @@ def test_a_changed_title_reaches_every_page_that_shows_it(site, watch):
 
 def output_tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".sitegen-cache" not in p.parts}
+            for p in served(folder) if ".sitegen-cache" not in p.parts}
 
 
 def test_an_edit_to_a_body_alone_rewrites_only_that_page_and_its_feeds(site, watch, tmp_path):
