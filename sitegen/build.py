@@ -1,7 +1,8 @@
-"""The pipeline in one screen: site.toml -> SiteConfig; columns/ -> Site (from the store where
-sources are unchanged); Site -> pages; pages whose inputs changed -> rendered and staged in
-sitegen's private folder; then, only if nothing failed, renamed into the output folder; then
-the search index follows what was written, and the state is recorded for the next build.
+"""The pipeline in one screen, one build at a time per output folder (lock.py): site.toml ->
+SiteConfig; columns/ -> Site (from the store where sources are unchanged); Site -> pages;
+pages whose inputs changed -> rendered into a new version of the site (unchanged files linked
+from the live one), its search index made and checked there; then, only if nothing failed,
+that version put live with one switch (publish.py), and the state recorded for the next build.
 
 "Now" is read once, here, and passed down: which posts are due, the work report's months and
 the state's horizon all agree. What may be reused, and on what evidence, is reuse.py's."""
