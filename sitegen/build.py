@@ -35,8 +35,7 @@ if TYPE_CHECKING:
     from .model import Site
     from .pages import Page
     from .render import Theme
-    from .manifest import Published
-    from .write import OutputFile, Staging
+    from .write import OutputFile, Published, Staging
 
 
 @dataclass(frozen=True)
