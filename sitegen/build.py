@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from .model import Site
     from .pages import Page
     from .render import Theme
-    from .write import OutputFile, Published, Staging
+    from .manifest import Published
+    from .write import OutputFile, Staging
 
 
 @dataclass(frozen=True)

@@ -251,7 +251,7 @@ def _remove_keeping_others(old: Path, live: Path) -> None:
     """Removes a version that was live. A file in it that no other version shares (one link)
     and that the live version lacks is a page the site no longer has, or a file someone put in
     while it was live: its manifest says which, and the latter is moved over first."""
-    from .write import MANIFEST
+    from .manifest import MANIFEST
 
     ours: list[set[str] | None] = []  # the old manifest's files, read the first time it matters
 

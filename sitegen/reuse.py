@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import Cache, code_key
 from .search import INDEX_DIR, INDEX_RECORD
 from .snapshot import Scan, State, Status, output_status, save_state
-from .write import MANIFEST
+from .manifest import MANIFEST
 
 if TYPE_CHECKING:
     from .digest import Digester

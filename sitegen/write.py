@@ -2,15 +2,12 @@
 of the site, unchanged ones linked from the live version, and the whole goes live at once
 (publish.py); identical files are left alone, and only files sitegen wrote ever removed.
 
-The manifest (.sitegen-manifest.json, in each version) lists what sitegen wrote, each file
-with the digest of what it was made from and its size, so the next build can leave a page
-alone without rendering it again."""
+What each version holds and was made from is its manifest (manifest.py)."""
 
 from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import os
 import shutil
 import stat
@@ -19,11 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import SiteError
+from .manifest import MANIFEST, Entry, Manifest, Published, read_manifest, unchanged, write_manifest
 from .publish import (LIVE, UNPUBLISHED, fill, finish_migration, go_live, is_top_link, live_folder, new_version,
                       start_migration, tidy, top_blockers)
 from .urls import safe_relpath
 
-MANIFEST = ".sitegen-manifest.json"
 OWN_PREFIX = ".sitegen-"  # names at the top of the output folder that are sitegen's bookkeeping
 
 
@@ -43,15 +40,6 @@ class WriteStats:
     removed: int
 
 
-@dataclass(frozen=True)
-class Entry:
-    digest: str | None
-    size: int
-
-
-Manifest = dict[str, Entry]
-
-
 def find_collisions(files: list[OutputFile]) -> list[SiteError]:
     """Two outputs at one path (ignoring case, as Windows and macOS do) is an error naming both."""
     problems = []
@@ -65,51 +53,6 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
         else:
             first[key] = file
     return problems
-
-
-Published = tuple["Manifest | None", "str | None"]  # what read_manifest() found
-
-
-def read_manifest(output: Path) -> Published:
-    """What the last build wrote (None when sitegen did not write this folder; an unreadable
-    manifest from an older sitegen still says which files are ours), and the manifest's content
-    hash: what the store says about the output holds only for the manifest it names (anything
-    that wrote the site since, such as a build without the store, wrote another)."""
-    try:
-        data = (output / MANIFEST).read_bytes()
-        raw = json.loads(data.decode("utf-8"))
-    except (OSError, ValueError):
-        return None, None
-    return _parse_manifest(raw), _content_id(data)
-
-
-def _content_id(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _parse_manifest(raw: object) -> Manifest | None:
-    if isinstance(raw, list):
-        return {str(path): Entry(None, -1) for path in raw}
-    if isinstance(raw, dict) and isinstance(raw.get("files"), dict):
-        manifest: Manifest = {}
-        for path, value in raw["files"].items():
-            ok = isinstance(value, list) and len(value) == 2
-            manifest[str(path)] = Entry(value[0], value[1]) if ok else Entry(None, -1)
-        return manifest
-    return None
-
-
-def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str | None) -> bool:
-    """The last build wrote relpath from inputs with this digest, and the file is still there."""
-    if digest is None or manifest is None:
-        return False
-    entry = manifest.get(relpath)
-    if entry is None or entry.digest != digest:
-        return False
-    try:
-        return os.stat(f"{output}/{relpath}").st_size == entry.size
-    except OSError:
-        return False
 
 
 def check_output_folder(output: Path, read: bool = True) -> Published:
@@ -325,7 +268,7 @@ class Staging:
             (self.new / UNPUBLISHED).touch()
             if self.live is not None or self.old_layout:
                 fill(self.new, self.served, take, self._old_tops() if self.old_layout else None)
-            manifest_id = _write_manifest(self.new, current)
+            manifest_id = write_manifest(self.new, current)
             if reindex:
                 self.indexed = indexer(self.new)  # type: ignore[misc]
                 if isinstance(self.indexed, SiteError):  # the previous index stays
@@ -384,15 +327,6 @@ def _write_error(root: Path, exc: OSError, path: Path | None = None, language: s
         return SiteError(root, None, message, hint)
     where = Path(exc.filename) if getattr(exc, "filename", None) else (path or root)
     return SiteError(where, None, f"cannot write the site: {exc.strerror}")
-
-
-def _write_manifest(folder: Path, manifest: Manifest) -> str:
-    """Writes the manifest into a version not yet live; returns its manifest_id."""
-    files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
-    # Compact: json's C encoder does not indent, and a large site's manifest is written on every build.
-    data = json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    (folder / MANIFEST).write_bytes(data)
-    return _content_id(data)
 
 
 def _inside(path: Path, root: Path) -> bool:

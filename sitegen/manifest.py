@@ -1,0 +1,76 @@
+"""The manifest (.sitegen-manifest.json, in each version of the site) lists what sitegen wrote,
+each file with the digest of what it was made from and its size, so the next build can leave
+a page alone without rendering it again, and knows which files are sitegen's."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = ".sitegen-manifest.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    digest: str | None
+    size: int
+
+
+Manifest = dict[str, Entry]
+
+
+Published = tuple["Manifest | None", "str | None"]  # what read_manifest() found
+
+
+def read_manifest(output: Path) -> Published:
+    """What the last build wrote (None when sitegen did not write this folder; an unreadable
+    manifest from an older sitegen still says which files are ours), and the manifest's content
+    hash: what the store says about the output holds only for the manifest it names (anything
+    that wrote the site since, such as a build without the store, wrote another)."""
+    try:
+        data = (output / MANIFEST).read_bytes()
+        raw = json.loads(data.decode("utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    return _parse_manifest(raw), _content_id(data)
+
+
+def _content_id(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _parse_manifest(raw: object) -> Manifest | None:
+    if isinstance(raw, list):
+        return {str(path): Entry(None, -1) for path in raw}
+    if isinstance(raw, dict) and isinstance(raw.get("files"), dict):
+        manifest: Manifest = {}
+        for path, value in raw["files"].items():
+            ok = isinstance(value, list) and len(value) == 2
+            manifest[str(path)] = Entry(value[0], value[1]) if ok else Entry(None, -1)
+        return manifest
+    return None
+
+
+def unchanged(output: Path, manifest: Manifest | None, relpath: str, digest: str | None) -> bool:
+    """The last build wrote relpath from inputs with this digest, and the file is still there."""
+    if digest is None or manifest is None:
+        return False
+    entry = manifest.get(relpath)
+    if entry is None or entry.digest != digest:
+        return False
+    try:
+        return os.stat(f"{output}/{relpath}").st_size == entry.size
+    except OSError:
+        return False
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> str:
+    """Writes the manifest into a version not yet live; returns its manifest_id."""
+    files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
+    # Compact: json's C encoder does not indent, and a large site's manifest is written on every build.
+    data = json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    (folder / MANIFEST).write_bytes(data)
+    return _content_id(data)
