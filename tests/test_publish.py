@@ -218,8 +218,12 @@ def test_a_manual_build_while_the_watcher_builds_takes_turns_with_it(sites):
     watcher = subprocess.Popen([sys.executable, "-m", "sitegen", "watch", "--source", str(sites.source),
                                 "--output", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        deadline = time.monotonic() + 120
         while watcher.poll() is None and watcher_running(output) is None:
-            pass  # until it holds its lock: its first build is starting
+            # until it holds its lock: its first build is starting (a short sleep, not a spin:
+            # on two cores a spinning test starves the watcher it waits for)
+            assert time.monotonic() < deadline, "the watcher never took its lock"
+            time.sleep(0.005)
         manual = build_ok(sites.source, output)  # at once: it waits for the watcher's build, or the other way round
         assert "built" in manual
         assert served_tree(output) == sites.new_tree
