@@ -1,6 +1,10 @@
 """The manifest (.sitegen-manifest.json, in each version of the site) lists what sitegen wrote,
 each file with the digest of what it was made from and its size, so the next build can leave
-a page alone without rendering it again, and knows which files are sitegen's."""
+a page alone without rendering it again, and knows which files are sitegen's. Beside it,
+.sitegen-others.json lists the files of others that the version carried over from the one live
+before it, so that a version can later be made into a new one in place (recycle.py) knowing
+all it holds. (A file of its own: the manifest's content names the pages in the store, and a
+watcher's new search index carries the manifest over as it is.)"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = ".sitegen-manifest.json"
+OTHERS = ".sitegen-others.json"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,30 @@ def read_manifest(output: Path) -> Published:
 
 def _content_id(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_version(folder: Path) -> tuple[Manifest | None, list[str] | None]:
+    """What a version holds: sitegen's files (its manifest), and the others' files it carried
+    over (None when it does not say: a version of an older sitegen)."""
+    try:
+        files = _parse_manifest(json.loads((folder / MANIFEST).read_bytes().decode("utf-8")))
+    except (OSError, ValueError):
+        return None, None
+    return files, read_others(folder)
+
+
+def read_others(folder: Path) -> list[str] | None:
+    try:
+        others = json.loads((folder / OTHERS).read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return others if isinstance(others, list) and all(isinstance(path, str) for path in others) else None
+
+
+def write_others(folder: Path, others: list[str]) -> None:
+    path = folder / OTHERS
+    path.unlink(missing_ok=True)  # not written through: a recycled version's may be a link to the live one's
+    path.write_bytes(json.dumps(sorted(others), ensure_ascii=False).encode("utf-8"))
 
 
 def _parse_manifest(raw: object) -> Manifest | None:
@@ -72,5 +101,7 @@ def write_manifest(folder: Path, manifest: Manifest) -> str:
     files_json = {path: [entry.digest, entry.size] for path, entry in sorted(manifest.items())}
     # Compact: json's C encoder does not indent, and a large site's manifest is written on every build.
     data = json.dumps({"files": files_json}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    (folder / MANIFEST).write_bytes(data)
+    path = folder / MANIFEST
+    path.unlink(missing_ok=True)  # not written through: a recycled version's may be a link to the live one's
+    path.write_bytes(data)
     return _content_id(data)

@@ -150,10 +150,10 @@ def _link(name: str, source: int, target: int) -> None:
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
             raise
-        _copy(f"/proc/self/fd/{source}/{name}", f"/proc/self/fd/{target}/{name}")
+        copy_entry(f"/proc/self/fd/{source}/{name}", f"/proc/self/fd/{target}/{name}")
 
 
-def _copy(source: str, target: str) -> None:
+def copy_entry(source: str, target: str) -> None:
     """Where there are no hard links (some network shares): a copy, a symlink as a symlink."""
     if os.path.islink(source):
         os.symlink(os.readlink(source), target)
@@ -175,49 +175,6 @@ def go_live(output: Path, new: Path, names: Iterable[str]) -> None:
     os.replace(temp, output / LIVE)
 
 
-def migrate(output: Path, names: Iterable[str], ours: set[str]) -> None:
-    """After the first switch of a folder laid out by an older sitegen: each name at the top
-    that is still a real file or folder of ours becomes the symlink of the live site's name, or
-    goes when the site no longer has it. A file is replaced in one rename; a folder is moved
-    aside first, so it is missing for a moment (what others had put into it is in the live
-    version already)."""
-    aside = output / VERSIONS / "0"
-    names = set(names)
-    for name in sorted(ours):
-        path = output / name
-        if os.path.islink(path) or not os.path.lexists(path):
-            continue
-        temp = output / f".{name}.sitegen-link"
-        if name in names:
-            temp.unlink(missing_ok=True)
-            os.symlink(top_link(name), temp)
-        if path.is_dir() or name not in names:
-            aside.mkdir(parents=True, exist_ok=True)
-            (aside / UNPUBLISHED).touch()
-            os.rename(path, aside / name)
-        if name in names:
-            os.replace(temp, path)
-
-
-MIGRATING = ".sitegen-migrating.json"  # the names migrate() has to turn, until it has
-
-
-def start_migration(output: Path, ours: set[str]) -> None:
-    """Before the first switch of an old-layout folder: which names at the top are sitegen's,
-    so that a build killed before migrate() ends can finish it (finish_migration)."""
-    (output / MIGRATING).write_text(json.dumps(sorted(ours)), "utf-8")
-
-
-def finish_migration(output: Path, live: Path) -> None:
-    """migrate(), if a switch from the old layout has not finished it yet."""
-    try:
-        ours = set(json.loads((output / MIGRATING).read_text("utf-8")))
-    except (OSError, ValueError, TypeError):
-        return
-    migrate(output, set(os.listdir(live)) - {UNPUBLISHED}, ours)
-    (output / MIGRATING).unlink()
-
-
 def tidy(output: Path, live: Path, keep_names: set[str]) -> None:
     """After a switch: top symlinks of names the live site no longer has are removed, and every
     version but the live one (each file someone else put into it moved into the live one first)."""
@@ -229,17 +186,32 @@ def tidy(output: Path, live: Path, keep_names: set[str]) -> None:
     remove_old_versions(output, live)
 
 
+def previous_version(output: Path, live: Path) -> Path | None:
+    """The version that was live before the live one (the greatest number below it that was
+    put live), kept to be made into the next version (recycle.py)."""
+    try:
+        names = [int(name) for name in os.listdir(output / VERSIONS) if _NAME.fullmatch(name)]
+    except OSError:
+        return None
+    older = [number for number in names if number < int(live.name)]
+    if not older:
+        return None
+    folder = output / VERSIONS / str(max(older))
+    return None if os.path.lexists(folder / UNPUBLISHED) or folder.is_symlink() else folder
+
+
 def remove_old_versions(output: Path, live: Path | None) -> None:
-    """Removes every version folder but the live one: what a killed build left, and the versions
-    that were live before. A version that was never live holds only sitegen's files."""
+    """Removes every version folder but the live one and the one live before it: what a killed
+    build left, and older versions. A version that was never live holds only sitegen's files."""
     folder = output / VERSIONS
     try:
         names = os.listdir(folder)
     except OSError:
         return
+    previous = previous_version(output, live) if live is not None else None
     for name in names:
         path = folder / name
-        if live is not None and name == live.name:
+        if live is not None and name == live.name or previous is not None and name == previous.name:
             continue
         if live is None or not _NAME.fullmatch(name) or int(name) > int(live.name) or (path / UNPUBLISHED).exists():
             shutil.rmtree(path, ignore_errors=True)
@@ -251,12 +223,12 @@ def _remove_keeping_others(old: Path, live: Path) -> None:
     """Removes a version that was live. A file in it that no other version shares (one link)
     and that the live version lacks is a page the site no longer has, or a file someone put in
     while it was live: its manifest says which, and the latter is moved over first."""
-    from .manifest import MANIFEST
+    from .manifest import MANIFEST, OTHERS
 
     ours: list[set[str] | None] = []  # the old manifest's files, read the first time it matters
 
     def keep(relpath: str) -> bool:
-        if relpath.startswith("pagefind/") or relpath in (MANIFEST, UNPUBLISHED) or os.path.lexists(live / relpath):
+        if relpath.startswith("pagefind/") or relpath in (MANIFEST, OTHERS, UNPUBLISHED) or os.path.lexists(live / relpath):
             return False
         if not ours:
             try:
@@ -290,7 +262,7 @@ def _remove(folder: str, prefix: str, live: Path, keep: Callable[[str], bool]) -
                 continue
             if entry.stat(follow_symlinks=False).st_nlink == 1 and keep(relpath):
                 os.makedirs(live / relpath.rpartition("/")[0], exist_ok=True)
-                _copy(entry.path, str(live / relpath)) if os.path.islink(entry.path) else \
+                copy_entry(entry.path, str(live / relpath)) if os.path.islink(entry.path) else \
                     os.link(entry.path, live / relpath, follow_symlinks=False)
             os.unlink(entry.path)
         except OSError:
@@ -303,11 +275,25 @@ def republish(output: Path, replace: dict[str, Path]) -> None:
     live = live_folder(output)
     if live is None:
         raise FileNotFoundError(errno.ENOENT, "the site has no live version", str(output / LIVE))
+    from .manifest import MANIFEST, OTHERS, read_version, write_others
+
     remove_old_versions(output, live)
     new = new_version(output)
     prefixes = tuple(f"{name}/" for name in replace)
+    files, _ = read_version(live)
+    others: list[str] = []  # (the new version lists the others' files it holds now)
+    own = {MANIFEST, UNPUBLISHED}
+
+    def take(relpath: str) -> bool:
+        if relpath.startswith(prefixes) or relpath == OTHERS:
+            return False
+        if files is not None and relpath not in files and relpath not in own:
+            others.append(relpath)
+        return True
+
     try:
-        fill(new, live, lambda relpath: not relpath.startswith(prefixes))
+        fill(new, live, take)
+        write_others(new, others)
         for name, folder in replace.items():
             os.rename(folder, new / name)
         names = set(os.listdir(new)) - {UNPUBLISHED}

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import SiteError
-from .manifest import MANIFEST, Entry, Manifest, Published, read_manifest, unchanged, write_manifest
-from .publish import (LIVE, UNPUBLISHED, fill, finish_migration, go_live, is_top_link, live_folder, new_version,
-                      start_migration, tidy, top_blockers)
+from .manifest import MANIFEST, OTHERS, Entry, Manifest, Published, read_manifest, read_others, unchanged, \
+    write_manifest, write_others
+from . import recycle
+from .migrate import finish_migration, start_migration
+from .publish import LIVE, UNPUBLISHED, fill, go_live, is_top_link, live_folder, new_version, tidy, top_blockers
 from .urls import safe_relpath
 
 OWN_PREFIX = ".sitegen-"  # names at the top of the output folder that are sitegen's bookkeeping
@@ -191,6 +193,10 @@ class Staging:
             raise blockers[0] if len(blockers) == 1 else SiteError(
                 output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
         self.new = new_version(self.root, make=False)  # (greater than any version live or left by a kill)
+        try:  # the version before last becomes the new one, in place, when it can
+            self.recycled = recycle.take(self.root, live, self.new) if live is not None and not self.old_layout else None
+        except OSError:
+            self.recycled = None  # then a new version of links
         self.index_wanted = False  # after commit(): the live search index does not match the live pages
         self.indexed: object = None  # after commit(): what the indexer gave (IndexResult or SiteError)
 
@@ -223,7 +229,10 @@ class Staging:
             return Staged(file.relpath, entry, None)
         target = self.new / relpath
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if self.recycled is not None:
+                recycle.make_room(self.new, relpath)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
             if file.data is not None:
                 target.write_bytes(file.data)
             else:
@@ -235,6 +244,16 @@ class Staging:
     def abort(self) -> None:
         if os.path.lexists(self.new):
             shutil.rmtree(self.new, ignore_errors=True)
+
+    def _drop(self) -> None:
+        """A build that changed nothing: a recycled version goes back as it was."""
+        if self.recycled is None:
+            self.abort()
+            return
+        try:
+            recycle.give_back(self.recycled, self.new)
+        except OSError:
+            self.abort()
 
     def commit(self, staged: list[Staged], search: bool = False,
                indexer: Callable[[Path], object] | None = None) -> WriteStats:
@@ -250,25 +269,35 @@ class Staging:
         self.index_wanted = search and (pages_changed or self.old_layout or not index_valid(self.served))
         reindex = self.index_wanted and indexer is not None
         if not (written or removed or reindex or current != self.previous or self.old_layout or self.live is None):
-            self.abort()
+            self._drop()
             self._links_in_place()
             return WriteStats(0, len(staged), 0)
         keep_index = search and not reindex
         index = f"{INDEX_DIR}/"
+
+        others: list[str] = []  # the files of others the new version holds
 
         def take(relpath: str) -> bool:
             if relpath in current:
                 return relpath not in written
             if relpath.startswith(index):
                 return keep_index
-            return relpath not in self.previous and relpath != MANIFEST  # someone else's file
+            if relpath in self.previous or relpath in (MANIFEST, OTHERS):
+                return False
+            others.append(relpath)
+            return True
 
         try:
             self.new.mkdir(parents=True, exist_ok=True)
             (self.new / UNPUBLISHED).touch()
-            if self.live is not None or self.old_layout:
+            if self.recycled is not None and self.live is not None:
+                others = recycle.bring_up_to_date(self.new, self.live, self.recycled, self.previous,
+                                                  read_others(self.live), current, written)
+                recycle.match_index(self.new, self.live, keep_index)
+            elif self.live is not None or self.old_layout:
                 fill(self.new, self.served, take, self._old_tops() if self.old_layout else None)
             manifest_id = write_manifest(self.new, current)
+            write_others(self.new, others)
             if reindex:
                 self.indexed = indexer(self.new)  # type: ignore[misc]
                 if isinstance(self.indexed, SiteError):  # the previous index stays

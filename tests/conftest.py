@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from sitegen.build import BuildResult, Options, build
 from sitegen.lock import LOCK_FILE, WATCH_FILE
-from sitegen.publish import LIVE, VERSIONS
+from sitegen.publish import LIVE, VERSIONS, live_folder, previous_version
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -86,6 +86,20 @@ def served(output: Path, folders: bool = False) -> list[Path]:
         if folders:
             found += [os.path.join(here, name) for name in dirs]
     return sorted(Path(path) for path in found)
+
+
+def stray_versions(output: Path) -> list[str]:
+    """Version folders in output/ besides the live one and the one live before it (kept to be
+    made into the next version, sitegen/recycle.py): what a failed or killed build left."""
+    live = live_folder(output)
+    keep = {live.name} if live is not None else set()
+    previous = previous_version(output, live) if live is not None else None
+    if previous is not None:
+        keep.add(previous.name)
+    try:
+        return sorted(set(os.listdir(output / VERSIONS)) - keep)
+    except FileNotFoundError:
+        return []
 
 
 def served_files(output: Path) -> set[str]:

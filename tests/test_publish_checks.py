@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served, served_files
+from conftest import NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served, served_files, stray_versions
 from sitegen import watch as watch_module
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.publish import LIVE, VERSIONS
@@ -106,11 +106,81 @@ def test_a_build_killed_while_pagefind_runs_leaves_the_old_site_and_index_and_th
     done = run_cli("build", "--source", str(searched.root))
     assert done.returncode == 0, done.stderr
     assert searched.exists("news/gamma/index.html") and index_valid(live(searched.output))
-    assert os.listdir(searched.output / VERSIONS) == [live(searched.output).name]
+    assert stray_versions(searched.output) == []
     assert not [p for p in cache.iterdir() if p.name.startswith("pagefind-")]
 
 
 # ---------------------------------------------------------------------------- others' files
+
+def test_a_file_of_others_removed_or_replaced_in_the_live_site_stays_so_through_the_next_versions(site):
+    """The version before last, made into the next one in place, held the file as it was: what
+    the live site has now is what counts."""
+    site.write({"columns/news/a.md": post("A"), "columns/news/b.md": post("B", "2019-03-06")})
+    site.build()
+    (site.output / "news/notice.pdf").write_bytes(b"%PDF first")
+    (site.output / "news/old.txt").write_text("to be removed", "utf-8")
+    for n in range(3):  # each version in turn carries both
+        site.write({"columns/news/a.md": post("A", body=f"Edit {n}.\n")})
+        assert site.build().stats.written
+    (site.output / "news/old.txt").unlink()
+    (site.output / "news/notice.pdf").unlink()
+    (site.output / "news/notice.pdf").write_bytes(b"%PDF second")
+    for n in range(3):
+        site.write({"columns/news/a.md": post("A", body=f"Later edit {n}.\n")})
+        assert site.build().stats.written
+        assert (site.output / "news/notice.pdf").read_bytes() == b"%PDF second"
+        assert not (site.output / "news/old.txt").exists()
+    # Put in while a version is live, carried into the next one only, then removed there.
+    (site.output / "news/brief.txt").write_text("for a day", "utf-8")
+    site.write({"columns/news/a.md": post("A", body="One more.\n")})
+    site.build()
+    (site.output / "news/brief.txt").unlink()
+    for n in range(2):
+        site.write({"columns/news/a.md": post("A", body=f"And more {n}.\n")})
+        site.build()
+        assert not (site.output / "news/brief.txt").exists()
+
+
+def pages_of(output: Path) -> dict[str, bytes]:
+    """What visitors get but the search index (two indexes of the same pages differ in names)
+    and sitegen's bookkeeping (digests name the source folder)."""
+    return {p.relative_to(output).as_posix(): data for p, data in visible(output).items()
+            if p.relative_to(output).parts[0] != INDEX_DIR and not p.name.startswith(".sitegen-")}
+
+
+def test_builds_in_turn_keep_two_versions_and_each_serves_the_clean_build(site, tmp_path):
+    """Pages added, edited and removed, a column gone and back, search on: each build is made
+    from the version before last, and serves exactly what a clean build serves."""
+    clean = SiteDir(tmp_path / "clean-source")
+    for target in (site, clean):
+        target.write({"site.toml": SITE_TOML, "columns/news/_index.md": column("News", 1)})
+    steps = [
+        {"columns/news/a.md": post("A"), "columns/news/b.md": post("B", "2019-03-06")},
+        {"columns/news/a.md": post("A", body="Edited.\n"), "columns/notes/_index.md": column("Notes", 2),
+         "columns/notes/n.md": post("N")},
+        {"columns/news/b.md": None},
+        {"columns/notes": None, "columns/news/c.md": post("C", "2019-03-07")},
+        {"columns/notes/_index.md": column("Notes", 2), "columns/notes/n.md": post("N", body="Back.\n")},
+        {"columns/news/a.md": post("A", body="Edited again.\n")},
+    ]
+    names = []
+    for step in steps:
+        for target in (site, clean):
+            for relpath, text in step.items():
+                if text is None:
+                    path = target.root / relpath
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                else:
+                    target.write({relpath: text})
+        site.build()
+        shutil.rmtree(clean.output, ignore_errors=True)
+        clean.build()
+        assert pages_of(site.output) == pages_of(clean.output)
+        assert index_valid(live(site.output))
+        assert stray_versions(site.output) == [] and len(os.listdir(site.output / VERSIONS)) <= 2
+        names.append(live(site.output).name)
+    assert len(set(names)) == len(names)  # every build put a new version live
+
 
 def test_files_others_put_into_the_sites_folders_stay_through_every_new_version(site):
     site.write({"columns/news/a.md": post("A"), "columns/news/b.md": post("B", "2019-03-06")})
@@ -125,7 +195,7 @@ def test_files_others_put_into_the_sites_folders_stay_through_every_new_version(
     assert (site.output / "news/notice.pdf").read_bytes() == b"%PDF a notice"
     assert (site.output / "mine.txt").read_text("utf-8") == "at the top"
     assert not site.exists("news/b/index.html")
-    assert len(os.listdir(site.output / VERSIONS)) == 1
+    assert stray_versions(site.output) == []
 
 
 def test_a_file_put_into_a_version_while_it_is_replaced_is_moved_into_the_new_one(site):
@@ -193,7 +263,7 @@ def test_a_take_over_cut_short_after_the_switch_is_finished_by_the_next_build(si
     def killed(*args: object) -> None:
         raise OSError("as if killed right after the switch")
 
-    monkeypatch.setattr("sitegen.publish.migrate", killed)
+    monkeypatch.setattr("sitegen.migrate.migrate", killed)
     site.build()
     assert not (site.output / "news").is_symlink()  # the old folder still stands there
     monkeypatch.undo()
@@ -231,7 +301,7 @@ def test_a_full_disk_is_one_line_and_the_site_online_stays_whole(site, small_dis
     assert len([line for line in lines if "disk is full" in line]) == 1, failed.stderr
     assert lines[-1].startswith("build failed: 1 error(s)"), failed.stderr
     assert {p: p.read_bytes() for p in served(output)} == before
-    assert os.listdir(output / VERSIONS) == [live(output).name]
+    assert stray_versions(output) == []
 
 
 def test_a_full_disk_is_said_in_the_sites_language(site, small_disk):

@@ -1,0 +1,194 @@
+"""Makes the version that was live before the live one into the next version, in place.
+
+A new version made from nothing is a hard link per file of the site and, once it is live, the
+old version's files are unlinked one by one: at 10,000 posts that is some 13,000 folders made
+and removed on every build that changes one page. The version before last differs from the
+new site only by what the last two builds changed, so it is kept (publish.remove_old_versions)
+and brought up to date: a file is replaced where its manifest entry differs, removed where the
+new site lacks it, and the files of others are matched with the live version's.
+
+While it is being changed it carries the unpublished mark and a number above the live one's,
+so a build killed meanwhile leaves a version the next build removes (publish.recover), as it
+removes any version never put live. Its files are never written through: a file is unlinked
+before it is written, because it may be a hard link to the live version's."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .manifest import MANIFEST, OTHERS, Manifest, read_version
+from .publish import UNPUBLISHED, copy_entry, fill, previous_version
+from .search import INDEX_DIR, INDEX_RECORD
+
+
+@dataclass(frozen=True)
+class Recycled:
+    """The version before last, taken to become the next one: its name before, and what it holds
+    (sitegen's files and others')."""
+
+    name: Path
+    files: Manifest
+    others: tuple[str, ...]
+
+
+def take(output: Path, live: Path, new: Path) -> Recycled | None:
+    """Claims the version before last as `new` (marked unpublished, then renamed); None when
+    there is none or its manifest does not say all it holds."""
+    folder = previous_version(output, live)
+    if folder is None:
+        return None
+    files, others = read_version(folder)
+    if files is None or others is None:
+        return None
+    (folder / UNPUBLISHED).touch()  # first: killed before the rename, it is removed as unpublished
+    os.rename(folder, new)
+    return Recycled(folder, files, tuple(others))
+
+
+def give_back(recycled: Recycled, new: Path) -> None:
+    """A build that changed nothing: the version goes back as it was."""
+    os.rename(new, recycled.name)
+    (recycled.name / UNPUBLISHED).unlink(missing_ok=True)
+
+
+def make_room(root: Path, relpath: str) -> None:
+    """Before a file is written at relpath in a recycled version: its folders made (a file of
+    the old site standing where one must be removed) and whatever stands at relpath removed.
+    Safe in parallel workers: a racing worker's removal or folder is taken as done."""
+    folder = root
+    for part in relpath.split("/")[:-1]:
+        folder = folder / part
+        try:
+            os.mkdir(folder)
+            continue
+        except FileExistsError:
+            pass
+        if not os.path.isdir(folder) or os.path.islink(folder):
+            try:
+                os.unlink(folder)
+            except FileNotFoundError:
+                pass
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+    _remove(root / relpath)
+
+
+def _remove(path: Path, folders: bool = True) -> None:
+    """folders=False: a folder standing there is left (files of the new site are in it)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        if folders:
+            shutil.rmtree(path)
+        return
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def bring_up_to_date(new: Path, live: Path, recycled: Recycled, live_files: Manifest, live_others: list[str] | None,
+                     current: Manifest, written: set[str]) -> list[str]:
+    """Makes the recycled version `new` hold exactly the new site: `current` (sitegen's files,
+    those in `written` already written into it, the others as the live version has them) and
+    the files of others the live version holds now. Returns the latter. The search index is
+    left to match_index()."""
+    others = [relpath for relpath in files_of(live) if relpath not in live_files]
+    wanted = set(current).union(others)
+    held = set(recycled.files).union(recycled.others, live_others or ())
+    for relpath in held - wanted:
+        _remove(new / relpath, folders=False)  # (a file of the old site may be a folder of the new one)
+        _prune(new, relpath)
+    for relpath, entry in current.items():
+        if relpath in written:
+            continue
+        if entry.digest is not None and recycled.files.get(relpath) == entry:
+            continue  # made from the same inputs: the same bytes
+        _link_from(live, new, relpath)
+    for relpath in others:
+        if not _same_file(live / relpath, new / relpath):
+            _link_from(live, new, relpath)
+    return others
+
+
+def match_index(new: Path, live: Path, keep: bool) -> None:
+    """The recycled version's search index folder: the live one's (keep), or none, for a new
+    index to be made or for a site without search."""
+    if keep and _same_file(live / INDEX_DIR, new / INDEX_DIR, record=True):
+        return
+    _remove(new / INDEX_DIR)
+    if keep:
+        fill(new, live, lambda relpath: relpath.startswith(f"{INDEX_DIR}/"), [INDEX_DIR])
+
+
+def _same_file(a: Path, b: Path, record: bool = False) -> bool:
+    """Whether two paths are one file (one inode); record: two index folders, by the record file
+    written last into each."""
+    if record:
+        a, b = a / INDEX_RECORD, b / INDEX_RECORD
+    try:
+        one, other = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (one.st_ino, one.st_dev) == (other.st_ino, other.st_dev)
+
+
+def _link_from(live: Path, new: Path, relpath: str) -> None:
+    make_room(new, relpath)
+    try:
+        os.link(live / relpath, new / relpath, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        copy_entry(str(live / relpath), str(new / relpath))
+
+
+def _prune(root: Path, relpath: str) -> None:
+    """Removes the folders a removed file leaves empty, up to the version's own."""
+    parts = relpath.split("/")[:-1]
+    while parts:
+        try:
+            os.rmdir(root.joinpath(*parts))
+        except OSError:
+            return
+        parts.pop()
+
+
+def files_of(folder: Path) -> list[str]:
+    """Every file and symlink of a version, by path relative to it, but its search index and
+    sitegen's marks. (Folders are opened by descriptor: this lists every file of a large site.)"""
+    found: list[str] = []
+    top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        _list(top, "", found)
+    finally:
+        os.close(top)
+    return found
+
+
+_SKIPPED_AT_TOP = {MANIFEST, OTHERS, UNPUBLISHED, INDEX_DIR}
+
+
+def _list(fd: int, prefix: str, found: list[str]) -> None:
+    with os.scandir(fd) as listing:
+        entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing]
+    for name, is_dir in entries:
+        if not prefix and name in _SKIPPED_AT_TOP:
+            continue
+        if is_dir:
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            try:
+                _list(inner, f"{prefix}{name}/", found)
+            finally:
+                os.close(inner)
+        else:
+            found.append(prefix + name)
