@@ -106,8 +106,9 @@ def bring_up_to_date(new: Path, live: Path, recycled: Recycled, live_files: Mani
     wanted = set(current).union(others)
     held = set(recycled.files).union(recycled.others, live_others or ())
     for relpath in held - wanted:
-        _remove(new / relpath, folders=False)  # (a file of the old site may be a folder of the new one)
-        _prune(new, relpath)
+        if _real_folders(new, relpath):  # (never through a symlink someone put in: it may lead out)
+            _remove(new / relpath, folders=False)  # (a file of the old site may be a folder of the new one)
+            _prune(new, relpath)
     for relpath, entry in current.items():
         if relpath in written:
             continue
@@ -150,6 +151,19 @@ def _link_from(live: Path, new: Path, relpath: str) -> None:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
             raise
         copy_entry(str(live / relpath), str(new / relpath))
+
+
+def _real_folders(root: Path, relpath: str) -> bool:
+    """Whether each folder on the way to relpath under root is a real folder, not a symlink."""
+    folder = root
+    for part in relpath.split("/")[:-1]:
+        folder = folder / part
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _prune(root: Path, relpath: str) -> None:

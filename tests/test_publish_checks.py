@@ -141,6 +141,21 @@ def test_a_file_of_others_removed_or_replaced_in_the_live_site_stays_so_through_
         assert not (site.output / "news/brief.txt").exists()
 
 
+def test_a_symlink_put_where_a_removed_page_was_never_leads_a_build_outside_the_output_folder(site, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not the site's", "utf-8")
+    site.write({"columns/news/a.md": post("A"), "columns/news/b.md": post("B", "2019-03-06")})
+    site.build()
+    (site.root / "columns/news/b.md").unlink()
+    shutil.rmtree(site.output / "news/b")  # (in the live version) and in its place:
+    os.symlink(outside, site.output / "news/b")
+    for n in range(3):  # the version that held news/b/index.html is made into the next ones
+        site.build()
+        site.write({"columns/news/a.md": post("A", body=f"Edit {n}.\n")})
+    assert (outside / "index.html").read_text("utf-8") == "not the site's"
+
+
 def pages_of(output: Path) -> dict[str, bytes]:
     """What visitors get but the search index (two indexes of the same pages differ in names)
     and sitegen's bookkeeping (digests name the source folder)."""
