@@ -26,7 +26,7 @@ from .lock import OutputLock
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
 from .search import IndexResult, index_folder
-from .snapshot import Scan, State, Status, Vouched, load_state
+from .snapshot import Scan, State, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class Reuse:
     entries: dict[str, Any]
     made: dict[str, dict[str, Any]]
     templates: dict[str, bytes]
-    state: tuple[Status, State] | None = None  # the state it saved, and its file's status then
+    state: tuple[str, State] | None = None  # the state it saved, and the token it saved it under
 
 
 @dataclass

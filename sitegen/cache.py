@@ -16,11 +16,12 @@ from typing import Any, Callable, TypeVar
 
 from . import __version__
 from .codec import decode, encode
+from .snapshot import STORE_FILE
 
 T = TypeVar("T")
 
 CACHE_DIR = ".sitegen-cache"
-_FILE = "cache.sqlite"
+_FILE = STORE_FILE  # one file: the entries, and the state a no-change build reads (snapshot.py)
 
 
 def code_key() -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, code_key
 from .search import INDEX_DIR, INDEX_RECORD
-from .snapshot import Scan, State, Status, output_status, save_state
+from .snapshot import Scan, State, output_status, save_state
 from .manifest import MANIFEST
 
 if TYPE_CHECKING:
@@ -35,10 +35,10 @@ def state_key(source: Path, output: Path, drafts: bool, future: bool) -> str:
 
 
 def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, outputs: list[str],
-                 summary: dict[str, Any], now: datetime) -> tuple[Status, State] | None:
+                 summary: dict[str, Any], now: datetime) -> tuple[str, State] | None:
     """After a good build: the statuses of its sources and outputs, and until when the same
     sources give the same site (a post coming due, or the work report's day ending). Returns
-    the state saved and its file's status (snapshot.load_state's `known`)."""
+    the state saved and the token it was saved under (snapshot.load_state's `known`)."""
     index = [f"{INDEX_DIR}/{name}" for name in ("pagefind.js", "pagefind-entry.json", INDEX_RECORD)]  # (a damaged index: a real build)
     written = output_status(output, [*outputs, MANIFEST] + (index if site.config.search else []))
     if written is None:  # something removed a file meanwhile: let the next build look
@@ -50,8 +50,8 @@ def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, o
     digests = {str(path): digest for path, digest in site.digests.items() if scan.entries.get(str(path))}
     state = State(key, scan.entries, digests, written, now.timestamp(), horizon.timestamp() if horizon else None,
                   summary)
-    status = save_state(folder, state)
-    return (status, state) if status is not None else None
+    token = save_state(folder, state)
+    return (token, state) if token is not None else None
 
 
 def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:

@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STATE_FILE = "state.json"  # inside the cache folder: JSON, so reading it cannot run code
+STORE_FILE = "cache.sqlite"  # the reuse store, in the cache folder (cache.py); the state is its row in `state`,
+# JSON, so reading it cannot run code
 FORMAT = 2
 # File times tick with the kernel's clock, coarser than time.time_ns(): a file changed within
 # this long before a scan could change again with the same status, so it is not trusted.
@@ -181,18 +184,17 @@ class Vouched:
         return keys.get(str(folder))
 
 
-def load_state(folder: Path, known: tuple[Status, State] | None = None) -> State | None:
-    """The state the last good build saved; `known`: one this process saved (save_state) and
-    the status of its file then, taken as it is while the file keeps that status."""
-    if known is not None:
-        try:
-            if _status(os.stat(folder / STATE_FILE)) == known[0]:
-                return known[1]
-        except OSError:
-            return None
+def load_state(folder: Path, known: tuple[str, State] | None = None) -> State | None:
+    """The state the last good build saved in the store (`folder`: the cache folder); `known`:
+    one this process saved (save_state) and the token it was saved under, taken as it is while
+    the store holds that token."""
     try:
-        with open(folder / STATE_FILE, "rb") as handle:
-            raw = json.load(handle)
+        with closing(sqlite3.connect(f"file:{folder / STORE_FILE}?mode=ro", uri=True)) as db:
+            if known is not None:
+                row = db.execute("SELECT token FROM state WHERE id = 1").fetchone()
+                return known[1] if row is not None and row[0] == known[0] else None
+            row = db.execute("SELECT value FROM state WHERE id = 1").fetchone()
+        raw = json.loads(row[0])
         if raw.get("format") != FORMAT:
             return None
         state = State(raw["key"], {path: _status_of(status, 4) if status else None for path, status in raw["sources"].items()},
@@ -213,19 +215,21 @@ def _status_of(value: Any, length: int) -> tuple[int, ...]:
     return tuple(value)
 
 
-def save_state(folder: Path, state: State) -> Status | None:
-    """Saves the state; the status of its file, for load_state to know it again by."""
-    temp = folder / f".{STATE_FILE}.tmp"
+def save_state(folder: Path, state: State) -> str | None:
+    """Saves the state in the store, replacing the last; the token it is saved under, for
+    load_state to know it again by (None: not saved, which only costs the next build time)."""
+    token = os.urandom(8).hex()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # json.dumps, not dump: only the former uses json's C encoder (about 10x faster here).
-        temp.write_bytes(json.dumps({"format": FORMAT, **state.__dict__}, ensure_ascii=False,
-                                    separators=(",", ":")).encode())
-        os.replace(temp, folder / STATE_FILE)
-        return _status(os.stat(folder / STATE_FILE))
-    except OSError:
-        temp.unlink(missing_ok=True)  # only costs the next build some time
+        value = json.dumps({"format": FORMAT, **state.__dict__}, ensure_ascii=False, separators=(",", ":")).encode()
+        with closing(sqlite3.connect(folder / STORE_FILE)) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL, "
+                       "value BLOB NOT NULL)")
+            db.execute("INSERT OR REPLACE INTO state VALUES (1, ?, ?)", (token, value))
+    except (OSError, sqlite3.Error):
         return None
+    return token
 
 
 def output_status(output: Path, relpaths: list[str]) -> dict[str, tuple[int, int]] | None:

@@ -8,6 +8,7 @@ import multiprocessing
 import pickle
 import sqlite3
 import time
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -87,14 +88,14 @@ def test_the_store_keeps_nothing_that_runs_code_when_read(site: SiteDir, tmp_pat
     site.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", "tags: [a]\n", "Body.\n")})
     site.build()
     store = site.output / CACHE_DIR
-    assert sorted(p.name for p in store.iterdir()) == ["cache.sqlite", "state.json"]
-    json.loads((store / "state.json").read_text("utf-8"))
+    assert sorted(p.name for p in store.iterdir()) == ["cache.sqlite"]  # the one store
     with sqlite3.connect(store / "cache.sqlite") as db:
         values = [value for (value,) in db.execute("SELECT value FROM entries")]
+        states = [value for (value,) in db.execute("SELECT value FROM state")]
     db.close()
-    assert values
-    for value in values:
-        json.loads(value)  # every entry is plain JSON
+    assert values and len(states) == 1
+    for value in values + states:
+        json.loads(value)  # every entry, and the state, is plain JSON
 
     # Every entry and the state replaced by a pickle that would leave a file behind if loaded.
     witness = tmp_path / "code-ran"
@@ -106,8 +107,8 @@ def test_the_store_keeps_nothing_that_runs_code_when_read(site: SiteDir, tmp_pat
     bomb = pickle.dumps(Payload())
     with sqlite3.connect(store / "cache.sqlite") as db:
         db.execute("UPDATE entries SET value = ?", (bomb,))
+        db.execute("UPDATE state SET value = ?", (bomb,))
     db.close()
-    (store / "state.json").write_bytes(bomb)
     site.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", "tags: [a]\n", "Body, edited.\n")})
     site.build()
     assert not witness.exists()
@@ -117,9 +118,8 @@ def test_the_store_keeps_nothing_that_runs_code_when_read(site: SiteDir, tmp_pat
 def test_a_truncated_store_is_rebuilt(site: SiteDir, tmp_path: Path) -> None:
     site.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", body="Body.\n")})
     site.build()
-    for name in ("cache.sqlite", "state.json"):
-        path = site.output / CACHE_DIR / name
-        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    path = site.output / CACHE_DIR / "cache.sqlite"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     site.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", body="Body, edited.\n")})
     result = site.build()
     assert not result.warnings
@@ -188,11 +188,13 @@ def test_a_state_that_is_not_what_sitegen_wrote_is_not_trusted(site: SiteDir, tm
     # shapes, wrong types) is ignored and the build is a real one, with no traceback.
     site.write({"columns/news/2019-01-01-first.md": post("First", "2019-01-01", body="Body.\n")})
     site.build()
-    state = site.output / CACHE_DIR / "state.json"
-    original = json.loads(state.read_text("utf-8"))
+    store = site.output / CACHE_DIR / "cache.sqlite"
+    with closing(sqlite3.connect(store)) as db:
+        original = json.loads(db.execute("SELECT value FROM state").fetchone()[0])
     for damage in ({"outputs": {"index.html": [1, 2, 3]}}, {"sources": {"x": "status"}}, {"digests": {"x": 3}},
                    {"built": "yesterday"}, {"summary": []}):
-        state.write_text(json.dumps({**original, **damage}), encoding="utf-8")
+        with closing(sqlite3.connect(store)) as db, db:
+            db.execute("UPDATE state SET value = ?", (json.dumps({**original, **damage}),))
         result = site.build()
         assert result.site is not None, damage  # a real build, not the last summary repeated
     assert tree(site.output) == clean(site, tmp_path / "clean", NOW)
