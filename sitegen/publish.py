@@ -172,7 +172,39 @@ def go_live(output: Path, new: Path, names: Iterable[str]) -> None:
     temp = output / f"{LIVE}.{new.name}.tmp"
     temp.unlink(missing_ok=True)
     os.symlink(f"{VERSIONS}/{new.name}", temp)
+    # On the disk before the switch: after a power cut, a switch that was kept must find whole
+    # files (the file system may keep a rename and lose data written just before it). One call
+    # for the whole file system: a first build writes every file, fsync'ing each would be slow.
+    sync_file_system(output)
     os.replace(temp, output / LIVE)
+    _sync_folder(output)  # and the switch itself
+
+
+def sync_file_system(folder: Path) -> None:
+    """Writes to the disk whatever the file system holding `folder` has not written yet."""
+    import ctypes
+
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs  # (libc is loaded already: no file is opened)
+    except (OSError, AttributeError):
+        os.sync()  # no syncfs(2): every file system
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the next build finds a whole version either way
+    finally:
+        os.close(fd)
 
 
 def tidy(output: Path, live: Path, keep_names: set[str]) -> None:

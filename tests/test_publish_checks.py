@@ -156,6 +156,31 @@ def test_a_symlink_put_where_a_removed_page_was_never_leads_a_build_outside_the_
     assert (outside / "index.html").read_text("utf-8") == "not the site's"
 
 
+def test_a_new_version_is_on_the_disk_before_it_goes_live(site, monkeypatch):
+    """What a power cut would show cannot be tested here; what can: the file system is synced
+    (syncfs) with the new version complete and the old one still live, once per build."""
+    import sitegen.publish as publish_module
+
+    seen = []
+    real = publish_module.sync_file_system
+
+    def sync(folder: Path) -> None:
+        version = os.readlink(site.output / LIVE) if os.path.lexists(site.output / LIVE) else None
+        pending = sorted(p.name for p in (site.output / VERSIONS).iterdir() if p.name not in (version or "").split("/"))
+        seen.append((version, pending, (site.output / VERSIONS / pending[-1] / "news/a/index.html").is_file()))
+        real(folder)
+
+    monkeypatch.setattr(publish_module, "sync_file_system", sync)
+    site.write({"columns/news/a.md": post("A")})
+    site.build()
+    site.write({"columns/news/a.md": post("A", body="Edited.\n")})
+    site.build()
+    assert len(seen) == 2
+    assert seen[0][0] is None and seen[0][2]  # the first: nothing live yet, the new version whole
+    assert seen[1][0] is not None and seen[1][2]  # the second: the old version live meanwhile
+    assert os.readlink(site.output / LIVE) != seen[1][0]
+
+
 def pages_of(output: Path) -> dict[str, bytes]:
     """What visitors get but the search index (two indexes of the same pages differ in names)
     and sitegen's bookkeeping (digests name the source folder)."""
