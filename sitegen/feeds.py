@@ -14,10 +14,16 @@ FEED_NAME = "feed.xml"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-# The same as xml.sax.saxutils' escape and quoteattr, whose import pulls in urllib.request
-# (and with it http.client, email and ssl) for nothing.
+# Characters XML 1.0 does not allow anywhere, even escaped (controls, surrogates, U+FFFE and
+# U+FFFF). A post can hold them (`&#xFFFE;` in its Markdown comes out of the HTML cleaner as the
+# character itself); one of them would make the whole feed unreadable to every reader.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# The same as xml.sax.saxutils' escape and quoteattr (whose import pulls in urllib.request, and
+# with it http.client, email and ssl, for nothing), without the characters XML cannot hold.
 def escape(text: str) -> str:
-    return _html_escape(text, quote=False)
+    return _html_escape(_NOT_XML.sub("", text), quote=False)
 
 
 def quoteattr(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -70,6 +71,25 @@ def test_feed_with_summaries_only_when_full_content_is_off(site):
 def public_urls(site) -> set[str]:
     root = ET.parse(site.output / "sitemap.xml").getroot()
     return {loc.text for loc in root.iter(f"{SITEMAP}loc")}
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_characters_xml_cannot_hold_never_make_a_feed_unreadable(site, unsafe):
+    # The fuzz test's find: `&#xFFFE;` comes out of the HTML cleaner as the character itself,
+    # which no XML may hold; every feed reader then refuses the whole feed.
+    if unsafe:
+        site.write({"site.toml": (site.root / "site.toml").read_text() + "unsafe_html = true\n"})
+    site.write({"columns/news/odd.md": post("Odd", body="a &#xFFFE; b &#xFFFF; c &#x1; d \x0b e \x1b f\n\n<p>g \x08 h</p>\n"),
+                "columns/news/plain.md": post("Plain", "2019-03-06", body="Plain words.\n")})
+    site.build()
+    for name in ("feed.xml", "news/feed.xml"):
+        data = (site.output / name).read_bytes()
+        ET.fromstring(data)  # well-formed
+        feed = feedparser.parse(data)
+        assert not feed.bozo, feed.get("bozo_exception")
+        odd = next(e for e in feed.entries if e.title == "Odd")
+        text = re.sub(r"<[^>]+>", " ", odd.content[0].value)
+        assert [w for w in text.split() if w.isalpha()] == list("abcdefgh")  # the words all kept
 
 
 def test_sitemap_lists_exactly_the_public_pages(blog):
