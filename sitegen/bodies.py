@@ -6,6 +6,7 @@ when a page shows it (model.Body), so a large site's bodies are not all in memor
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,7 @@ from .meta import Document, decode_source, split_body
 from .model import Body, Post
 from .parallel import map_indexed
 from .posts import CachedBody, PostSource, html_key, post_entry
-from .sources import site_path
+from .sources import read_file, site_path
 
 
 class BodyRenderer:
@@ -74,7 +75,9 @@ class BodyRenderer:
         Its file is read again, and must be the one the post was read from."""
         resolve, rebase, asked = self.links.recording()
         try:
-            data = source.path.read_bytes()
+            data = read_file(source.path, sys.maxsize)  # (never a FIFO put in its place meanwhile: it would wait)
+            if isinstance(data, SiteError):
+                return _failed(data), ()
             if hashlib.blake2b(data, digest_size=20).hexdigest() != source.digest:
                 raise SiteError(source.path, None, "the file changed while the site was being built", "build again")
             body, body_line = split_body(decode_source(data, source.path), source.path)

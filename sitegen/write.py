@@ -366,10 +366,13 @@ def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
     """Whether target already holds exactly these bytes (so its mtime can stay)."""
     try:
         info = target.stat()
+        if not stat.S_ISREG(info.st_mode):  # (a FIFO put there would never answer a read)
+            return False
         if file.data is not None:
             return info.st_size == len(file.data) and target.read_bytes() == file.data
         assert file.source is not None
-        if info.st_size != file.source.stat().st_size:
+        source = file.source.stat()
+        if info.st_size != source.st_size or not stat.S_ISREG(source.st_mode):
             return False
         if entry is not None and file.digest is not None and entry.digest == file.digest:
             return True  # same source size and modification time as last time

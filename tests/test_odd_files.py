@@ -426,3 +426,45 @@ def test_the_watcher_sees_edits_in_a_folder_that_was_unreadable_when_it_started(
         wait_for_text(site.output / "news/later/index.html", "After the fix.")
     finally:
         watching.stop()
+
+
+def test_a_post_swapped_for_a_fifo_while_the_build_reads_it_fails_that_build_and_never_hangs(site, monkeypatch):
+    """Between the first read of a post (its front matter) and the second (its body, maybe on
+    a worker), the file becomes a FIFO: the body's read must not wait for a writer."""
+    from sitegen.bodies import BodyRenderer
+    from sitegen.build import Options, build
+    from sitegen.errors import BuildFailed
+
+    site.write({"columns/news/a.md": post("A"), "columns/news/b.md": post("B", "2019-03-06")})
+    path = site.root / "columns/news/a.md"
+    real = BodyRenderer.bodies
+
+    def swapped(self, sources, cached):  # type: ignore[no-untyped-def]
+        path.unlink()
+        os.mkfifo(path)
+        return real(self, sources, cached)
+
+    monkeypatch.setattr(BodyRenderer, "bodies", swapped)
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the build waited on the FIFO"))
+    signal.alarm(TIMEOUT)
+    try:
+        with pytest.raises(BuildFailed) as failed:
+            build(site.root, site.output, Options(jobs=1))
+    finally:
+        signal.alarm(0)
+    assert [p.format(site.root) for p in failed.value.errors] == [
+        "columns/news/a.md: cannot read the file: it is a named pipe (FIFO) (replace it with a regular file)"]
+    assert not site.output.exists()
+
+
+def test_a_fifo_put_in_place_of_a_published_file_is_replaced_without_waiting(site):
+    site.write({"columns/news/a/index.md": post("A", body="See [the list](empty.txt).\n"), "columns/news/a/empty.txt": ""})
+    done = sitegen("build", "--source", str(site.root))
+    assert done.returncode == 0, done.stderr
+    published = site.output / "news/a/empty.txt"
+    published.unlink()
+    os.mkfifo(published)  # (through the top symlink, in the live version)
+    os.utime(site.root / "columns/news/a/empty.txt", (1, 1))  # the source looks changed: the bytes are compared
+    done = sitegen("build", "--source", str(site.root))
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISREG(os.stat(published).st_mode) and published.read_bytes() == b""
