@@ -264,6 +264,14 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     # once) overflowed it, and each refused connection waited a second or more to retry.
     request_queue_size = socket.SOMAXCONN
 
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A visitor who leaves (a phone closing the page) is no error, and no request's trouble
+        is a traceback on the editor's terminal: socketserver printed one for each."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        sys.stderr.write(f"preview server: a request from {client_address[0]} failed: {error!r}\n")
+
 
 def make_server(output: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000,
                 state: BuildState | None = None, verbose: bool = False,

@@ -18,6 +18,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -730,3 +731,22 @@ def test_sitegen_serve_on_a_busy_port_says_so_without_a_traceback(party):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr
     assert str(port) in result.stderr
+
+
+def test_a_visitor_who_leaves_mid_download_costs_no_traceback(party, serving, capfd):
+    """A phone that closes the connection while a large file is sent: the server carries on and
+    says nothing (before: socketserver printed a traceback for each)."""
+    party.write({"static/film.mp4": bytes(range(256)) * 400_000})  # 100 MB
+    party.build()
+    port = serving(party.output)
+    for path in (f"{BASE}film.mp4", BASE):  # leaving while a file comes, and between two requests
+        client = socket.create_connection(("127.0.0.1", port))
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        client.recv(100)
+        time.sleep(0.2)  # (the small page has arrived whole: the server waits for the next request)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, not a goodbye
+        client.close()
+    assert fetch(port, BASE).status == 200  # still serving
+    time.sleep(0.5)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception occurred" not in err, err
