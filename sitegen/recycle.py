@@ -43,11 +43,18 @@ def take(output: Path, live: Path, new: Path) -> Recycled | None:
     if folder is None:
         return None
     files, others = read_version(folder)
-    if files is None or others is None:
+    if files is None or others is None or not _writable(folder, files):
         return None
     (folder / UNPUBLISHED).touch()  # first: killed before the rename, it is removed as unpublished
     os.rename(folder, new)
     return Recycled(folder, files, tuple(others))
+
+
+def _writable(folder: Path, files: Manifest) -> bool:
+    """Whether sitegen may change every folder of a version (someone may have made one read-only
+    while it was live: a new version of links is made then, as for a first build)."""
+    base = f"{folder}/"
+    return all(os.access(base + name, os.W_OK) for name in {"", *(relpath.rpartition("/")[0] for relpath in files)})
 
 
 def give_back(recycled: Recycled, new: Path) -> None:

@@ -468,3 +468,39 @@ def test_a_fifo_put_in_place_of_a_published_file_is_replaced_without_waiting(sit
     done = sitegen("build", "--source", str(site.root))
     assert done.returncode == 0, done.stderr
     assert stat.S_ISREG(os.stat(published).st_mode) and published.read_bytes() == b""
+
+
+@pytest.mark.parametrize("where", ["output", "output/.sitegen-versions"])
+def test_a_read_only_output_folder_fails_the_build_and_what_is_served_stays_as_it_was(site, can_drop_privileges, locked,
+                                                                                       where):
+    """chmod 555 (issue 18: a failed build said the output was left as it was while 7 pages had
+    changed). The lock, the store and the versions live in output/: where they cannot be
+    written, the build fails saying why, and the site served stays the last good one."""
+    from conftest import served
+
+    good(site)
+    assert sitegen("build", "--source", str(site.root)).returncode == 0
+    before = {p: p.read_bytes() for p in served(site.output)}
+    site.write({"columns/news/2019-03-05-alpha.md": post("Alpha", body="Alpha text, edited.\n"),
+                "columns/news/2019-03-06-beta.md": post("Beta", "2019-03-06")})
+    locked(site.output / where.partition("/")[2] if "/" in where else site.output, 0o555)
+    result = sitegen("build", "--source", str(site.root), unprivileged=True)
+    assert_clean_failure(result, "Permission denied", "the output folder was left as it was")
+    assert {p: p.read_bytes() for p in served(site.output)} == before
+
+
+def test_a_folder_of_the_site_made_read_only_does_not_stop_the_next_builds(site, can_drop_privileges, locked):
+    """The live version's folder is read-only; the builds after make new versions beside it
+    (the version that holds it is not made into a later one in place)."""
+    from conftest import served
+
+    good(site)
+    assert sitegen("build", "--source", str(site.root)).returncode == 0
+    locked((site.output / ".sitegen-live/news").resolve(), 0o555)
+    for n in range(3):
+        site.write({"columns/news/2019-03-05-alpha.md": post("Alpha", body=f"Alpha text, edit {n}.\n")})
+        result = sitegen("build", "--source", str(site.root), unprivileged=True)
+        assert result.returncode == 0, result.stderr
+        assert f"edit {n}." in (site.output / "news/alpha/index.html").read_text("utf-8")
+    assert "Traceback" not in result.stderr
+    assert any("news/alpha/index.html" in str(p) for p in served(site.output))
