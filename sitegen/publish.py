@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .cache import CACHE_DIR
+from .durable import sync_file_system, sync_folder
 from .errors import SiteError
 
 VERSIONS = ".sitegen-versions"
@@ -177,34 +178,7 @@ def go_live(output: Path, new: Path, names: Iterable[str]) -> None:
     # for the whole file system: a first build writes every file, fsync'ing each would be slow.
     sync_file_system(output)
     os.replace(temp, output / LIVE)
-    _sync_folder(output)  # and the switch itself
-
-
-def sync_file_system(folder: Path) -> None:
-    """Writes to the disk whatever the file system holding `folder` has not written yet."""
-    import ctypes
-
-    try:
-        syncfs = ctypes.CDLL(None, use_errno=True).syncfs  # (libc is loaded already: no file is opened)
-    except (OSError, AttributeError):
-        os.sync()  # no syncfs(2): every file system
-        return
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        if syncfs(fd) != 0:
-            os.sync()
-    finally:
-        os.close(fd)
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the next build finds a whole version either way
-    finally:
-        os.close(fd)
+    sync_folder(output)  # and the switch itself
 
 
 def tidy(output: Path, live: Path, keep_names: set[str]) -> None:
@@ -303,30 +277,42 @@ def _remove(folder: str, prefix: str, live: Path, keep: Callable[[str], bool]) -
 
 def republish(output: Path, replace: dict[str, Path]) -> None:
     """Puts live a new version that is the live one with some top folders replaced by the given
-    ones (which are moved): a watcher's new search index. The caller holds the lock."""
+    ones (which are moved): a watcher's new search index. The caller holds the lock. Like a
+    build, it makes the version before last into the new one where it can (recycle.py)."""
+    from . import recycle
+    from .manifest import MANIFEST, OTHERS, read_others, read_version, write_manifest, write_others
+
     live = live_folder(output)
     if live is None:
         raise FileNotFoundError(errno.ENOENT, "the site has no live version", str(output / LIVE))
-    from .manifest import MANIFEST, OTHERS, read_version, write_others
-
     remove_old_versions(output, live)
-    new = new_version(output)
-    prefixes = tuple(f"{name}/" for name in replace)
+    new = new_version(output, make=False)
     files, _ = read_version(live)
+    try:
+        recycled = recycle.take(output, live, new) if files is not None else None
+    except OSError:
+        recycled = None
+    prefixes = tuple(f"{name}/" for name in replace)
     others: list[str] = []  # (the new version lists the others' files it holds now)
-    own = {MANIFEST, UNPUBLISHED}
 
     def take(relpath: str) -> bool:
         if relpath.startswith(prefixes) or relpath == OTHERS:
             return False
-        if files is not None and relpath not in files and relpath not in own:
+        if files is not None and relpath not in files and relpath not in (MANIFEST, UNPUBLISHED):
             others.append(relpath)
         return True
 
     try:
-        fill(new, live, take)
+        if recycled is not None and files is not None:
+            others = recycle.bring_up_to_date(new, live, recycled, files, read_others(live), files, set())
+            write_manifest(new, files)  # (the same bytes as the live one's: the store's record still holds)
+        else:
+            new.mkdir(parents=True)
+            (new / UNPUBLISHED).touch()
+            fill(new, live, take)
         write_others(new, others)
         for name, folder in replace.items():
+            shutil.rmtree(new / name, ignore_errors=True)  # (a recycled version's own)
             os.rename(folder, new / name)
         names = set(os.listdir(new)) - {UNPUBLISHED}
         go_live(output, new, names)

@@ -196,7 +196,7 @@ def files_of(folder: Path) -> list[str]:
     return found
 
 
-_SKIPPED_AT_TOP = {MANIFEST, OTHERS, UNPUBLISHED, INDEX_DIR}
+_SKIPPED_AT_TOP = frozenset((MANIFEST, OTHERS, UNPUBLISHED, INDEX_DIR))
 
 
 def _list(fd: int, prefix: str, found: list[str]) -> None:

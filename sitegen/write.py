@@ -1,5 +1,6 @@
 """Puts a finished build into the output folder: the new files are written into a new version
-of the site, unchanged ones linked from the live version, and the whole goes live at once
+of the site (the version before last, made into the new one in place, recycle.py; or a new
+folder, the unchanged files linked from the live version), and the whole goes live at once
 (publish.py); identical files are left alone, and only files sitegen wrote ever removed.
 
 What each version holds and was made from is its manifest (manifest.py)."""
@@ -159,9 +160,9 @@ class Staged:
 
 class Staging:
     """A build's writes: each new file goes into a new version of the site, which no one serves
-    yet (workers may do this in parallel), and only commit() completes that version (links to
-    the live version's unchanged files, the manifest, the search index) and puts it live in one
-    step (publish.py). abort() removes the new version: the site stays as it was."""
+    yet (workers may do this in parallel), and only commit() completes that version (the live
+    version's unchanged files, the manifest, the search index) and puts it live in one step
+    (publish.py). abort() removes the new version: the site stays as it was."""
 
     def __init__(self, output: Path, files: list[str], published: Published | None = None,
                  language: str = "en") -> None:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served, served_files, stray_versions
+from conftest import NOW, NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served, served_files, stray_versions
 from sitegen import watch as watch_module
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.publish import LIVE, VERSIONS
-from sitegen.search import INDEX_DIR, index_valid
+from sitegen.search import INDEX_DIR, IndexResult, index_valid
 from sitegen.watch import CHANGED_DURING_BUILD, Outcome, Watcher
 
 FILES = {
@@ -111,6 +111,26 @@ def test_a_build_killed_while_pagefind_runs_leaves_the_old_site_and_index_and_th
 
 
 # ---------------------------------------------------------------------------- others' files
+
+def test_a_watchers_new_index_goes_live_in_a_recycled_version_with_the_pages_as_they_were(searched):
+    """A watcher builds with search left for later (search_index=False), then index_site() puts
+    the index live in a version of its own: each time the version before last, made into it."""
+    from sitegen.build import Options, build
+    from sitegen.search import index_site
+
+    (searched.output / "news/notice.pdf").write_bytes(b"%PDF someone's")
+    for n in range(3):
+        searched.write({"columns/news/2019-03-05-alpha.md": post("Alpha", "2019-03-05", body=f"Alpha edit {n}.\n")})
+        result = build(searched.root, searched.output, Options(search_index=False, now=NOW))
+        assert result.index_wanted
+        pages = pages_of(searched.output)
+        assert isinstance(index_site(searched.output, "en"), IndexResult)
+        assert pages_of(searched.output) == pages  # the pages as the build left them
+        assert index_valid(live(searched.output))
+        assert stray_versions(searched.output) == []
+        assert (searched.output / "news/notice.pdf").read_bytes() == b"%PDF someone's"
+    assert searched.build().stats.written == 0  # and a build then finds nothing to do
+
 
 def test_a_file_of_others_removed_or_replaced_in_the_live_site_stays_so_through_the_next_versions(site):
     """The version before last, made into the next one in place, held the file as it was: what
