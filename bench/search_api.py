@@ -129,6 +129,7 @@ async def api(pages: list[tuple[str, str]], out: Path, records: bool) -> tuple[f
         written = time.perf_counter()
         await index.write_files(output_path=str(out))
         done = time.perf_counter()
+        await index.delete_index()  # (else leaving the block writes the index again, into ./pagefind/)
     return whole, written - started, done - written
 
 
