@@ -203,6 +203,12 @@ class _Job:
         nth = self.failures[target] = self.failures.get(target, 0) + 1
         self.problems.append(SiteError(self.path, self.line_of(target, nth), f"{problem.message}: '{target}'", problem.hint))
 
+    def fail_once(self, target: str, problem: LinkProblem) -> None:
+        """A raw <img>'s target, unless the tree-processor reported it already (a Markdown
+        image that failed keeps its path)."""
+        if target not in self.failures:
+            self.fail(target, problem)
+
     def line_of(self, needle: str, nth: int = 1) -> int:
         """Python-Markdown keeps no source positions, so find where the target was written
         (its nth time, when the same target fails more than once)."""
@@ -276,7 +282,7 @@ class MarkdownRenderer:
             html = _MORE.sub("", html)
         if self.pictures is not None and "<img" in html:
             job = self.job
-            html = self.pictures.rewrite(html, job.folder, job.resolve, job.fail)
+            html = self.pictures.rewrite(html, job.folder, job.resolve, job.fail_once)
         return Rendered(
             body_html=html,
             summary_html=_strip_footnote_refs(summary_html),

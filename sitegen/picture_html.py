@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import unquote, urlsplit
 
+from .photos import PHOTO_SUFFIXES
+
 if TYPE_CHECKING:
     from .markup import LinkProblem
     from .photo_set import Photo
@@ -80,7 +82,8 @@ class Pictures:
             return None
         result = resolve(folder / unquote(split.path))
         if not isinstance(result, str):
-            fail(src, result)
+            if Path(split.path).suffix.lower() in PHOTO_SUFFIXES:  # a picture the page would show broken
+                fail(src, result)
             return None
         return self.by_url.get(result)
 

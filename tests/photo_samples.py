@@ -4,7 +4,9 @@ camera's rotation, and where it was taken."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import random
 
 from PIL import Image, ImageDraw
 
@@ -26,7 +28,8 @@ def photo_image(width: int, height: int, seed: int = 0) -> Image.Image:
     for i in range(12):  # shapes, so that versions differ from seed to seed
         x, y = (seed * 97 + i * 131) % width, (seed * 53 + i * 71) % height
         draw.ellipse((x, y, x + width // 10, y + height // 10), fill=((i * 40) % 255, 200, (seed * 30) % 255))
-    noise = Image.effect_noise((width, height), 48).convert("RGB")
+    grain = random.Random(seed).randbytes(width * height)  # the same bytes every run, for stable names
+    noise = Image.frombytes("L", (width, height), grain).convert("RGB")
     return Image.blend(image, noise, 0.12)
 
 
@@ -51,3 +54,21 @@ def encoded(image: Image.Image, format: str, **options: object) -> bytes:
     out = io.BytesIO()
     image.save(out, format, **options)
     return out.getvalue()
+
+
+def small_png(width: int = 40, height: int = 30, seed: int = 0) -> bytes:
+    """A real picture small enough for tests that only need one (its one version is as wide)."""
+    return encoded(photo_image(width, height, seed), "PNG")
+
+
+def version_url(prefix: str, data: bytes, width: int) -> str:
+    """Where the version `width` px wide of a picture published as prefix + its name's stem
+    ('/party/news/bundle/photo') is found (photo_set.py names versions by content)."""
+    return f"{prefix}.{hashlib.blake2b(data, digest_size=16).hexdigest()[:10]}.{width}.webp"
+
+
+def picture(path) -> Image.Image:
+    """A published picture read back with Pillow (from memory: no file is left open)."""
+    image = Image.open(io.BytesIO(path.read_bytes()))
+    image.load()
+    return image
