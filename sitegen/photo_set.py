@@ -55,6 +55,14 @@ class Photo:
         return self.urls[0]
 
     @property
+    def small_width(self) -> int:
+        return self.versions[0][1]
+
+    @property
+    def small_height(self) -> int:
+        return self.versions[0][2]
+
+    @property
     def srcset(self) -> str:
         return ", ".join(f"{url} {width}w" for url, (_, width, _) in zip(self.urls, self.versions))
 

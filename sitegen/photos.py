@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 import warnings
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, origi
             # Pillow's own bomb check warns first: here it is a refusal, never a warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return _make(data, quality, widths, originals)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return Made(problem="too_large", detail=f"{Image.MAX_IMAGE_PIXELS / 1e6:.0f}+")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow names the size it read from the header
+        return Made(problem="too_large", detail=f"{int(found.group(1)) / 1e6:.0f}" if found else "?")
     except UnidentifiedImageError:
         return Made(problem="not_picture")
     except OSError as exc:

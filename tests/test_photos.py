@@ -1,0 +1,131 @@
+"""Phone photos as visitors need them (issue 19): real bundles of photo-like pictures are built,
+and what is published is read back with Pillow: small, upright, without location or camera,
+as responsive <img> tags; bad pictures are clear errors; a rebuild does no picture work."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import pytest
+from PIL import Image
+
+from conftest import NO_SEARCH, SITE_TOML, column, post, run_cli
+from photo_samples import GPS, MAKE, encoded, phone_jpeg, photo_image, picture, small_png
+from sitegen.errors import BuildFailed
+
+BUNDLE = "columns/news/2019-03-05-trip"
+ZH_TOML = SITE_TOML.replace('language = "en"', 'language = "zh-CN"')
+
+
+def trip(site, body: str, files: dict[str, bytes], toml: str = SITE_TOML, extra: str = ""):
+    return site.write({"site.toml": toml + NO_SEARCH, "columns/news/_index.md": column("News"),
+                       f"{BUNDLE}/index.md": post("Trip", extra=extra, body=body),
+                       **{f"{BUNDLE}/{name}": data for name, data in files.items()}})
+
+
+def images(site, relpath: str = "news/trip/index.html"):
+    return site.html(relpath).select(".post-body img")
+
+
+def published(site, url: str) -> Image.Image:
+    return picture(site.output / url.lstrip("/"))
+
+
+def published_pictures(site) -> list[str]:
+    return sorted(f for f in site.files() if not f.startswith(".") and re.search(r"\.(webp|jpe?g|png|gif|heic)$", f))
+
+
+def no_metadata(image: Image.Image) -> bool:
+    return not image.getexif() and not any(k in image.info for k in ("exif", "xmp", "comment", "XML:com.adobe.xmp"))
+
+
+# ----------------------------------------------------------------------------- small, upright, private
+
+
+def test_a_rotated_phone_photo_with_a_location_is_published_small_upright_and_without_metadata(site):
+    # Stored 2400 x 1800 (red top-left), EXIF orientation 6: seen upright it is 1800 x 2400, red top-right.
+    trip(site, "![合影](a.jpg)\n", {"a.jpg": phone_jpeg(2400, 1800, orientation=6)})
+    result = site.build()
+    img = images(site)[0]
+    widths = [int(part.split()[1][:-1]) for part in img["srcset"].split(", ")]
+    assert widths == [480, 960, 1600]
+    assert (img["width"], img["height"]) == ("1600", "2133")
+    for url in (part.split()[0] for part in img["srcset"].split(", ")):
+        version = published(site, url)
+        assert version.format == "WEBP"
+        assert no_metadata(version), version.info
+        width, height = version.size
+        assert height > width  # upright: a portrait photo
+        assert version.getpixel((width - 5, 5))[0] > 150 > version.getpixel((5, height - 5))[0]  # red top-right
+    assert not site.exists("news/trip/a.jpg")  # the original, with its GPS, is not published
+    assert all(name.endswith(".webp") for name in published_pictures(site))
+    assert "1 photo(s) had a location (GPS) in them" in result.summary()
+
+
+def test_a_chinese_site_says_in_chinese_how_many_locations_were_removed(site):
+    trip(site, "![a](a.jpg) ![b](b.jpg) ![c](c.jpg)\n",
+         {"a.jpg": phone_jpeg(seed=1), "b.jpg": phone_jpeg(seed=2), "c.jpg": phone_jpeg(seed=3, gps=False)}, ZH_TOML)
+    assert "2 张照片带有拍摄地点（GPS），发布的图片中已全部去除" in site.build().summary()
+    done = run_cli("build", cwd=site.root)  # said again by a build that finds nothing changed
+    assert "2 张照片带有拍摄地点" in done.stdout + done.stderr
+
+
+def test_a_small_picture_is_never_enlarged_and_heic_and_transparent_png_are_published(site):
+    heic_exif = Image.Exif()
+    heic_exif[MAKE] = "Apple"
+    heic_exif[GPS] = {1: "N", 2: (31.0, 13.0, 48.0)}
+    transparent = photo_image(300, 200).convert("RGBA")
+    transparent.putalpha(Image.linear_gradient("L").resize((300, 200)))
+    trip(site, "![heic](i.heic)\n\n![png](t.png)\n", {
+        "i.heic": encoded(photo_image(1200, 900), "HEIF", quality=80, exif=heic_exif.tobytes()),
+        "t.png": encoded(transparent, "PNG")})
+    result = site.build()
+    heic, png = images(site)
+    assert [p.split()[1] for p in heic["srcset"].split(", ")] == ["480w", "960w", "1200w"]
+    assert no_metadata(published(site, heic["src"]))
+    assert png["srcset"].endswith(" 300w") and (png["width"], png["height"]) == ("300", "200")
+    alpha = published(site, png["src"])
+    assert alpha.mode == "RGBA" and alpha.getpixel((150, 1))[3] < 20 < alpha.getpixel((150, 198))[3]  # transparent at the top
+    assert "1 photo(s) had a location" in result.summary()
+
+
+# ----------------------------------------------------------------------------- responsive markup
+
+
+def test_pictures_get_srcset_sizes_dimensions_lazy_loading_a_link_and_a_caption(site):
+    trip(site, '![合影](a.jpg "支部全体党员合影")\n\nText ![b](b.jpg) and <img src="c.jpg" alt="raw">.\n',
+         {"a.jpg": phone_jpeg(seed=1), "b.jpg": phone_jpeg(seed=2), "c.jpg": phone_jpeg(seed=3)})
+    site.build()
+    page = site.html("news/trip/index.html")
+    first, second, raw = images(site)
+    assert first.get("loading") is None and first["decoding"] == "async"  # the first picture loads at once
+    assert second["loading"] == raw["loading"] == "lazy"
+    for img in (first, second, raw):
+        assert img["sizes"] and img["srcset"] and img["width"] and img["height"]
+        link = img.find_parent("a")
+        assert link["href"] == img["srcset"].split(", ")[-1].split()[0]  # its largest version
+    assert raw["alt"] == "raw"
+    figure = page.select_one(".post-body figure")
+    assert figure.select_one("img")["src"] == first["src"]
+    assert figure.select_one("figcaption").get_text() == "支部全体党员合影"
+
+
+def test_a_cover_in_a_list_is_its_small_version_with_its_size(site):
+    trip(site, "Text.\n", {"a.jpg": phone_jpeg(1600, 1200)}, extra="cover: a.jpg\n")
+    site.build()
+    card = site.html("news/index.html").select_one(".post-card img")
+    assert published(site, card["src"]).size == (480, 360)
+    assert (card["width"], card["height"]) == ("480", "360")
+    cover = site.html("news/trip/index.html").select_one("img.post-cover")
+    assert cover["srcset"].endswith("1600w") and cover["width"] == "1600"
+
+
+def test_a_site_may_offer_the_originals_stripped_and_upright(site):
+    trip(site, "![a](a.jpg)\n", {"a.jpg": phone_jpeg(1200, 900, orientation=6)},
+         SITE_TOML + "photo_originals = true\n")
+    site.build()
+    link = images(site)[0].find_parent("a")["href"]
+    original = published(site, link)
+    assert original.format == "JPEG" and original.size == (900, 1200) and no_metadata(original)
