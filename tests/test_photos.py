@@ -129,3 +129,132 @@ def test_a_site_may_offer_the_originals_stripped_and_upright(site):
     link = images(site)[0].find_parent("a")["href"]
     original = published(site, link)
     assert original.format == "JPEG" and original.size == (900, 1200) and no_metadata(original)
+
+
+# ----------------------------------------------------------------------------- bad pictures
+
+
+def bad_pictures() -> dict[str, bytes]:
+    whole = phone_jpeg(800, 600)
+    return {
+        "cut.jpg": whole[: len(whole) // 2],  # copying stopped halfway
+        "notes.jpg": "会议记录，不是图片".encode(),
+        "empty.png": b"",
+        "bomb.png": encoded(Image.new("1", (20000, 20000)), "PNG"),  # 400 MP in a 50 KB file
+    }
+
+
+@pytest.mark.parametrize(("name", "says", "zh"), [
+    ("cut.jpg", "the picture is cut off", "图片不完整"),
+    ("notes.jpg", "this is not a picture sitegen can read", "这个文件不是可以处理的图片"),
+    ("empty.png", "the picture is an empty file", "图片是一个空文件"),
+    ("bomb.png", "the picture is too large to make smaller (400 megapixels", "图片太大，无法缩小（400 百万像素"),
+])
+def test_a_bad_picture_is_an_error_naming_the_post_its_line_and_the_picture(site, name, says, zh):
+    trip(site, f"Intro.\n\n![x]({name})\n", {name: bad_pictures()[name]})
+    with pytest.raises(BuildFailed) as failed:
+        site.build()
+    [error] = failed.value.errors
+    assert error.format(site.root.resolve()).startswith(f"{BUNDLE}/index.md:8: {says}")
+    assert f"'{name}'" in error.message and error.hint
+    site.write({"site.toml": ZH_TOML + NO_SEARCH})
+    done = run_cli("build", cwd=site.root)  # the command line: one line each, no traceback
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"{BUNDLE}/index.md:8: {zh}" in done.stderr, done.stderr
+
+
+def test_a_bad_cover_or_raw_img_is_reported_at_its_own_line(site):
+    trip(site, 'Text.\n\n<img src="cut.jpg" alt="raw">\n', bad_pictures(), extra="cover: empty.png\n")
+    with pytest.raises(BuildFailed) as failed:
+        site.build()
+    found = sorted(e.format(site.root.resolve()) for e in failed.value.errors)
+    assert found[0].startswith(f"{BUNDLE}/index.md:4: cover: the picture is an empty file: 'empty.png'")
+    assert found[1].startswith(f"{BUNDLE}/index.md:9: the picture is cut off") and len(found) == 2
+
+
+def test_when_a_picture_is_bad_the_last_good_site_stays_online(site):
+    trip(site, "![a](a.jpg)\n", {"a.jpg": phone_jpeg()})
+    site.build()
+    before = {name: (site.output / name).read_bytes() for name in site.files() if not name.startswith(".")}
+    site.write({f"{BUNDLE}/a.jpg": bad_pictures()["cut.jpg"]})
+    with pytest.raises(BuildFailed):
+        site.build()
+    assert {name: (site.output / name).read_bytes() for name in site.files() if not name.startswith(".")} == before
+
+
+def test_odd_but_good_pictures_are_converted_and_an_animated_gif_stays_animated(site):
+    transparent = Image.new("P", (64, 48), 0)
+    transparent.putpalette([255, 255, 255, 200, 0, 0] + [0] * 762)
+    transparent.paste(1, (32, 0, 64, 48))
+    frames = [photo_image(60, 40, seed) for seed in range(3)]
+    animated = io.BytesIO()
+    frames[0].save(animated, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    trip(site, "![cmyk](cmyk.jpg) ![deep](deep.png) ![pal](pal.png) ![gif](moving.gif) ![svg](logo.svg)\n", {
+        "cmyk.jpg": encoded(photo_image(640, 480).convert("CMYK"), "JPEG"),
+        "deep.png": encoded(Image.linear_gradient("L").resize((100, 80)).convert("I").point(lambda v: v * 257)
+                            .convert("I;16"), "PNG"),  # 16 bits: white is 65535
+        "pal.png": encoded(transparent, "PNG", transparency=0),
+        "moving.gif": animated.getvalue(),
+        "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'})
+    site.build()
+    cmyk, deep, pal, gif, svg = images(site)
+    assert published(site, cmyk["src"]).mode == "RGB"
+    assert published(site, deep["src"]).getpixel((50, 79))[0] > 200  # 16-bit white stays white
+    colours = published(site, pal["src"]).convert("RGBA")
+    assert colours.getpixel((5, 5))[3] == 0 and colours.getpixel((50, 5))[:3] == (200, 0, 0)
+    moving = published(site, gif["src"])
+    assert moving.format == "GIF" and moving.n_frames == 3 and "srcset" not in gif.attrs
+    assert (site.output / svg["src"].lstrip("/")).read_bytes().startswith(b"<svg")  # published as it is
+
+
+def test_a_bad_picture_nobody_shows_is_not_published(site):
+    trip(site, "Text.\n", {"notes.jpg": bad_pictures()["notes.jpg"]})
+    site.build()
+    assert published_pictures(site) == []
+
+
+# ----------------------------------------------------------------------------- no work twice
+
+
+def test_a_text_edit_or_rebuild_does_no_picture_work_and_keeps_every_picture(site, monkeypatch):
+    trip(site, "![a](a.jpg) ![b](b.png)\n", {"a.jpg": phone_jpeg(seed=1), "b.png": small_png()})
+    site.build(jobs=1)
+    pictures = published_pictures(site)
+    kept = {name: (os.stat(site.output / name).st_mtime_ns, (site.output / name).read_bytes()) for name in pictures}
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a picture was made again")
+
+    monkeypatch.setattr("sitegen.photo_set.make", no_work)
+    site.write({f"{BUNDLE}/index.md": post("Trip", body="![a](a.jpg) ![b](b.png)\n\nEdited.\n")})
+    site.build(jobs=1)
+    assert "Edited." in site.html("news/trip/index.html").get_text()
+    site.write({"site.toml": SITE_TOML.replace('title = "Test Site"', 'title = "Renamed"') + NO_SEARCH})
+    site.build(jobs=1)
+    assert {name: (os.stat(site.output / name).st_mtime_ns, (site.output / name).read_bytes())
+            for name in published_pictures(site)} == kept
+
+
+def test_a_replaced_photo_gets_new_versions_and_the_old_ones_go(site):
+    trip(site, "![a](a.jpg)\n", {"a.jpg": phone_jpeg(seed=1)})
+    site.build()
+    old = published_pictures(site)
+    site.write({f"{BUNDLE}/a.jpg": phone_jpeg(seed=2, orientation=6)})
+    site.build()
+    new = published_pictures(site)
+    assert new and not set(new) & set(old)
+    assert published(site, images(site)[0]["src"]).size == (480, 640)  # now upright portrait
+
+
+def test_an_incremental_build_with_photos_equals_a_clean_one(site, tmp_path):
+    from conftest import SiteDir
+    trip(site, "![a](a.jpg)\n", {"a.jpg": phone_jpeg(seed=1), "b.jpg": phone_jpeg(seed=2)})
+    site.build()
+    site.write({f"{BUNDLE}/index.md": post("Trip", body="![b](b.jpg)\n"), f"{BUNDLE}/a.jpg": phone_jpeg(seed=3)})
+    site.build()
+    clean = SiteDir(site.root)
+    clean.output = tmp_path / "clean"
+    clean.build()
+    mine = {n: (site.output / n).read_bytes() for n in site.files() if not n.startswith(".")}
+    theirs = {n: (clean.output / n).read_bytes() for n in clean.files() if not n.startswith(".")}
+    assert mine == theirs
