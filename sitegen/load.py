@@ -78,7 +78,7 @@ class Loader:
         self.posts = PostReader(root, config, self.cache, known, jobs)
         self.column_posts = ColumnPosts(config, self.posts, self.slugs, now, drafts, future)
         self.folder_key = folder_key or (lambda folder: None)  # (snapshot.Scan.folder_key)
-        self.photos = PhotoSet(root, config, self.cache, self.links, jobs, progress)
+        self.photos = PhotoSet(root, config, self.cache, self.links, jobs, progress, known)
         self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress,
                                    Pictures(self.photos.by_url))
 
@@ -110,6 +110,7 @@ class Loader:
             cached.update(read.cached)
         self.add_static()
         self.photos.prepare(self.assets.all())  # before any body: links to pictures lead to their versions
+        self.digests.update(self.photos.digests)  # recorded with the state, as posts' are
         self.problems.extend(_url_collisions(self.root, sources))
         self.slugs.spell([name for source in sources for name in source.meta.tags])
         columns = {c.column.slug: self.with_intro(c.column, c.doc) for c in found}

@@ -76,8 +76,13 @@ class PhotoSet:
     URL while bodies and pages are (by_url), and for the files to publish (outputs)."""
 
     def __init__(self, root: Path, config: SiteConfig, cache: Cache, links: Links, jobs: int | None,
-                 progress: Callable[[str, int, int], None] | None = None) -> None:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 known: Callable[[Path], str | None] | None = None) -> None:
+        """known: a file's content hash as the last good build recorded it, while its status
+        is unchanged (snapshot.py), so a watcher's save does not read every photo again."""
         self.root = root
+        self.known = known or (lambda path: None)
+        self.digests: dict[Path, str] = {}  # content hash of every picture, for the state to record
         self.config = config
         self.cache = cache
         self.links = links
@@ -97,7 +102,8 @@ class PhotoSet:
         logo by its name); every other picture only as its versions. Problems are in links: a
         page showing a bad picture fails naming its line (links.refuse)."""
         found = [a for a in assets if a.source.suffix.lower() in PHOTO_SUFFIXES]
-        digests = [self._digest(a.source) for a in found]
+        digests = [self.known(a.source) or self._digest(a.source) for a in found]
+        self.digests = {a.source: d for a, d in zip(found, digests) if d}
         keys = [f"photo\x1f{d}\x1f{self.settings}" if d else None for d in digests]
         self.cache.prefetch([k for k in keys if k])
         infos: list[tuple | None] = [self.cache.get(k) if k else None for k in keys]
