@@ -283,6 +283,8 @@ class MarkdownRenderer:
         if self.pictures is not None and "<img" in html:
             job = self.job
             html = self.pictures.rewrite(html, job.folder, job.resolve, job.fail_once)
+            if "<img" in summary_html:  # (a list hides them, but a browser fetches a hidden image unless it is lazy)
+                summary_html = self.pictures.rewrite(summary_html, job.folder, job.resolve, job.fail_once, lazy=True)
         return Rendered(
             body_html=html,
             summary_html=_strip_footnote_refs(summary_html),

@@ -66,6 +66,8 @@ def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, origi
         return Made(problem="truncated" if "truncated" in str(exc) else "damaged")
     except (ValueError, SyntaxError, EOFError, struct.error, MemoryError):
         return Made(problem="damaged")
+    except Exception:  # noqa: BLE001 - a decoder's own error on bytes from anyone: the picture's fault, said as such
+        return Made(problem="damaged")
 
 
 def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -> Made:
@@ -101,8 +103,10 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -
         else:
             size = (target, max(1, round(stored_height * target / stored_width)))
         if current.size != size:
-            # Each from the one before (the next larger): cheaper, and reducing_gap keeps it sharp.
-            current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+            # Each from the one before (the next larger), bicubic: a third cheaper than Lanczos and
+            # alike to the eye at these ratios (under 2:1 from the drafted decode, 2:1 after).
+            # reducing_gap: a large step is first reduced by whole factors, fast and sharp.
+            current = current.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
         upright = _turned(current, orientation)  # turned once small: far cheaper than the full photo
         versions.append((upright.width, upright.height, _webp(upright, quality, icc)))
     original = suffix = None

@@ -47,8 +47,9 @@ class Pictures:
         self.by_url = by_url
 
     def rewrite(self, html: str, folder: Path, resolve: Callable[[Path], "str | LinkProblem"],
-                fail: Callable[[str, "LinkProblem"], None]) -> str:
-        first = [True]
+                fail: Callable[[str, "LinkProblem"], None], lazy: bool = False) -> str:
+        """lazy: every picture loads lazily (a summary's, in a list), not the first at once."""
+        first = [not lazy]
 
         def one(match: re.Match[str]) -> str:
             attrs = attributes(match.group("attrs"))

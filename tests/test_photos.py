@@ -258,3 +258,10 @@ def test_an_incremental_build_with_photos_equals_a_clean_one(site, tmp_path):
     mine = {n: (site.output / n).read_bytes() for n in site.files() if not n.startswith(".")}
     theirs = {n: (clean.output / n).read_bytes() for n in clean.files() if not n.startswith(".")}
     assert mine == theirs
+
+
+def test_a_picture_in_a_cut_summary_is_lazy_in_lists_so_a_hidden_one_is_never_fetched(site):
+    trip(site, "![合影](a.jpg)\n\n<!--more-->\n\nRest.\n", {"a.jpg": phone_jpeg()})
+    site.build()
+    img = site.html("news/index.html").select_one(".post-card-summary img")
+    assert img["loading"] == "lazy" and img["src"].endswith(".480.webp")
