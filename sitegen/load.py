@@ -80,7 +80,7 @@ class Loader:
         self.folder_key = folder_key or (lambda folder: None)  # (snapshot.Scan.folder_key)
         self.photos = PhotoSet(root, config, self.cache, self.links, jobs, progress, known)
         self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress,
-                                   Pictures(self.photos.by_url))
+                                   Pictures(self.photos.by_url, config.language))
 
     def load(self) -> Site | None:
         columns_dir = self.root / COLUMNS_DIR

@@ -193,6 +193,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "too_large": ("the picture is too large to make smaller ({detail} megapixels; the limit is 80)",
                       "make it smaller with a photo editor, or export it at a lower resolution"),
         "located": ("{count} photo(s) had a location (GPS) in them; it was removed from every published picture", ""),
+        "open": ("Open the photo full size", ""),
     },
     "zh-CN": {
         "empty": ("图片是一个空文件", "请重新把照片复制到文件夹中"),
@@ -202,6 +203,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "damaged": ("图片已损坏，无法读取", "请重新导出这张照片并替换文件"),
         "too_large": ("图片太大，无法缩小（{detail} 百万像素，上限为 80）", "请用修图软件缩小，或以较低分辨率导出"),
         "located": ("{count} 张照片带有拍摄地点（GPS），发布的图片中已全部去除", ""),
+        "open": ("查看大图", ""),
     },
 }
 

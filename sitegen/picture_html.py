@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 from urllib.parse import unquote, urlsplit
 
-from .photos import PHOTO_SUFFIXES
+from .photos import PHOTO_SUFFIXES, message
 
 if TYPE_CHECKING:
     from .markup import LinkProblem
@@ -43,8 +43,10 @@ def attributes(text: str) -> dict[str, str]:
 class Pictures:
     """Rewrites the pictures of one body after another, knowing every photo by its URLs."""
 
-    def __init__(self, by_url: Mapping[str, "Photo"]) -> None:
+    def __init__(self, by_url: Mapping[str, "Photo"], language: str = "en") -> None:
         self.by_url = by_url
+        # The name of a link around a picture without alt text (a link must say where it leads).
+        self.open_label = message(language, "open")[0]
 
     def rewrite(self, html: str, folder: Path, resolve: Callable[[Path], "str | LinkProblem"],
                 fail: Callable[[str, "LinkProblem"], None], lazy: bool = False) -> str:
@@ -59,8 +61,9 @@ class Pictures:
             tag = picture_tag(photo, attrs, eager=first[0])
             first[0] = False
             linked = match.group("a") is not None and match.group("a_end") is not None
+            label = "" if attrs.get("alt", "").strip() else f' aria-label="{escape(self.open_label)}"'
             shown = f"{match.group('a')}{tag}{match.group('a_end')}" if linked else \
-                f'<a class="photo-link" href="{escape(photo.link)}">{tag}</a>'
+                f'<a class="photo-link" href="{escape(photo.link)}"{label}>{tag}</a>'
             if not linked and (match.group("a") or match.group("a_end")):
                 shown = f"{match.group('a') or ''}{shown}{match.group('a_end') or ''}"
             whole_paragraph = match.group("p") is not None and match.group("p_end") is not None

@@ -265,3 +265,9 @@ def test_a_picture_in_a_cut_summary_is_lazy_in_lists_so_a_hidden_one_is_never_fe
     site.build()
     img = site.html("news/index.html").select_one(".post-card-summary img")
     assert img["loading"] == "lazy" and img["src"].endswith(".480.webp")
+
+
+def test_a_picture_without_alt_text_still_has_a_link_that_says_where_it_leads(site):
+    trip(site, "![](a.jpg)\n", {"a.jpg": phone_jpeg()}, ZH_TOML)
+    site.build()
+    assert images(site)[0].find_parent("a")["aria-label"] == "查看大图"
