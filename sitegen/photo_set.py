@@ -27,6 +27,7 @@ from .photos import MAX_PIXELS, PHOTO_SUFFIXES, RECIPE, WIDTHS, Made, make, mess
 from .urls import file_url
 from .write import OutputFile, Staged, Staging
 
+CHUNK = 32  # photos made at once (their versions, ~0.3 MB each, wait in memory until stored)
 READ_LIMIT = 200 * 1024 * 1024  # bytes: no phone photo comes near; a larger file is refused unread
 BYTES_KEY = "photo-bytes"  # the store's entries holding versions' bytes (Cache.BULKY: never kept in memory)
 
@@ -108,11 +109,17 @@ class PhotoSet:
         self.cache.prefetch([k for k in keys if k])
         infos: list[tuple | None] = [self.cache.get(k) if k else None for k in keys]
         todo = [i for i, info in enumerate(infos) if info is None and keys[i]]
-        report = (lambda done, total: self.progress("photos", done, total)) if self.progress else None  # type: ignore[misc]
-        made = map_indexed(lambda i: self._make(found[todo[i]].source, digests[todo[i]]), len(todo), self.jobs,
-                           report, min_per_worker=2)
-        for i, result in zip(todo, made):
-            infos[i] = self._keep(keys[i], result)  # type: ignore[arg-type]
+        # A few at a time, each batch's versions stored before the next is made: a first build
+        # of thousands of photos never holds all their versions in memory.
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            made = map_indexed(lambda n: self._make(found[chunk[n]].source, digests[chunk[n]]), len(chunk),
+                               self.jobs, None, min_per_worker=2)
+            for i, result in zip(chunk, made):
+                infos[i] = self._keep(keys[i], result)  # type: ignore[arg-type]
+            self.cache.flush()
+            if self.progress:
+                self.progress("photos", start + len(chunk), len(todo))
         for asset, digest, key, info in zip(found, digests, keys, infos):
             self._take(asset, digest, key, info)
 
@@ -149,7 +156,8 @@ class PhotoSet:
 
     def _store_bytes(self, key: str, name: str, data: bytes) -> None:
         bytes_key = f"{BYTES_KEY}\x1f{key}\x1f{name}"
-        self._made[bytes_key] = data
+        if self.cache.path is None:  # no store (sitegen check, --no-cache): held for staging
+            self._made[bytes_key] = data
         self.cache.put(bytes_key, data)
 
     def _take(self, asset: Asset, digest: str | None, key: str | None, info: tuple | None) -> None:
@@ -208,7 +216,11 @@ class PhotoSet:
         if isinstance(made, str):
             raise SiteError(source, None, made)
         self._keep(key, made)
-        return self._made[bytes_key]
+        self.cache.flush()
+        found = self.data(bytes_key)
+        if found is None:
+            raise SiteError(source, None, "cannot keep the picture's versions in the store", "build again")
+        return found
 
     def touch(self) -> None:
         """The store keeps the versions of every picture this build publishes."""

@@ -271,3 +271,17 @@ def test_a_picture_without_alt_text_still_has_a_link_that_says_where_it_leads(si
     trip(site, "![](a.jpg)\n", {"a.jpg": phone_jpeg()}, ZH_TOML)
     site.build()
     assert images(site)[0].find_parent("a")["aria-label"] == "查看大图"
+
+
+def test_a_version_deleted_by_hand_comes_back_even_when_the_store_lost_it(site):
+    import sqlite3
+
+    trip(site, "![a](a.jpg)\n", {"a.jpg": phone_jpeg(800, 600)})
+    site.build()
+    version = published_pictures(site)[-1]
+    before = (site.output / version).read_bytes()
+    with sqlite3.connect(site.output / ".sitegen-cache/cache.sqlite") as db:
+        db.execute("DELETE FROM entries WHERE key LIKE 'photo-bytes%'")
+    (site.output / version).resolve().unlink()
+    site.build()
+    assert (site.output / version).read_bytes() == before
