@@ -285,3 +285,19 @@ def test_a_version_deleted_by_hand_comes_back_even_when_the_store_lost_it(site):
     (site.output / version).resolve().unlink()
     site.build()
     assert (site.output / version).read_bytes() == before
+
+
+def test_a_watchers_next_build_shows_a_replaced_photo(site):
+    from sitegen.build import Options, build
+
+    from conftest import NOW
+
+    trip(site, "Text.\n\n![a](a.jpg)\n", {"a.jpg": phone_jpeg(800, 600, seed=1)}, extra="cover: a.jpg\n")
+    options = Options(now=NOW, reusable=True, jobs=1)
+    last = build(site.root, site.output, options)
+    old = images(site)[0]["src"]
+    site.write({f"{BUNDLE}/a.jpg": phone_jpeg(800, 600, seed=2, orientation=6)})
+    build(site.root, site.output, options, previous=last)
+    new = images(site)[0]
+    assert new["src"] != old and (new["width"], new["height"]) == ("600", "800")
+    assert site.html("news/index.html").select_one(".post-card img")["src"] == new["src"]
