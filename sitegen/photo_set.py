@@ -42,7 +42,7 @@ class Photo:
     urls: tuple[str, ...]  # of the versions
     link: str
     located: bool
-
+    fallback: str | None = None  # URL of a JPEG (or PNG) for browsers without WebP
     @property
     def width(self) -> int:
         return self.versions[-1][1]
@@ -117,7 +117,8 @@ class PhotoSet:
                                self.jobs, None, min_per_worker=2)
             for i, result in zip(chunk, made):
                 infos[i] = self._keep(keys[i], result)  # type: ignore[arg-type]
-            self.cache.flush()
+            if len(todo) > CHUNK:  # (a small site's first build writes no store before it is good)
+                self.cache.flush()
             if self.progress:
                 self.progress("photos", start + len(chunk), len(todo))
         for asset, digest, key, info in zip(found, digests, keys, infos):
@@ -145,12 +146,16 @@ class PhotoSet:
         """What the store keeps of a picture: sizes and flags (its bytes under their own keys)."""
         if isinstance(made, str):
             return ("unread", made)
+        fallback = made.fallback
         info = (made.suffix, made.located, made.tagged, made.problem, made.detail,
-                tuple((w, h) for w, h, _ in made.versions), made.original_suffix)
+                tuple((w, h) for w, h, _ in made.versions), made.original_suffix,
+                (fallback[0], fallback[1], made.fallback_suffix) if fallback else None)
         for index, (_, _, data) in enumerate(made.versions):
             self._store_bytes(key, str(index), data)
         if made.original is not None:
             self._store_bytes(key, "original", made.original)
+        if fallback is not None:
+            self._store_bytes(key, "fallback", fallback[2])
         self.cache.put(key, info)
         return info
 
@@ -172,7 +177,7 @@ class PhotoSet:
             return None
         assert digest is not None
         self._sources[key] = (asset.source, digest)
-        suffix, located, tagged, problem, detail, sizes, original_suffix = info
+        suffix, located, tagged, problem, detail, sizes, original_suffix, fallback = info
         static = _in_static(self.root, asset.source)
         if problem is not None:
             text, hint = message(language, problem, detail=detail)
@@ -193,9 +198,15 @@ class PhotoSet:
             relpath = f"{stem}.{digest[:10]}{original_suffix}"
             self.outputs.append((relpath, str(asset.source), f"{BYTES_KEY}\x1f{key}\x1foriginal"))
             link = file_url(self.config.base_path, relpath)
-        photo = Photo(asset.source, versions, urls, link, located)
+        fallback_url = None
+        if fallback is not None:
+            width, _, fallback_suffix = fallback
+            relpath = f"{stem}.{digest[:10]}.{width}{fallback_suffix}"
+            self.outputs.append((relpath, str(asset.source), f"{BYTES_KEY}\x1f{key}\x1ffallback"))
+            fallback_url = file_url(self.config.base_path, relpath)
+        photo = Photo(asset.source, versions, urls, link, located, fallback_url)
         self.photos.append(photo)
-        for url in urls:
+        for url in (*urls, *([fallback_url] if fallback_url else [])):
             self.by_url[url] = photo
         self.by_url[link] = photo
         self.links.add(asset.source, link)

@@ -28,7 +28,8 @@ WIDTHS = (480, 960, 1600)  # what the theme needs: phones at 1x-3x, and a deskto
 MAX_PIXELS = 80_000_000  # a 48 MP phone photo fits; more is a scan or a bomb (memory ~4 bytes a pixel)
 _FORMATS = {"JPEG", "PNG", "WEBP", "AVIF", "HEIF", "GIF", "MPO"}
 # Bumped whenever what make() gives for the same bytes changes: it names kept versions.
-RECIPE = "1"
+RECIPE = "2"
+FALLBACK_WIDTH = 960  # the one JPEG (or PNG) a browser without WebP gets: as wide as this, or less
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
 
@@ -46,6 +47,8 @@ class Made:
     detail: str = ""  # for the message: the megapixels of one too large
     original: bytes | None = None  # full size, upright and stripped, when the site offers originals
     original_suffix: str | None = None
+    fallback: tuple[int, int, bytes] | None = None  # a JPEG (PNG with transparency) of one version
+    fallback_suffix: str | None = None
 
 
 def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, originals: bool = False) -> Made:
@@ -97,7 +100,10 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -
     stored_width, stored_height = image.size
     versions = []
     current = image
-    for target in sorted({w for w in widths if w < largest} | {largest}, reverse=True):
+    targets = sorted({w for w in widths if w < largest} | {largest}, reverse=True)
+    fallback_width = max([w for w in targets if w <= FALLBACK_WIDTH], default=targets[-1])
+    fallback = fallback_suffix = None
+    for target in targets:
         if turned:  # the stored height becomes the width
             size = (max(1, round(stored_width * target / stored_height)), target)
         else:
@@ -109,13 +115,17 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -
             current = current.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
         upright = _turned(current, orientation)  # turned once small: far cheaper than the full photo
         versions.append((upright.width, upright.height, _webp(upright, quality, icc)))
+        if target == fallback_width:  # for browsers without WebP (iOS before 14): a few ms more
+            data, fallback_suffix = _stripped(upright, icc, quality)
+            fallback = (upright.width, upright.height, data)
     original = suffix = None
     if originals:
         original, suffix = _stripped(_turned(image, orientation), icc)
-    return Made(tuple(reversed(versions)), ".webp", located, tagged, original=original, original_suffix=suffix)
+    return Made(tuple(reversed(versions)), ".webp", located, tagged, original=original, original_suffix=suffix,
+                fallback=fallback, fallback_suffix=fallback_suffix)
 
 
-def _stripped(image: Image.Image, icc: bytes | None) -> tuple[bytes, str]:
+def _stripped(image: Image.Image, icc: bytes | None, quality: int = 92) -> tuple[bytes, str]:
     """The whole photo, upright, with nothing but its pixels and colour profile: a JPEG, or a
     PNG when it has transparency."""
     out = io.BytesIO()
@@ -125,7 +135,7 @@ def _stripped(image: Image.Image, icc: bytes | None) -> tuple[bytes, str]:
     if image.mode == "RGBA":
         image.save(out, "PNG", **options)
         return out.getvalue(), ".png"
-    image.save(out, "JPEG", quality=92, **options)
+    image.save(out, "JPEG", quality=quality, **options)
     return out.getvalue(), ".jpg"
 
 

@@ -95,12 +95,17 @@ class Pictures:
 def picture_tag(photo: "Photo", attrs: Mapping[str, str], eager: bool = False, sizes: str = BODY_SIZES) -> str:
     """One <img> for a photo. The first picture of a page is often the largest thing on it:
     loaded at once; the others as the reader scrolls to them."""
-    parts = [f'src="{escape(photo.small)}"']
-    if not photo.animated:
+    parts = [f'src="{escape(photo.fallback or photo.small)}"']
+    if not photo.animated and not photo.fallback:
         parts.append(f'srcset="{escape(photo.srcset)}" sizes="{sizes}"')
     parts.append(f'width="{photo.width}" height="{photo.height}"')
     for name in _KEPT:
         if name in attrs or name == "alt":
             parts.append(f'{name}="{escape(attrs.get(name, ""))}"')
     parts.append('decoding="async"' if eager else 'loading="lazy" decoding="async"')
-    return f"<img {' '.join(parts)}>"
+    img = f"<img {' '.join(parts)}>"
+    if photo.fallback is None:
+        return img
+    # A browser that reads WebP picks a version from the source; any other loads the fallback.
+    return f'<picture><source type="image/webp" srcset="{escape(photo.srcset)}" sizes="{sizes}">{img}</picture>'
+

@@ -61,10 +61,11 @@ def small_png(width: int = 40, height: int = 30, seed: int = 0) -> bytes:
     return encoded(photo_image(width, height, seed), "PNG")
 
 
-def version_url(prefix: str, data: bytes, width: int) -> str:
+def version_url(prefix: str, data: bytes, width: int, suffix: str = ".webp") -> str:
     """Where the version `width` px wide of a picture published as prefix + its name's stem
-    ('/party/news/bundle/photo') is found (photo_set.py names versions by content)."""
-    return f"{prefix}.{hashlib.blake2b(data, digest_size=16).hexdigest()[:10]}.{width}.webp"
+    ('/party/news/bundle/photo') is found (photo_set.py names versions by content); suffix
+    ".jpg" for the fallback that <img src> names (browsers without WebP)."""
+    return f"{prefix}.{hashlib.blake2b(data, digest_size=16).hexdigest()[:10]}.{width}{suffix}"
 
 
 def picture(path) -> Image.Image:

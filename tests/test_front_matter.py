@@ -79,7 +79,7 @@ def test_every_optional_key_is_accepted_and_shows_on_the_page(site):
     assert "By 李明" in meta
     assert "Updated 6 March 2019" in meta
     assert [a.get_text() for a in page.select(".post-tags a")] == ["党课", "Study"]
-    assert page.select_one("img.post-cover")["src"] == version_url("/news/branch-meeting/poster", small_png(), 40)
+    assert page.select_one("img.post-cover")["src"] == version_url("/news/branch-meeting/poster", small_png(), 40, ".jpg")
     assert page.select_one(".badge-pinned") is not None
     assert page.find("meta", attrs={"name": "description"})["content"] == "A short summary."
 

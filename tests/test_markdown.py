@@ -340,7 +340,9 @@ def test_a_link_to_a_source_file_becomes_the_url_of_what_it_names(site, target, 
 def test_an_image_written_as_a_path_gets_its_url(site):
     linked_site(site).write({"columns/news/a.md": post("A", body="![合影](bundle/photo.png)\n")})
     site.build()
-    assert body_of(site).select_one("img")["src"] == version_url("/party/news/bundle/photo", PHOTO, 40)
+    img = body_of(site).select_one("img")
+    assert img["src"] == version_url("/party/news/bundle/photo", PHOTO, 40, ".jpg")  # the fallback
+    assert img.find_parent("picture").source["srcset"] == version_url("/party/news/bundle/photo", PHOTO, 40) + " 40w"
 
 
 @pytest.mark.parametrize(
