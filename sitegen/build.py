@@ -23,7 +23,6 @@ from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
 from .lock import OutputLock
-from .photo_set import PhotoSet, photo_outputs, stage_photos
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
 from .search import IndexResult, index_folder
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from .pages import Page
     from .render import Theme
     from .manifest import Published
+    from .photo_set import PhotoSet
     from .write import OutputFile, Staging
 
 
@@ -225,6 +225,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
          published: Published | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
     from .feeds import feeds_for
+    from .photo_set import photo_outputs, stage_photos  # (Pillow: not for a build that finds nothing changed)
     from .render import Theme
     from .render_pages import PageMaker, render_stale
     from .reuse import known_pages, plan
