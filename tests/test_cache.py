@@ -529,6 +529,7 @@ class _Posts:
                 ("static file", 0, "watcher"), ("future", 2, "watcher")])
 @example(steps=[("attachment", 0, "watcher"), ("column title", 0, "watcher"), ("attachment", 0, "watcher")])  # a column, an attachment's size
 @example(steps=[("tag spelling", 2, "watcher"), ("body", 2, "watcher")])
+@example(steps=[("photo", 0, "store")])
 @example(steps=[("photo", 0, "watcher"), ("photo", 0, "store"), ("body", 0, "watcher"), ("photo", 0, "watcher")])
 @example(steps=[("next month", 0, "watcher"), ("next month", 0, "watcher")])  # a post of an unchanged column comes due
 @example(steps=[("tag spelling", 2, "watcher"), ("template", 0, "watcher"), ("body", 1, "watcher")])  # an earlier post names a tag first  # a tag is named as an unchanged post earlier in the column spells it
