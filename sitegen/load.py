@@ -27,10 +27,8 @@ from .layout import COLUMNS_DIR, STATIC_DIR
 from .links import Links
 from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
-from .model import Asset, Body, Column, Post, Site
+from .model import Body, Column, Post, Site
 from .photo_set import PhotoSet
-from .photos import PHOTO_SUFFIXES
-from .picture_html import Pictures
 from .posts import CachedBody, PostReader, PostSource
 from .sources import (is_ignored, is_post, not_a_file, place_in_bundles, read_file, refused_symlink, site_path,
                       unreadable_folder, walk)
@@ -79,8 +77,7 @@ class Loader:
         self.column_posts = ColumnPosts(config, self.posts, self.slugs, now, drafts, future)
         self.folder_key = folder_key or (lambda folder: None)  # (snapshot.Scan.folder_key)
         self.photos = PhotoSet(root, config, self.cache, self.links, jobs, progress, known)
-        self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress,
-                                   Pictures(self.photos.by_url, config.language))
+        self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress, self.photos.html)
 
     def load(self) -> Site | None:
         columns_dir = self.root / COLUMNS_DIR
@@ -109,8 +106,7 @@ class Loader:
             sources += read.sources
             cached.update(read.cached)
         self.add_static()
-        self.photos.prepare(self.assets.all())  # before any body: links to pictures lead to their versions
-        self.digests.update(self.photos.digests)  # recorded with the state, as posts' are
+        self.photos.prepare(self.assets.all(), self.digests)  # before any body: links lead to the versions
         self.problems.extend(_url_collisions(self.root, sources))
         self.slugs.spell([name for source in sources for name in source.meta.tags])
         columns = {c.column.slug: self.with_intro(c.column, c.doc) for c in found}
@@ -120,7 +116,7 @@ class Loader:
             return None
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)
         return Site(self.config, self.root, tuple(sorted(columns.values(), key=lambda c: (c.order, c.slug))),
-                    tuple(posts), self.copied(), tuple(self.photos.photos), next_due=self.next_due, digests=self.digests)
+                    tuple(posts), *self.photos.published(self.assets.all()), next_due=self.next_due, digests=self.digests)
 
     # ------------------------------------------------------------------ columns
 
@@ -247,9 +243,8 @@ class Loader:
             cover = self.links.resolve(source.path.parent / meta.cover)
             if isinstance(cover, LinkProblem):
                 self.problems.append(SiteError(source.path, doc.line("cover"), f"cover: {cover.message}: '{meta.cover}'", cover.hint))
-            else:  # a photo's small version: lists show covers a few centimetres wide
-                photo = self.photos.by_url.get(cover)
-                cover_url = photo.small if photo is not None else cover
+            else:
+                cover_url = self.photos.small(cover)
         attachments = self.assets.attachments(source.bundle) if source.bundle is not None else ()
         tags, problems = self.tags.of_post(source.path, meta.tags, doc.line("tags"))
         self.problems.extend(problems)
@@ -293,12 +288,6 @@ class Loader:
             self.add_asset(path, relpath)
         if read.due is not None:
             self.next_due = min(self.next_due, read.due) if self.next_due else read.due
-
-    def copied(self) -> tuple[Asset, ...]:
-        """The files copied as they are: pictures only where photo_set.py says so."""
-        photos = self.photos
-        return tuple(a for a in self.assets.all() if a.source.suffix.lower() not in PHOTO_SUFFIXES
-                     or a.source in photos.copied)
 
     def add_asset(self, path: Path, relpath: str) -> None:
         problem = self.assets.add(path, relpath)

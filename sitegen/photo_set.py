@@ -23,6 +23,7 @@ from .links import Links
 from .markup import LinkProblem
 from .model import Asset
 from .parallel import map_indexed
+from .picture_html import Pictures
 from .photos import MAX_PIXELS, PHOTO_SUFFIXES, RECIPE, WIDTHS, Made, make, message
 from .urls import file_url
 from .write import OutputFile, Staged, Staging
@@ -83,7 +84,6 @@ class PhotoSet:
         is unchanged (snapshot.py), so a watcher's save does not read every photo again."""
         self.root = root
         self.known = known or (lambda path: None)
-        self.digests: dict[Path, str] = {}  # content hash of every picture, for the state to record
         self.config = config
         self.cache = cache
         self.links = links
@@ -91,20 +91,22 @@ class PhotoSet:
         self.progress = progress
         self.settings = f"{RECIPE}\x1f{config.photo_quality}\x1f{WIDTHS}\x1f{config.photo_originals}"
         self.by_url: dict[str, Photo] = {}
+        self.html = Pictures(self.by_url, config.language)  # writes bodies' <img> tags, once by_url is filled
         self.photos: list[Photo] = []
         self.outputs: list[tuple[str, str, str]] = []  # (relpath, origin, digest) of every version
         self._made: dict[str, bytes] = {}  # bytes made by this build, by their store key
         self.copied: set[Path] = set()  # pictures of static/ still copied as they are (see prepare)
         self._sources: dict[str, tuple[Path, str]] = {}  # store key -> (file, content hash), for again()
 
-    def prepare(self, assets: tuple[Asset, ...]) -> None:
+    def prepare(self, assets: tuple[Asset, ...], recorded: dict[Path, str]) -> None:
         """Makes or finds every picture's versions and points links at them. Pictures in static/
         that carry no metadata are also copied as they are (a template may show the site's
         logo by its name); every other picture only as its versions. Problems are in links: a
-        page showing a bad picture fails naming its line (links.refuse)."""
+        page showing a bad picture fails naming its line (links.refuse). `recorded` gets each
+        picture's content hash, which the state records as it does posts'."""
         found = [a for a in assets if a.source.suffix.lower() in PHOTO_SUFFIXES]
         digests = [self.known(a.source) or self._digest(a.source) for a in found]
-        self.digests = {a.source: d for a, d in zip(found, digests) if d}
+        recorded.update({a.source: d for a, d in zip(found, digests) if d})
         keys = [f"photo\x1f{d}\x1f{self.settings}" if d else None for d in digests]
         self.cache.prefetch([k for k in keys if k])
         infos: list[tuple | None] = [self.cache.get(k) if k else None for k in keys]
@@ -211,6 +213,17 @@ class PhotoSet:
         self.by_url[link] = photo
         self.links.add(asset.source, link)
         return None
+
+    def published(self, assets: tuple[Asset, ...]) -> tuple[tuple[Asset, ...], tuple[Photo, ...]]:
+        """The Site's files copied as they are (no picture, but those of static/ that prepare()
+        kept) and its photos."""
+        copied = tuple(a for a in assets if a.source.suffix.lower() not in PHOTO_SUFFIXES or a.source in self.copied)
+        return copied, tuple(self.photos)
+
+    def small(self, url: str) -> str:
+        """A cover's URL for lists, which show it a few centimetres wide: a photo's small version."""
+        photo = self.by_url.get(url)
+        return photo.small if photo is not None else url
 
     def data(self, bytes_key: str) -> bytes | None:
         """A version's bytes: made by this build, or kept in the store."""
