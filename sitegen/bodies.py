@@ -21,19 +21,21 @@ from .markup import MarkdownRenderer, Rendered
 from .meta import Document, decode_source, split_body
 from .model import Body, Post
 from .parallel import map_indexed
+from .picture_html import Pictures
 from .posts import CachedBody, PostSource, html_key, post_entry
 from .sources import read_file, site_path
 
 
 class BodyRenderer:
     def __init__(self, root: Path, config: SiteConfig, cache: Cache, links: Links, again: Callable[[Path], str],
-                 jobs: int | None, progress: Callable[[str, int, int], None] | None) -> None:
+                 jobs: int | None, progress: Callable[[str, int, int], None] | None,
+                 pictures: Pictures | None = None) -> None:
         self.root = root
         self.cache = cache
         self.links = links
         self.jobs = jobs
         self.progress = progress
-        self.markdown = MarkdownRenderer(unsafe_html=config.unsafe_html)
+        self.markdown = MarkdownRenderer(unsafe_html=config.unsafe_html, pictures=pictures)
         self.store = Bodies(cache, again)  # `again` makes a body whose entry went missing
 
     def intro(self, doc: Document) -> tuple[str, list[SiteError]]:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .pages import Page
     from .render import Theme
     from .manifest import Published
+    from .photo_set import PhotoSet
     from .write import OutputFile, Staging
 
 
@@ -77,6 +78,7 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)  # every file of the site, relative to the output folder
     reuse: Reuse | None = field(default=None, repr=False)  # for the next build in this process (a watcher's)
     index_wanted: bool = False  # the live search index does not match the live pages (a watcher indexes after)
+    notes: list[str] = field(default_factory=list)  # said after the figures, in the site's language (photos' locations)
 
     def summary(self) -> str:
         per_column = ", ".join(f"{title} {count}" for title, count in self.columns)
@@ -87,17 +89,18 @@ class BuildResult:
         text += f", {self.seconds:.2f} s"
         if self.search is not None:
             text += f"; search index {self.search.size / 1048576:.1f} MB in {self.search.seconds:.2f} s"
-        return text
+        return "; ".join([text, *self.notes])
 
     def as_plain(self) -> dict[str, Any]:
         """What a build that finds nothing changed says again (kept in the state, as JSON)."""
         return {"pages": self.pages, "files": len(self.outputs), "warnings": problems_to_plain(self.warnings),
-                "columns": [list(column) for column in self.columns]}
+                "columns": [list(column) for column in self.columns], "notes": list(self.notes)}
 
     @classmethod
     def repeated(cls, plain: dict[str, Any], seconds: float) -> BuildResult:
         return cls(None, plain["pages"], WriteStats(0, plain["files"], 0), seconds,
-                   list(problems_from_plain(plain["warnings"])), columns=[(t, n) for t, n in plain["columns"]])
+                   list(problems_from_plain(plain["warnings"])), columns=[(t, n) for t, n in plain["columns"]],
+                   notes=[str(note) for note in plain.get("notes", [])])
 
 
 def build(source: Path, output: Path | None = None, options: Options = Options(),
@@ -195,13 +198,14 @@ def check(source: Path, options: Options = Options()) -> list[SiteError]:
 def read_site(source: Path, config: SiteConfig, options: Options, now: datetime) -> tuple[Site, list[SiteError]]:
     """columns/ -> the Site and its warnings, exactly as a build reads them (check and report
     use it). Raises BuildFailed with every problem when there is an error."""
-    site, problems, _ = _load(source, config, options, now, Cache(None, ""), None)
+    site, problems, _, _ = _load(source, config, options, now, Cache(None, ""), None)
     return site, problems
 
 
 def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cache: Cache,
-          vouched: Vouched | None) -> tuple[Site, list[SiteError], Bodies]:
-    """The Site, its warnings, and where the pages read posts' bodies back from."""
+          vouched: Vouched | None) -> tuple[Site, list[SiteError], Bodies, PhotoSet]:
+    """The Site, its warnings, where the pages read posts' bodies back from, and its photos'
+    versions."""
     from .load import Loader
 
     loader = Loader(source, config, options.drafts, options.future, now.astimezone(config.tz), options.jobs, cache,
@@ -213,7 +217,7 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
                                 "remove the setting unless every editor is trusted with that"))
     if site is None or any(p.is_error for p in problems):
         raise BuildFailed(_sorted(problems))
-    return site, problems, loader.bodies.store
+    return site, problems, loader.bodies.store, loader.photos
 
 
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
@@ -221,6 +225,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
          published: Published | None = None) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing."""
     from .feeds import feeds_for
+    from .photo_set import photo_outputs, stage_photos  # (Pillow: not for a build that finds nothing changed)
     from .render import Theme
     from .render_pages import PageMaker, render_stale
     from .reuse import known_pages, plan
@@ -236,7 +241,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None,
                   keep=options.reusable, made=reuse.made if reuse else None)
     try:
-        site, problems, bodies = _load(source, config, options, now, store, vouched)
+        site, problems, bodies, photos = _load(source, config, options, now, store, vouched)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
         theme = Theme(source)
         problems += theme.problems  # template files that cannot be read, FIFOs skipped
@@ -246,10 +251,11 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             files = _other_files(site, pages, feeds, theme, bodies, sitemap_of(site, pages, shown, store))
         except SiteError as exc:  # a feed's body that cannot be read back (its file changed meanwhile)
             raise BuildFailed([exc]) from None
-        problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files)
+        versions = photo_outputs(photos)
+        problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files + versions)
         _stop_on_errors(problems)
         try:
-            outputs = [page.output for page in pages] + [f.relpath for f in files]
+            outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
             staging = Staging(output, outputs, published, site.config.language) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
@@ -260,11 +266,12 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         problems += failed
         _stop_on_errors(problems, staging)
         columns = [(c.title, len(site.posts_in(c))) for c in site.columns if not c.is_page]
-        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns)
+        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns,
+                             notes=[note] if (note := photos.note()) else [])
         if staging is not None:
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
-                staged = [staging.stage(file) for file in files] + staged
+                staged = [staging.stage(file) for file in files] + stage_photos(staging, photos, versions) + staged
                 indexer = (lambda folder: index_folder(folder, site.config.language, output / CACHE_DIR)) \
                     if options.search_index else None  # (a watcher indexes after putting the pages online)
                 result.stats = staging.commit(staged, site.config.search, indexer)
@@ -280,6 +287,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             if record is not None:  # what the site's pages were made from, as of this manifest
                 record_key, *made_from = record
                 store.put(record_key, (*made_from, staging.manifest_id))
+            photos.touch()
             store.save()
             if options.reusable:
                 result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled)

@@ -41,7 +41,7 @@ class Cache:
     BATCH = 256
     # Kinds of entry too large to keep in memory for a next build (a body's HTML is read back
     # from the file by whichever process renders its page).
-    BULKY = ("html\x1f",)
+    BULKY = ("html\x1f", "photo-bytes\x1f")  # (photo_set.BYTES_KEY: a picture's versions)
 
     def __init__(self, folder: Path | None, environment: str, recent: dict[str, Any] | None = None,
                  keep: bool = False, made: dict[str, dict[str, Any]] | None = None) -> None:

@@ -42,6 +42,9 @@ class SiteConfig:
     author_threshold: int = 1  # authors with fewer posts in a year are marked
     stale_days: int = 60  # a column with no post for longer is flagged; 0 turns that off
     # --- end work report ---
+    # --- photos (sitegen/photo_set.py) ---
+    photo_quality: int = 80  # WebP quality of the published versions, 1-100
+    photo_originals: bool = False  # also publish each photo whole (upright, stripped) as the link to open
 
     @property
     def tz(self) -> ZoneInfo:
@@ -79,6 +82,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "author_threshold": (int,),
     "stale_days": (int,),
     # --- end work report ---
+    "photo_quality": (int,),
+    "photo_originals": (bool,),
 }
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
 _REQUIRED = ("title", "base_url")
@@ -184,4 +189,7 @@ def parse_config(raw: dict[str, Any], text: str, path: Path) -> SiteConfig:
         raise fail("study_column", f"'study_column' must be a column's folder name, not {study!r}",
                    'for example "study"')
     # --- end work report ---
+    quality = values.get("photo_quality", 80)
+    if not 1 <= quality <= 100:
+        raise fail("photo_quality", f"'photo_quality' must be from 1 to 100, not {quality}", "80 suits photos")
     return SiteConfig(**values)

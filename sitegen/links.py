@@ -24,6 +24,7 @@ class Links:
         self.base_path = base_path
         self.targets: dict[Path, str] = {}  # source path -> URL
         self.left_out: dict[Path, str] = {}  # source path of a post this build leaves out -> why
+        self.refused: dict[Path, LinkProblem] = {}  # a picture that cannot be shown -> why (photo_set.py)
         # Lookups made on first use, for the thousands of links a large site asks about.
         self._known_urls: set[str] | None = None
         self._target_texts: dict[str, str] | None = None  # targets by path as a string
@@ -35,12 +36,20 @@ class Links:
     def leave_out(self, path: Path, why: str) -> None:
         self.left_out[path] = why
 
+    def refuse(self, path: Path, problem: LinkProblem) -> None:
+        """A file no page may link to or show, and why (a damaged picture, say)."""
+        self.targets.pop(path, None)
+        self.refused[path] = problem
+        self._known_urls = self._target_texts = None
+
     def resolve(self, target: Path) -> str | LinkProblem:
         path = Path(os.path.normpath(target))
         if path != self.root and self.root not in path.parents:
             return LinkProblem("the link leaves the site", "link only to posts and files inside the site's folder")
         if path in self.targets:
             return self.targets[path]
+        if path in self.refused:
+            return self.refused[path]
         if path in self.left_out:
             return LinkProblem(f"links to a post that this build leaves out, because it is {self.left_out[path]}",
                                "publish that post first, or remove the link")

@@ -28,6 +28,7 @@ from .links import Links
 from .markup import LinkProblem, Rendered
 from .meta import ColumnMeta, Document, column_meta, decode_source, split_document
 from .model import Body, Column, Post, Site
+from .photo_set import PhotoSet
 from .posts import CachedBody, PostReader, PostSource
 from .sources import (is_ignored, is_post, not_a_file, place_in_bundles, read_file, refused_symlink, site_path,
                       unreadable_folder, walk)
@@ -75,7 +76,8 @@ class Loader:
         self.posts = PostReader(root, config, self.cache, known, jobs)
         self.column_posts = ColumnPosts(config, self.posts, self.slugs, now, drafts, future)
         self.folder_key = folder_key or (lambda folder: None)  # (snapshot.Scan.folder_key)
-        self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress)
+        self.photos = PhotoSet(root, config, self.cache, self.links, jobs, progress, known)
+        self.bodies = BodyRenderer(root, config, self.cache, self.links, self.body_again, jobs, progress, self.photos.html)
 
     def load(self) -> Site | None:
         columns_dir = self.root / COLUMNS_DIR
@@ -104,6 +106,7 @@ class Loader:
             sources += read.sources
             cached.update(read.cached)
         self.add_static()
+        self.photos.prepare(self.assets.all(), self.digests)  # before any body: links lead to the versions
         self.problems.extend(_url_collisions(self.root, sources))
         self.slugs.spell([name for source in sources for name in source.meta.tags])
         columns = {c.column.slug: self.with_intro(c.column, c.doc) for c in found}
@@ -113,7 +116,7 @@ class Loader:
             return None
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)
         return Site(self.config, self.root, tuple(sorted(columns.values(), key=lambda c: (c.order, c.slug))),
-                    tuple(posts), self.assets.all(), next_due=self.next_due, digests=self.digests)
+                    tuple(posts), *self.photos.published(self.assets.all()), next_due=self.next_due, digests=self.digests)
 
     # ------------------------------------------------------------------ columns
 
@@ -241,7 +244,7 @@ class Loader:
             if isinstance(cover, LinkProblem):
                 self.problems.append(SiteError(source.path, doc.line("cover"), f"cover: {cover.message}: '{meta.cover}'", cover.hint))
             else:
-                cover_url = cover
+                cover_url = self.photos.small(cover)
         attachments = self.assets.attachments(source.bundle) if source.bundle is not None else ()
         tags, problems = self.tags.of_post(source.path, meta.tags, doc.line("tags"))
         self.problems.extend(problems)

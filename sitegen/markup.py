@@ -12,7 +12,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -22,6 +22,9 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from .errors import SiteError
 from .sanitise import sanitise
 from .summary import cut_summary, reading_minutes
+
+if TYPE_CHECKING:
+    from .picture_html import Pictures
 
 # A resolver gets a link target as a filesystem path (relative links already joined to the
 # post's folder) and returns its URL, or a message saying why it cannot be linked.
@@ -200,6 +203,12 @@ class _Job:
         nth = self.failures[target] = self.failures.get(target, 0) + 1
         self.problems.append(SiteError(self.path, self.line_of(target, nth), f"{problem.message}: '{target}'", problem.hint))
 
+    def fail_once(self, target: str, problem: LinkProblem) -> None:
+        """A raw <img>'s target, unless the tree-processor reported it already (a Markdown
+        image that failed keeps its path)."""
+        if target not in self.failures:
+            self.fail(target, problem)
+
     def line_of(self, needle: str, nth: int = 1) -> int:
         """Python-Markdown keeps no source positions, so find where the target was written
         (its nth time, when the same target fails more than once)."""
@@ -218,8 +227,9 @@ class MarkdownRenderer:
     """One Python-Markdown instance, reset between documents. Building it is the slow part, so
     it is built for the first document: a rebuild from the cache may have none to render."""
 
-    def __init__(self, unsafe_html: bool = False) -> None:
+    def __init__(self, unsafe_html: bool = False, pictures: "Pictures | None" = None) -> None:
         self.unsafe_html = unsafe_html
+        self.pictures = pictures  # rewrites photos' <img> tags once the HTML is clean (picture_html.py)
         self._md: markdown.Markdown | None = None
         self.job: _Job
 
@@ -270,6 +280,11 @@ class MarkdownRenderer:
                 summary_html = sanitise(summary_html)
         else:
             html = _MORE.sub("", html)
+        if self.pictures is not None and "<img" in html:
+            job = self.job
+            html = self.pictures.rewrite(html, job.folder, job.resolve, job.fail_once)
+            if "<img" in summary_html:  # (a list hides them, but a browser fetches a hidden image unless it is lazy)
+                summary_html = self.pictures.rewrite(summary_html, job.folder, job.resolve, job.fail_once, lazy=True)
         return Rendered(
             body_html=html,
             summary_html=_strip_footnote_refs(summary_html),

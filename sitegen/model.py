@@ -7,9 +7,14 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
 from .config import SiteConfig
+
+if TYPE_CHECKING:
+    from .photo_set import Photo
 
 
 def _digest(record: object) -> bytes:
@@ -183,6 +188,7 @@ class Site:
     columns: tuple[Column, ...]
     posts: tuple[Post, ...]  # newest first; only those this build publishes
     assets: tuple[Asset, ...] = ()
+    photos: tuple["Photo", ...] = ()  # pictures published as versions (photo_set.py), not copied
     next_due: datetime | None = None  # the earliest post left out for being dated in the future
     digests: dict[Path, str] = field(default_factory=dict, compare=False, repr=False)  # content hash of each post's file
     _by_column: dict[str, tuple[Post, ...]] = field(default_factory=dict, compare=False, repr=False)

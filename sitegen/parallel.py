@@ -37,11 +37,13 @@ def default_jobs() -> int:
 
 
 def map_indexed(work: Callable[[int], T], count: int, jobs: int | None,
-                progress: Callable[[int, int], None] | None = None) -> list[T]:
+                progress: Callable[[int, int], None] | None = None,
+                min_per_worker: int = MIN_ITEMS_PER_WORKER) -> list[T]:
     """[work(0), ..., work(count - 1)], on up to `jobs` processes; progress(done, count)
-    is called as results come in."""
+    is called as results come in. min_per_worker: fewer items than this per process are done
+    here (a photo costs a tenth of a second or more, a post's Markdown a millisecond)."""
     jobs = default_jobs() if jobs is None else jobs
-    jobs = min(jobs, count // MIN_ITEMS_PER_WORKER)
+    jobs = min(jobs, count // min_per_worker)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         results: list[T] = []
         for i in range(count):

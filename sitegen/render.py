@@ -16,6 +16,7 @@ from .i18n import Translator
 from .layout import TEMPLATES_DIR, default_theme
 from .model import CARD_FIELDS, Card, Post, Site
 from .pages import Page, PostPage
+from .picture_html import BODY_SIZES
 from .sources import readable_files
 from .urls import file_url, join_url
 
@@ -113,6 +114,10 @@ class Renderer:
             search_url=join_url(config.base_path, "search") if config.search else None,
             feeds=[],
             fragment=_Fragments(),
+            # A photo by any of its versions' URLs (a card's cover_url): its sizes and srcset.
+            # Its URLs name its content, so a page's digest of the URL covers all of it.
+            photo={url: photo for photo in site.photos for url in (*photo.urls, photo.link)}.get,
+            photo_sizes=BODY_SIZES,
         )
         self.compiled = {} if compiled is None else compiled
         self.env.bytecode_cache = _InMemory(self.compiled)

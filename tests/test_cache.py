@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import NO_SEARCH, NOW, SITE_TOML, SiteDir, column, post, served
+from photo_samples import phone_jpeg
 from sitegen import cache as cache_module
 from sitegen import snapshot
 from sitegen.build import Options, build
@@ -390,7 +391,7 @@ def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: 
 
 EDIT_STEPS = ("body", "body and summary", "title", "author", "tags", "tag spelling", "pinned", "date", "slug",
               "new post", "delete", "next month", "page deleted", "template", "settings", "static file", "draft",
-              "future", "column title", "attachment")
+              "future", "column title", "attachment", "photo")
 SETTINGS = (SITE_TOML + NO_SEARCH, SITE_TOML.replace("posts_per_page = 10", "posts_per_page = 2") + NO_SEARCH)
 
 
@@ -404,7 +405,7 @@ class _Posts:
                                 "body": f"Body {i}.", "draft": False, "year": 2019} for i in range(4)}
         self.count = 4
         self.now = NOW
-        self.versions = {"template": 0, "settings": 0, "static file": 0, "column title": 0, "attachment": 0}
+        self.versions = {"template": 0, "settings": 0, "static file": 0, "column title": 0, "attachment": 0, "photo": 0}
 
     def shown(self, name: str) -> bool:
         """Whether a build publishes the post (links to one it leaves out are errors)."""
@@ -444,7 +445,18 @@ class _Posts:
                                            "{% endblock %}\n")
         title = "News" + "!" * (self.versions["column title"] % 2)
         files["columns/news/_index.md"] = column(title, 1, "description: Branch news\n", "News of the branch.\n")
-        files["columns/news/bundle/index.md"] = post("A bundle", "2019-06-02", "", "Minutes attached.\n")
+        # A photo shown in the bundle and as its cover: absent, then one, then another (taken sideways).
+        photo = self.versions["photo"] % 3
+        shown = "cover: photo.jpg\n" if photo else ""
+        files["columns/news/bundle/index.md"] = post("A bundle", "2019-06-02", shown,
+                                                     "Minutes attached.\n" + ("\n![合影](photo.jpg)\n" if photo else ""))
+        picture = self.site.root / "columns/news/bundle/photo.jpg"
+        if photo:
+            data = phone_jpeg(200, 150, orientation=1 if photo == 1 else 6, seed=photo)
+            if not picture.is_file() or picture.read_bytes() != data:
+                self.site.write({"columns/news/bundle/photo.jpg": data})
+        elif picture.exists():
+            picture.unlink()
         attachment = self.site.root / "columns/news/bundle/minutes.pdf"
         if self.versions["attachment"] % 3:  # absent, then of one size, then of another
             files["columns/news/bundle/minutes.pdf"] = "%PDF-1.4\n" + "x" * (100 * (self.versions["attachment"] % 3))
@@ -517,6 +529,8 @@ class _Posts:
                 ("static file", 0, "watcher"), ("future", 2, "watcher")])
 @example(steps=[("attachment", 0, "watcher"), ("column title", 0, "watcher"), ("attachment", 0, "watcher")])  # a column, an attachment's size
 @example(steps=[("tag spelling", 2, "watcher"), ("body", 2, "watcher")])
+@example(steps=[("photo", 0, "store")])
+@example(steps=[("photo", 0, "watcher"), ("photo", 0, "store"), ("body", 0, "watcher"), ("photo", 0, "watcher")])
 @example(steps=[("next month", 0, "watcher"), ("next month", 0, "watcher")])  # a post of an unchanged column comes due
 @example(steps=[("tag spelling", 2, "watcher"), ("template", 0, "watcher"), ("body", 1, "watcher")])  # an earlier post names a tag first  # a tag is named as an unchanged post earlier in the column spells it
 def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:

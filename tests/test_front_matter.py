@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITE_TOML, post
+from photo_samples import small_png, version_url
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.meta import decode_source, drop_controls, split_document
 
@@ -69,7 +70,7 @@ def test_every_optional_key_is_accepted_and_shows_on_the_page(site):
             "updated: 2019-03-06 10:00\n"
             "cover: poster.png\n"
         )),
-        "columns/news/2019-03-05-meeting/poster.png": b"\x89PNG\r\n\x1a\n",
+        "columns/news/2019-03-05-meeting/poster.png": small_png(),
     })
     result = site.build()
     assert result.warnings == []
@@ -78,7 +79,7 @@ def test_every_optional_key_is_accepted_and_shows_on_the_page(site):
     assert "By 李明" in meta
     assert "Updated 6 March 2019" in meta
     assert [a.get_text() for a in page.select(".post-tags a")] == ["党课", "Study"]
-    assert page.select_one("img.post-cover")["src"] == "/news/branch-meeting/poster.png"
+    assert page.select_one("img.post-cover")["src"] == version_url("/news/branch-meeting/poster", small_png(), 40, ".jpg")
     assert page.select_one(".badge-pinned") is not None
     assert page.find("meta", attrs={"name": "description"})["content"] == "A short summary."
 

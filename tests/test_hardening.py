@@ -35,6 +35,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served
+from photo_samples import picture, small_png, version_url
 from sitegen.cli import parser
 from sitegen.errors import BuildFailed
 from sitegen.serve import make_server
@@ -394,13 +395,14 @@ def test_the_outside_files_would_build_if_they_were_inside(tmp_path):
 
 
 def test_a_symlink_that_stays_inside_the_site_is_followed(site):
-    site.write({"static/shared/logo.png": b"\x89PNG\r\n\x1a\nshared",
+    site.write({"static/shared/logo.png": small_png(),
                 "columns/news/2019-03-02-bundle/index.md": post("Bundle", body="![logo](logo.png)\n")})
     (site.root / "columns/news/2019-03-02-bundle/logo.png").symlink_to("../../../static/shared/logo.png")
     (site.root / "columns/news/more").symlink_to(site.root / "static" / "shared", target_is_directory=True)
     site.build()
-    assert (site.output / "news/bundle/logo.png").read_bytes() == b"\x89PNG\r\n\x1a\nshared"
-    assert site.html("news/bundle/index.html").select_one(".post-body img")["src"] == "/news/bundle/logo.png"
+    version = version_url("/news/bundle/logo", small_png(), 40)
+    assert picture(site.output / version.lstrip("/")).format == "WEBP"
+    assert site.html("news/bundle/index.html").select_one(".post-body source")["srcset"] == f"{version} 40w"
 
 
 def test_a_symlink_loop_under_columns_ends(site):
@@ -490,6 +492,9 @@ H<sup>2</sup>O and CO<sub>2</sub>, <mark>marked</mark>, <ruby>党<rt>dǎng</rt><
 """
 
 
+POSTER = small_png(seed=7)
+
+
 def xss_site(site: SiteDir, extra_toml: str = "") -> SiteDir:
     return site.write({
         "site.toml": SEARCH_PARTY_TOML + extra_toml,
@@ -504,14 +509,14 @@ def xss_site(site: SiteDir, extra_toml: str = "") -> SiteDir:
             f"summary: '{XSS_SUMMARY.replace(chr(39), chr(39) * 2)}'\n"
             "---\n\n" + XSS_BODY
         ),
-        "columns/news/2019-03-05-evil/poster.png": b"\x89PNG\r\n\x1a\nposter",
+        "columns/news/2019-03-05-evil/poster.png": POSTER,
         "columns/news/2019-03-05-evil/notes.pdf": b"%PDF-1.4",
         # Neighbours, so the title also shows in previous/next links and related posts.
         "columns/news/2019-03-04-before.md": post("Before", "2019-03-04", f"tags: ['{XSS_TAG}']\n"),
         "columns/news/2019-03-06-after.md": post("After", "2019-03-06", f"tags: ['{XSS_TAG}']\n"),
         "columns/news/2019-03-07-fine.md": post("Fine", "2019-03-07", body=ALLOWED_BODY.replace("![poster](poster.png)\n", "")),
         "columns/news/2019-03-08-allowed/index.md": post("Allowed", "2019-03-08", body=ALLOWED_BODY),
-        "columns/news/2019-03-08-allowed/poster.png": b"\x89PNG\r\n\x1a\nposter",
+        "columns/news/2019-03-08-allowed/poster.png": POSTER,
     })
 
 
@@ -640,7 +645,7 @@ def test_harmless_html_stays(xss):
     assert hrefs["mail the office"] == "mailto:office@example.edu.cn"
     images = {img["alt"]: img["src"] for img in body.select("img")}
     assert images["inline png"] == PNG_DATA
-    assert images["poster"] == "/party/news/allowed/poster.png"
+    assert images["poster"] == version_url("/party/news/allowed/poster", POSTER, 40, ".jpg")
     cells = [td.get("style") for td in body.select("table:not(.raw) td")]
     assert cells == ["text-align: left;", "text-align: right;"]  # Markdown's own alignment stays
 
@@ -740,7 +745,7 @@ def test_attachments_with_awkward_names_get_urls_that_reach_them(site, name):
         "columns/news/2019-05-01-odd/index.md": post("Odd", "2019-05-01", body=(
             f"[the notes]({target}){also}\n\n![the photo]({quote(name + '.png')})\n")),
         f"columns/news/2019-05-01-odd/{name}.pdf": b"%PDF " + name.encode("utf-8"),
-        f"columns/news/2019-05-01-odd/{name}.png": b"\x89PNG " + name.encode("utf-8"),
+        f"columns/news/2019-05-01-odd/{name}.png": small_png(seed=len(name)),
         f"static/{name}.txt": "static " + name,
     })
     try:
@@ -759,7 +764,7 @@ def test_attachments_with_awkward_names_get_urls_that_reach_them(site, name):
         assert body.find("a", string="in brackets")["href"] == href
     src = str(body.find("img")["src"])
     assert_valid_url_path(src)
-    assert url_to_file(site.output, "/party/", src).read_bytes() == b"\x89PNG " + name.encode("utf-8")
+    assert picture(url_to_file(site.output, "/party/", src)).size == (40, 30)  # its one version
     assert (site.output / f"{name}.txt").read_text("utf-8") == "static " + name
 
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from conftest import SITE_TOML, column, post
+from photo_samples import small_png, version_url
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.summary import cut_summary, reading_minutes
 
@@ -295,6 +296,9 @@ def test_reading_minutes_ignores_punctuation():
 # ----------------------------------------------------------------------------- links by source path
 
 
+PHOTO = small_png()
+
+
 def linked_site(site):
     site.write({
         "site.toml": PARTY_TOML,
@@ -303,7 +307,7 @@ def linked_site(site):
         "columns/news/lesson.md": post("News lesson", body="## Section\n\nText.\n"),
         "columns/news/党课.md": post("党课"),
         "columns/news/bundle/index.md": post("Bundle"),
-        "columns/news/bundle/photo.png": b"\x89PNG\r\n\x1a\n",
+        "columns/news/bundle/photo.png": PHOTO,
     })
     return site
 
@@ -324,7 +328,7 @@ def linked_site(site):
         ("%E5%85%9A%E8%AF%BE.md", "/party/news/dang-ke/"),
         ("bundle/index.md", "/party/news/bundle/"),
         ("bundle/", "/party/news/bundle/"),
-        ("bundle/photo.png", "/party/news/bundle/photo.png"),
+        ("bundle/photo.png", version_url("/party/news/bundle/photo", PHOTO, 40)),  # its largest version
     ],
 )
 def test_a_link_to_a_source_file_becomes_the_url_of_what_it_names(site, target, url):
@@ -336,7 +340,9 @@ def test_a_link_to_a_source_file_becomes_the_url_of_what_it_names(site, target, 
 def test_an_image_written_as_a_path_gets_its_url(site):
     linked_site(site).write({"columns/news/a.md": post("A", body="![合影](bundle/photo.png)\n")})
     site.build()
-    assert body_of(site).select_one("img")["src"] == "/party/news/bundle/photo.png"
+    img = body_of(site).select_one("img")
+    assert img["src"] == version_url("/party/news/bundle/photo", PHOTO, 40, ".jpg")  # the fallback
+    assert img.find_parent("picture").source["srcset"] == version_url("/party/news/bundle/photo", PHOTO, 40) + " 40w"
 
 
 @pytest.mark.parametrize(

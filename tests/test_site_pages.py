@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import NO_SEARCH, NOW, SITE_TOML, column, post, served
+from photo_samples import picture, version_url
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed
 
@@ -234,8 +235,9 @@ def test_with_base_path_every_link_on_every_page_starts_with_it_and_resolves(sit
     assert "/party/study/bundle/#plan" in main_links(two)
     three = site.html("news/three/index.html")
     assert "/party/study/" in main_links(three)
-    assert three.select_one(".post-body img")["src"] == "/party/news/images/map.png"
-    assert (site.output / "news/images/map.png").read_bytes() == PNG
+    # A picture is published as its versions (photo_set.py), never as the file written.
+    assert three.select_one(".post-body img")["src"] == version_url("/party/news/images/map", PNG, 1, ".jpg")
+    assert not site.exists("news/images/map.png")
 
 
 def test_a_site_absolute_link_in_markdown_is_made_to_work_under_the_base_path_or_reported(site):
@@ -347,8 +349,9 @@ def test_a_column_with_a_name_the_site_uses_itself_is_an_error(site, name):
 def test_a_bundle_copies_its_files_beside_the_post_and_lists_the_attachments(site):
     party_site(site).build()
     page = site.html("study/bundle/index.html")
-    for name in ("poster.png", "outline.pdf", "sheet.csv", "会议 纪要 #2 100%.pdf"):
+    for name in ("outline.pdf", "sheet.csv", "会议 纪要 #2 100%.pdf"):
         assert site.exists(f"study/bundle/{name}"), name
+    assert url_to_file(site.output, "/party/", version_url("/party/study/bundle/poster", PNG, 1)).is_file()
     assert (site.output / "study/bundle/outline.pdf").read_bytes() == PDF
     items = page.select(".post-attachments li")
     listed = {li.find("a").get_text(strip=True): li for li in items}
@@ -386,17 +389,20 @@ def test_relative_images_and_the_cover_of_a_bundle_resolve(site):
     page = site.html("study/bundle/index.html")
     body_image = page.select_one(".post-body img")
     assert body_image["alt"] == "Poster"
-    assert body_image["src"] == "/party/study/bundle/poster.png"
-    assert url_to_file(site.output, "/party/", body_image["src"]).read_bytes() == PNG
+    poster = version_url("/party/study/bundle/poster", PNG, 1, ".jpg")
+    assert body_image["src"] == poster
+    assert picture(url_to_file(site.output, "/party/", body_image["src"])).size == (1, 1)
     # The cover is also the body's first image here: the post page shows it once.
-    assert len(page.select('main img[src="/party/study/bundle/poster.png"]')) == 1
+    assert len(page.select(f'main img[src="{poster}"]')) == 1
     card = site.html("study/index.html").select_one(".post-card img")
-    assert card["src"] == "/party/study/bundle/poster.png"
+    assert card["src"] == poster
     # A cover the body does not show is shown on the post page and on lists.
+    cover = version_url("/party/news/covered/images/cover", PNG, 1, ".jpg")
     covered = site.html("news/covered/index.html").select("main img")
-    assert [img["src"] for img in covered] == ["/party/news/covered/images/cover.png"]
-    assert url_to_file(site.output, "/party/", covered[0]["src"]).read_bytes() == PNG
-    assert "/party/news/covered/images/cover.png" in [img["src"] for img in site.html("news/index.html").select("main img")]
+    assert [img["src"] for img in covered] == [cover]
+    webp = covered[0].find_parent("picture").source["srcset"].split()[0]
+    assert picture(url_to_file(site.output, "/party/", webp)).format == "WEBP"
+    assert cover in [img["src"] for img in site.html("news/index.html").select("main img")]
 
 
 def test_a_missing_cover_is_an_error_with_the_line_of_the_cover_key(site):

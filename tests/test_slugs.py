@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import column, post
+from photo_samples import small_png, version_url
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.urls import slugify, strip_date_prefix
 
@@ -165,11 +166,11 @@ def test_a_post_address_comes_from_its_file_name(site, filename, url_path):
 def test_a_bundle_post_takes_the_name_of_its_folder_without_the_date(site):
     site.write({
         "columns/news/2019-05-05-党员大会/index.md": post("A bundle"),
-        "columns/news/2019-05-05-党员大会/photo.png": b"\x89PNG\r\n\x1a\n",
+        "columns/news/2019-05-05-党员大会/photo.png": small_png(),
     })
     site.build()
     assert post_pages(site) == {"news/dang-yuan-da-hui/index.html"}
-    assert site.exists("news/dang-yuan-da-hui/photo.png")
+    assert site.exists(version_url("news/dang-yuan-da-hui/photo", small_png(), 40))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,122 @@
+"""What phone photos cost (issue 19): the CPU time of making all the versions of one 12 MP photo
+(target: under 0.3 s), and cold, no-change and one-edit builds of a site with 50 phone photos.
+
+    python bench/photos.py [--photos 50] [--runs 3] [--dir /dev/shm] [--jobs N]
+
+Photos are generated (tests/photo_samples.py: photo-like noise over shapes, EXIF orientation
+and GPS), 4032 x 3024 like a 12 MP phone camera's, saved at quality 92 (4-5 MB each, as phones
+write them). Each build runs `python -m sitegen build` as its own process; its CPU is the
+user+system time of it and every worker it started."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
+
+from photo_samples import phone_jpeg  # noqa: E402
+from sitegen.photos import make  # noqa: E402
+
+TOML = """title = "照片基准"
+base_url = "http://bench.example/"
+language = "zh-CN"
+search = false
+"""
+
+
+def per_photo(runs: int) -> list[tuple[str, float, int, int]]:
+    """(kind, median CPU seconds, original bytes, bytes of all versions) per kind of photo."""
+    rows = []
+    for kind, orientation in (("12 MP landscape", 1), ("12 MP portrait (EXIF 6)", 6)):
+        data = phone_jpeg(4032, 3024, orientation=orientation, seed=orientation, quality=92)
+        make(data)  # the first call loads codecs
+        times = []
+        for _ in range(runs):
+            started = time.process_time()
+            made = make(data)
+            times.append(time.process_time() - started)
+        rows.append((kind, statistics.median(times), len(data), sum(len(v[2]) for v in made.versions)))
+    return rows
+
+
+def write_site(root: Path, photos: int) -> None:
+    (root / "columns/style").mkdir(parents=True)
+    (root / "site.toml").write_text(TOML, encoding="utf-8")
+    (root / "columns/style/_index.md").write_text("---\ntitle: 党员风采\norder: 1\n---\n", encoding="utf-8")
+    for post in range(photos // 8 + (photos % 8 > 0)):
+        bundle = root / f"columns/style/2024-05-{post + 1:02d}-activity-{post}"
+        bundle.mkdir()
+        names = []
+        for i in range(min(8, photos - post * 8)):
+            name = f"IMG_{post:02d}{i:02d}.jpg"
+            (bundle / name).write_bytes(phone_jpeg(4032, 3024, orientation=6 if i % 3 == 0 else 1,
+                                                   seed=post * 8 + i, quality=92))
+            names.append(name)
+        body = "\n\n".join(f"![活动照片 {n}]({n})" for n in names)
+        (bundle / "index.md").write_text(f"---\ntitle: 主题党日活动 {post}\ndate: 2024-05-{post + 1:02d}\n"
+                                         f"cover: {names[0]}\n---\n\n{body}\n", encoding="utf-8")
+
+
+def build(root: Path, jobs: int | None) -> tuple[float, float]:
+    """Wall and CPU seconds (this build and its workers) of one build."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "sitegen", "build", "--source", str(root)]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)})
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def builds(base: Path, photos: int, runs: int, jobs: int | None) -> dict[str, list[tuple[float, float]]]:
+    found: dict[str, list[tuple[float, float]]] = {"cold": [], "no change": [], "one text edit": []}
+    for run in range(runs):
+        root = Path(tempfile.mkdtemp(prefix="sitegen-photos-", dir=base))
+        try:
+            write_site(root, photos)
+            found["cold"].append(build(root, jobs))
+            found["no change"].append(build(root, jobs))
+            post = next((root / "columns/style").glob("*/index.md"))
+            post.write_text(post.read_text(encoding="utf-8") + f"\n编辑 {run}\n", encoding="utf-8")
+            found["one text edit"].append(build(root, jobs))
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--dir", type=Path, default=Path("/dev/shm") if Path("/dev/shm").is_dir() else None)
+    args = parser.parse_args()
+    print("| photo | CPU for all versions (median) | original | all versions |")
+    print("|---|---|---|---|")
+    for kind, cpu, size, made in per_photo(args.runs):
+        print(f"| {kind} | {cpu:.3f} s {'(target 0.3 s: met)' if cpu < 0.3 else '(target 0.3 s: NOT met)'} | "
+              f"{size / 1e6:.1f} MB | {made / 1e3:.0f} KB |")
+    print(f"\n| build of {args.photos} phone photos | wall (median, min-max) | CPU (median) |")
+    print("|---|---|---|")
+    for name, samples in builds(args.dir, args.photos, args.runs, args.jobs).items():
+        walls = [wall for wall, _ in samples]
+        print(f"| {name} | {statistics.median(walls):.2f} s ({min(walls):.2f}-{max(walls):.2f}) | "
+              f"{statistics.median(cpu for _, cpu in samples):.2f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
