@@ -1,0 +1,6 @@
+"""Messages: cli."""
+
+from __future__ import annotations
+
+CLI: dict[str, dict[str, tuple[str, str | None]]] = {
+}
