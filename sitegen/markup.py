@@ -19,6 +19,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
+from . import cjk
 from .errors import SiteError
 from .sanitise import sanitise
 from .summary import cut_summary, reading_minutes
@@ -161,8 +162,7 @@ class _TextCollector(Treeprocessor):
                     text += tail
             if "\x02" in text:
                 text = _STASHED.sub("", text)
-            # The same as stripping and collapsing each run of whitespace (\s+) into one space.
-            text = " ".join(text.split())
+            text = cjk.squeeze(text)  # no space between two Chinese characters
             if text:
                 blocks.append((tag, text))  # type: ignore[arg-type]
         self.owner.job.blocks = blocks
@@ -239,6 +239,7 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
+        cjk.register(md)  # line breaks and '#' headings as a Chinese writer means them
         processors = md.treeprocessors
         processors.register(_AttrListWhenUsed(md, self, processors["attr_list"]), "attr_list", 8)
         # Replaces Python-Markdown's own 'unescape' (also priority 0); registered in this order,
@@ -255,9 +256,9 @@ class MarkdownRenderer:
         toc_tokens = getattr(self.md, "toc_tokens", [])
         toc_html = self.md.toc if _count_headings(toc_tokens) >= 2 else ""  # type: ignore[attr-defined]
         more = _MORE.search(html)
-        text = " ".join(text for _, text in self.job.blocks)
+        text = cjk.squeeze(" ".join(text for _, text in self.job.blocks))
         if summary is not None:
-            summary_html = f"<p>{escape(summary)}</p>"
+            summary_html = f"<p>{escape(cjk.squeeze(summary))}</p>"
         elif more:
             summary_html = html[: more.start()]
         else:
