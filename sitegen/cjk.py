@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from html import escape
 
 import markdown
 from markdown.blockprocessors import HashHeaderProcessor
@@ -28,6 +29,21 @@ def squeeze(text: str) -> str:
     if text.isascii():
         return text
     return _BETWEEN_CJK.sub("", text)
+
+
+_IS_CJK = re.compile(f"[{_CJK}]")
+
+
+def lines_html(text: str) -> str:
+    """Typed text (a front matter summary) as HTML, its line breaks by the same rule as a body's."""
+    lines = [" ".join(line.split()) for line in text.strip().split("\n")]
+    html = escape(lines[0])
+    for before, line in zip(lines, lines[1:]):
+        if not line:
+            continue
+        chinese = bool(before and _IS_CJK.match(before[-1])) or bool(_IS_CJK.match(line[0]))
+        html += ("<br>\n" if chinese else " ") + escape(line)
+    return html
 
 
 class _ChineseBreak(InlineProcessor):

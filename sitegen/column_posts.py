@@ -7,7 +7,7 @@ would be the same, and a watcher's build takes the last one's (load.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .config import SiteConfig
@@ -106,14 +106,28 @@ class ColumnPosts:
             read.due = min(read.due, meta.date) if read.due else meta.date
         if meta.draft and not self.drafts:
             read.left_out[path] = "a draft"
+            read.problems.append(SiteError.of(path, doc.line("draft"), "post.draft", "note"))
         elif meta.date > self.now and not self.future:
             read.left_out[path] = f"dated in the future ({meta.date:%Y-%m-%d %H:%M})"
+            read.problems.append(_future_note(path, doc.line("date"), meta.date, self.now))
         else:
             read.targets[path] = url
             if bundle is not None:
                 read.targets[bundle] = url
             return PostSource(column, path, bundle, doc, meta, slug, url, found.digest, key, tuple(found.problems))
         return None
+
+
+FAR_AHEAD = timedelta(days=366)
+
+
+def _future_note(path: Path, line: int, when: datetime, now: datetime) -> SiteError:
+    """A post dated in the future is said, with when it will appear; more than a year ahead, it
+    is a warning: most likely a mistyped year (2062 for 2026), and the post would never show."""
+    written = f"{when:%Y-%m-%d %H:%M}"
+    if when - now > FAR_AHEAD:
+        return SiteError.of(path, line, "post.far_future", "warning", date=written, year=when.year)
+    return SiteError.of(path, line, "post.future", "note", date=written)
 
 
 def _post_slug_problem(path: Path, line: int, slug: str) -> SiteError | None:

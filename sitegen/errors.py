@@ -24,7 +24,7 @@ class SiteError(Exception):
     line: int | None
     message: str
     hint: str | None = None
-    severity: str = "error"  # or "warning"
+    severity: str = "error"  # or "warning", or "note": something worth knowing, not wrong (a draft left out)
     key: str | None = None  # the catalogue entry this was made from (messages.py)
     values: tuple[tuple[str, str], ...] = ()
 
@@ -60,9 +60,9 @@ class SiteError(Exception):
     def format(self, root: Path | None = None, language: str = "en") -> str:
         message, hint = self.texts(language)
         if language == "zh-CN":
-            prefix = "警告：" if self.severity == "warning" else ""
+            prefix = {"warning": "警告：", "note": "提示："}.get(self.severity, "")
             return f"{self.location(root)}: {prefix}{message}" + (f"（{hint}）" if hint else "")
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = {"warning": "warning: ", "note": "note: "}.get(self.severity, "")
         return f"{self.location(root)}: {prefix}{message}" + (f" ({hint})" if hint else "")
 
     def __str__(self) -> str:
@@ -71,6 +71,10 @@ class SiteError(Exception):
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def is_note(self) -> bool:
+        return self.severity == "note"
 
 
 def problems_to_plain(problems: Sequence[SiteError]) -> list[list[Any]]:

@@ -258,7 +258,7 @@ class MarkdownRenderer:
         more = _MORE.search(html)
         text = cjk.squeeze(" ".join(text for _, text in self.job.blocks))
         if summary is not None:
-            summary_html = f"<p>{escape(cjk.squeeze(summary))}</p>"
+            summary_html = f"<p>{cjk.lines_html(summary)}</p>"
         elif more:
             summary_html = html[: more.start()]
         else:

@@ -29,6 +29,7 @@ from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .load import is_ignored
 from .lock import WATCH_FILE, OutputLock
+from .messages import say, site_language
 from .search import IndexResult, index_site
 from .write import check_output_folder
 
@@ -233,26 +234,29 @@ def _has_unreadable_folder(folder: Path) -> bool:
 
 
 def report(outcome: Outcome, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]
-    """Prints a build's summary, or its problems as file:line: message."""
+    """Prints a build's summary, or its problems as file:line: message, in the site's language."""
     stream = stream or sys.stderr
     stamp = time.strftime("%H:%M:%S")
+    language = site_language(root) if root is not None else "en"
     if outcome.result is not None:
-        for problem in outcome.result.warnings:
-            print(problem.format(root), file=stream)
-        print(f"[{stamp}] built {outcome.result.summary()}", file=stream, flush=True)
+        for problem in outcome.result.warnings + outcome.result.notes:
+            print(problem.format(root, language), file=stream)
+        print(say("cli.watch_built", language, stamp=stamp, summary=outcome.result.summary(language)),
+              file=stream, flush=True)
     else:
         for problem in outcome.problems:
-            print(problem.format(root), file=stream)
-        print(f"[{stamp}] build failed: the last good site stays in place", file=stream, flush=True)
+            print(problem.format(root, language), file=stream)
+        print(say("cli.watch_failed", language, stamp=stamp), file=stream, flush=True)
 
 
 def report_index(indexed: IndexResult | SiteError, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]
     stream = stream or sys.stderr
+    language = site_language(root) if root is not None else "en"
     if isinstance(indexed, SiteError):
-        print(indexed.format(root), file=stream, flush=True)
+        print(indexed.format(root, language), file=stream, flush=True)
     else:
-        print(f"[{time.strftime('%H:%M:%S')}] search index {indexed.size / 1048576:.1f} MB in {indexed.seconds:.2f} s",
-              file=stream, flush=True)
+        print(say("cli.watch_index", language, stamp=time.strftime("%H:%M:%S"), size=f"{indexed.size / 1048576:.1f}",
+                  seconds=f"{indexed.seconds:.2f}"), file=stream, flush=True)
 
 
 def watch(source: Path, output: Path | None, options: Options, poll: bool = False) -> int:

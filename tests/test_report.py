@@ -336,6 +336,7 @@ def test_a_wrong_report_setting_is_an_error_with_its_line(site, line, message):
 
 
 def test_the_report_settings_have_their_defaults(site):
+    site.write({"site.toml": SITE_TOML})  # (the site fixture turns the report's warnings off)
     config = load_config(site.root)
     assert (config.report, config.academic_year_start_month, config.study_column, config.author_threshold,
             config.stale_days) == (True, 9, "study", 1, 60)
