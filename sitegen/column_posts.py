@@ -60,8 +60,7 @@ class ColumnPosts:
             elif path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 read.assets.append((path, f"{column.slug}/{path.relative_to(column.source).as_posix()}"))
             elif column.is_page:
-                read.problems.append(SiteError(path, None, f"column '{column.slug}' is a single page (layout: page) and cannot hold posts",
-                                               "move the post to another column, or remove 'layout: page' from _index.md"))
+                read.problems.append(SiteError.of(path, None, "column.page_with_posts", column=column.slug))
             elif (source := self._post(read, column, path, bundle)) is not None:
                 read.sources.append(source)
         for source in read.sources:
@@ -133,9 +132,7 @@ def _future_note(path: Path, line: int, when: datetime, now: datetime) -> SiteEr
 def _post_slug_problem(path: Path, line: int, slug: str) -> SiteError | None:
     """What is wrong with a post's web address; `line` is its 'slug:' line, or 1 when it has none."""
     if not slug:
-        return SiteError(path, line, "the post's name gives no usable web address",
-                         "add a line 'slug: my-post' to the front matter")
+        return SiteError.of(path, line, "post.no_slug")
     if len(slug) > MAX_SLUG:
-        return SiteError(path, line, f"the post's web address would be {len(slug)} characters long, over the limit of {MAX_SLUG}",
-                         "add a shorter 'slug: ...' line to the front matter")
+        return SiteError.of(path, line, "post.long_slug", length=len(slug), limit=MAX_SLUG)
     return None

@@ -80,8 +80,7 @@ class Loader:
     def load(self) -> Site | None:
         columns_dir = self.root / COLUMNS_DIR
         if not columns_dir.is_dir():
-            self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
-                                           "create columns/<name>/_index.md for each column"))
+            self.problems.append(SiteError.of(columns_dir, None, "site.no_columns"))
             return None
         if not os.access(columns_dir, os.R_OK | os.X_OK):
             self.problems.append(unreadable_folder(columns_dir, "Permission denied"))
@@ -141,8 +140,7 @@ class Loader:
             self.problems.append(unreadable_folder(folder, "Permission denied"))
             return None
         if not os.path.lexists(index):  # (one that is not a file: reading it says what it is)
-            self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
-                                           "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
+            self.problems.append(SiteError.of(folder, None, "column.no_index"))
             return None
         slug = self.slugs.of(folder.name)
         problem = _column_slug_problem(self.root, folder, slug, slugs)
@@ -239,7 +237,8 @@ class Loader:
         if meta.cover:
             cover = self.links.resolve(source.path.parent / meta.cover)
             if isinstance(cover, LinkProblem):
-                self.problems.append(SiteError(source.path, doc.line("cover"), f"cover: {cover.message}: '{meta.cover}'", cover.hint))
+                self.problems.append(SiteError.of(source.path, doc.line("cover"), "cover.problem", target=meta.cover,
+                                                  inner=cover.key or "", **dict(cover.values)))
             else:
                 cover_url = cover
         attachments = self.assets.attachments(source.bundle) if source.bundle is not None else ()
@@ -338,9 +337,8 @@ def _url_collisions(root: Path, sources: list[PostSource]) -> list[SiteError]:
         # Windows and macOS file systems ignore case, so 'Party' and 'party' would collide.
         key = source.url.lower()
         if key in first:
-            problems.append(SiteError(source.path, source.doc.line("slug") if source.meta.slug else 1,
-                                      f"this post gets the same web address {source.url} as {site_path(root, first[key].path)}",
-                                      "give one of them a different 'slug:' or file name"))
+            problems.append(SiteError.of(source.path, source.doc.line("slug") if source.meta.slug else 1, "post.same_url",
+                                         url=source.url, other=site_path(root, first[key].path)))
         else:
             first[key] = source
     return problems

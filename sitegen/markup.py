@@ -21,6 +21,7 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from . import cjk
 from .errors import SiteError
+from .messages import render
 from .sanitise import sanitise
 from .summary import cut_summary, reading_minutes
 
@@ -33,6 +34,13 @@ Resolver = Callable[[Path], "str | LinkProblem"]
 class LinkProblem:
     message: str
     hint: str | None = None
+    key: str | None = None  # its entry in messages.py, with {target} and these values
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: str) -> "LinkProblem":
+        message, hint = render(key, "en", {"target": "", **values})
+        return cls(message, hint, key, tuple(values.items()))
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ class _LinksAndUnescape(UnescapeTreeprocessor):
                 return
             split = urlsplit(target)
         except ValueError:  # such as an unclosed IPv6 bracket: http://[::1/
-            job.fail(target, LinkProblem("this is not a valid link", "check the address between the ( )"))
+            job.fail(target, LinkProblem.of("link.invalid"))
             return
         path = unquote(split.path)
         if not path:
@@ -198,7 +206,11 @@ class _Job:
 
     def fail(self, target: str, problem: LinkProblem) -> None:
         nth = self.failures[target] = self.failures.get(target, 0) + 1
-        self.problems.append(SiteError(self.path, self.line_of(target, nth), f"{problem.message}: '{target}'", problem.hint))
+        line = self.line_of(target, nth)
+        if problem.key is not None:  # said in the site's language at the edge
+            self.problems.append(SiteError.of(self.path, line, problem.key, target=target, **dict(problem.values)))
+        else:
+            self.problems.append(SiteError(self.path, line, f"{problem.message}: '{target}'", problem.hint))
 
     def line_of(self, needle: str, nth: int = 1) -> int:
         """Python-Markdown keeps no source positions, so find where the target was written

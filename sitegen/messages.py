@@ -34,6 +34,9 @@ def render(key: str, language: str, values: Mapping[str, str]) -> tuple[str, str
     entry = CATALOGUE[key]
     message, hint = entry.get(language) or entry["en"]
     fill = _Blank(values)
+    if values.get("inner") in CATALOGUE:  # a message within a message ('cover: ' + a link's problem)
+        inner, inner_hint = render(values["inner"], language, {k: v for k, v in values.items() if k != "inner"})
+        fill["inner"], hint = inner, hint or inner_hint
     return message.format_map(fill), (hint.format_map(fill) if hint else None)
 
 

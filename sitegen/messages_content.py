@@ -35,4 +35,75 @@ CONTENT: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("reading this post's Markdown took longer than {seconds} s and was stopped",
                "look for long runs of [ ] * _ ` or < in it"),
         "zh-CN": ("读取这篇文章的正文超过了 {seconds} 秒，已停止", "检查正文里是否有一长串 [ ] * _ ` 或 < 符号")},
+    # -- links written as paths (links.py, markup.py); {target} is the link as written
+    "link.leaves": {
+        "en": ("the link leaves the site: '{target}'", "link only to posts and files inside the site's folder"),
+        "zh-CN": ("链接指向了网站以外：“{target}”", "只能链接到网站文件夹里的文章和文件")},
+    "link.to_draft": {
+        "en": ("links to a post that this build leaves out, because it is a draft: '{target}'",
+               "publish that post first, or remove the link"),
+        "zh-CN": ("链接的文章是草稿，还没有发布：“{target}”", "先发布那篇文章，或者删掉这个链接")},
+    "link.to_future": {
+        "en": ("links to a post that this build leaves out, because it is dated in the future ({date}): '{target}'",
+               "publish that post first, or remove the link"),
+        "zh-CN": ("链接的文章日期是 {date}，还没有发布：“{target}”", "等那篇文章发布后再链接，或者删掉这个链接")},
+    "link.not_in_site": {
+        "en": ("links to a file that is not part of the site: '{target}'",
+               "link to posts and to files inside columns/ or static/"),
+        "zh-CN": ("链接的文件不属于网站：“{target}”", "只能链接到 columns/ 或 static/ 里的文章和文件")},
+    "link.missing": {
+        "en": ("links to a file that does not exist: '{target}'", None),
+        "zh-CN": ("链接的文件不存在：“{target}”", "检查文件名是否写对，文件是否放在文章旁边")},
+    "link.missing_like": {
+        "en": ("links to a file that does not exist: '{target}'", "did you mean '{like}'?"),
+        "zh-CN": ("链接的文件不存在：“{target}”", "是不是“{like}”？")},
+    "link.invalid": {
+        "en": ("this is not a valid link: '{target}'", "check the address between the ( )"),
+        "zh-CN": ("这不是有效的链接：“{target}”", "检查 ( ) 里的地址")},
+    # -- posts, columns, tags (load.py, column_posts.py, tags.py)
+    "cover.problem": {"en": ("cover: {inner}", None), "zh-CN": ("封面图（cover）：{inner}", None)},
+    "site.no_columns": {
+        "en": ("there is no columns/ folder", "create columns/<name>/_index.md for each column"),
+        "zh-CN": ("没有 columns/ 文件夹", "为每个栏目建一个文件夹 columns/栏目名/，里面放 _index.md")},
+    "column.no_index": {
+        "en": ("this column folder has no _index.md", "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"),
+        "zh-CN": ("这个栏目文件夹里没有 _index.md", "在里面新建 _index.md，写上 ---、title: 栏目名、order: 1、---")},
+    "column.page_with_posts": {
+        "en": ("column '{column}' is a single page (layout: page) and cannot hold posts",
+               "move the post to another column, or remove 'layout: page' from _index.md"),
+        "zh-CN": ("栏目“{column}”只有一页（layout: page），不能放文章",
+                  "把文章移到别的栏目，或者删掉 _index.md 里的“layout: page”")},
+    "post.same_url": {
+        "en": ("this post gets the same web address {url} as {other}", "give one of them a different 'slug:' or file name"),
+        "zh-CN": ("这篇文章的网址 {url} 和 {other} 的一样", "给其中一篇换个文件名，或加一行不同的“slug:”")},
+    "post.no_slug": {
+        "en": ("the post's name gives no usable web address", "add a line 'slug: my-post' to the front matter"),
+        "zh-CN": ("文件名无法变成网址", "在设置里加一行 slug: 英文网址，例如 slug: party-lesson")},
+    "post.long_slug": {
+        "en": ("the post's web address would be {length} characters long, over the limit of {limit}",
+               "add a shorter 'slug: ...' line to the front matter"),
+        "zh-CN": ("文章的网址会有 {length} 个字符，超过了 {limit} 个", "在设置里加一行短一些的“slug: ……”")},
+    "tag.no_slug": {
+        "en": ("the tag {name} gives no usable web address", "use words, digits or Chinese characters in tags"),
+        "zh-CN": ("标签 {name} 无法变成网址", "标签请用汉字、字母或数字")},
+    "tag.long": {
+        "en": ("the tag {name}... is too long for a web address ({length} characters, over {limit})", "use a shorter tag"),
+        "zh-CN": ("标签 {name}…… 太长，无法作为网址（{length} 个字符，超过 {limit} 个）", "请用短一些的标签")},
+    # -- the work report's warnings (report.py)
+    "report.empty_column": {
+        "en": ("column '{column}' ({title}) has no posts; inspections of school websites count an empty column against the school",
+               "publish a post in it, or remove the column"),
+        "zh-CN": ("栏目“{title}”（{column}）还没有文章；学校网站检查会把空栏目算作问题", "在这个栏目发一篇文章，或者删掉这个栏目")},
+    "report.stale_column": {
+        "en": ("column '{column}' ({title}) has had no new post for {days} days (latest {latest}), more than "
+               "stale_days = {stale_days}; inspections of school websites count such a column as empty",
+               "publish a post in it, or change stale_days in site.toml (0 turns this check off)"),
+        "zh-CN": ("栏目“{title}”（{column}）已经 {days} 天没有新文章了（最近一篇是 {latest}），超过了 {stale_days} 天；"
+                  "学校网站检查会把这样的栏目算作空栏目",
+                  "在这个栏目发一篇新文章，或者修改 site.toml 里的 stale_days（写 0 就不再检查）")},
+    "report.study_column": {
+        "en": ("study_column = '{value}' is not a column with posts, so the work report marks no months without a study post",
+               "set study_column to the folder name of the Special Study column (columns: {columns}), or to \"\" if the site has none"),
+        "zh-CN": ("study_column = '{value}' 不是一个有文章的栏目，所以工作报告不会标出缺少学习文章的月份",
+                  "把 study_column 改成“专题学习”栏目的文件夹名（现有栏目：{columns}），没有这个栏目就写 \"\"")},
 }

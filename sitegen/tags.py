@@ -50,12 +50,10 @@ class Tags:
             if slug is None:
                 slug = self._slugs[name] = self.slug(name)
             if not slug:
-                problems.append(SiteError(path, line, f"the tag {name!r} gives no usable web address",
-                                          "use words, digits or Chinese characters in tags"))
+                problems.append(SiteError.of(path, line, "tag.no_slug", name=repr(name)))
                 continue
             if len(slug) > MAX_SLUG:
-                problems.append(SiteError(path, line, f"the tag {name[:40]!r}... is too long for a web address "
-                                          f"({len(slug)} characters, over {MAX_SLUG})", "use a shorter tag"))
+                problems.append(SiteError.of(path, line, "tag.long", name=repr(name[:40]), length=len(slug), limit=MAX_SLUG))
                 continue
             slug, first = self._claim(slug, name, path)
             if slug in tags:
