@@ -99,16 +99,13 @@ def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_NAME
     data = read_file(path, CONFIG_LIMIT)  # (a FIFO there is never opened, so it cannot hang the build)
     if isinstance(data, SiteError) and _missing(path):
-        raise SiteError(
-            path, None, f"no {CONFIG_NAME} found in {root}",
-            'create it with at least: title = "My site" and base_url = "http://intranet.example/"',
-        )
+        raise SiteError.of(path, None, "config.missing", root=root)
     if isinstance(data, SiteError):
         raise data
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SiteError(path, None, "site.toml is not UTF-8", "save it as UTF-8") from None
+        raise SiteError.of(path, None, "config.not_utf8") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

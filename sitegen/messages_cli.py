@@ -33,6 +33,16 @@ CLI: dict[str, dict[str, tuple[str, str | None]]] = {
     # -- the progress line (its label is the key after "progress.")
     "progress.posts parsed": {"en": ("posts parsed", None), "zh-CN": ("读取文章", None)},
     "progress.pages written": {"en": ("pages written", None), "zh-CN": ("生成页面", None)},
+    "cli.watching": {"en": ("watching {source} for changes (Ctrl+C stops)", None),
+                     "zh-CN": ("正在监视 {source} 的改动，有改动就重新生成（按 Ctrl+C 停止）", None)},
+    "cli.serving": {"en": ("serving {output} at {url} (Ctrl+C stops)", None),
+                    "zh-CN": ("预览网站：{url}（内容来自 {output}；按 Ctrl+C 停止）", None)},
+    "cli.cannot_listen": {"en": ("sitegen: cannot listen on {host}:{port}: {reason} (is another server using that port? "
+                                 "choose another with --port)", None),
+                          "zh-CN": ("sitegen：无法使用 {host}:{port}：{reason}（可能有别的程序占用了这个端口；用 --port 换一个）", None)},
+    # -- the box `sitegen serve` shows over a page when a build failed
+    "serve.failed": {"en": ("sitegen: the build failed; the page shows the last good site.", None),
+                     "zh-CN": ("sitegen：生成失败，下面列出了问题；页面显示的是上一次生成成功的网站。", None)},
     # -- sitegen new
     "new.no_column": {"en": ("sitegen: there is no column '{column}' (columns: {columns})", None),
                       "zh-CN": ("sitegen：没有“{column}”这个栏目（现有栏目：{columns}）", None)},

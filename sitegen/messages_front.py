@@ -101,4 +101,11 @@ FRONT: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("'layout' must be 'list' or 'page', not {value}",
                "use 'layout: page' for a column that is a single page with no posts"),
         "zh-CN": ("“layout”只能写 list 或 page，不能写 {value}", "只有一页、没有文章的栏目写 layout: page")},
+    # -- site.toml (only these two so far: the others are still English)
+    "config.missing": {
+        "en": ("no site.toml found in {root}", 'create it with at least: title = "My site" and base_url = "http://intranet.example/"'),
+        "zh-CN": ("在 {root} 里没有找到 site.toml", '新建 site.toml，至少写两行：title = "网站名称" 和 base_url = "http://intranet.example/"')},
+    "config.not_utf8": {
+        "en": ("site.toml is not UTF-8", "save it as UTF-8"),
+        "zh-CN": ("site.toml 不是 UTF-8 编码", _SAVE_UTF8_ZH)},
 }

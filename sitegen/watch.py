@@ -263,7 +263,7 @@ def watch(source: Path, output: Path | None, options: Options, poll: bool = Fals
     watcher = Watcher(source, output, options, on_build=lambda o: report(o, source.resolve()), poll=poll,
                       on_index=lambda i: report_index(i, source.resolve()))
     watcher.start()
-    print(f"watching {watcher.source} for changes (Ctrl+C stops)", file=sys.stderr, flush=True)
+    print(say("cli.watching", site_language(source), source=watcher.source), file=sys.stderr, flush=True)
     try:
         while True:
             time.sleep(3600)
