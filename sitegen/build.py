@@ -79,6 +79,7 @@ class BuildResult:
     reuse: Reuse | None = field(default=None, repr=False)  # for the next build in this process (a watcher's)
     index_wanted: bool = False  # the live search index does not match the live pages (a watcher indexes after)
     notes: list[SiteError] = field(default_factory=list)  # posts left out: drafts, dated in the future
+    due: float | None = None  # when time alone changes the site (a post comes due), as a timestamp
 
     def summary(self, language: str = "en") -> str:
         """The one line a build ends with, in `language`."""
@@ -161,6 +162,7 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
         try:
             repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
             repeated.reuse = reuse
+            repeated.due = state.horizon
             return repeated
         except (KeyError, TypeError, ValueError):  # a damaged state: build
             pass
@@ -174,6 +176,8 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     # Only a site whose search index matches its pages is one a next build may find unchanged.
     if options.cache and not result.index_wanted:
         saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+        if saved is not None:  # the work report's day counts too: its pages change at midnight
+            result.due = saved[1].horizon
         if result.reuse is not None:
             result.reuse = replace(result.reuse, state=saved)
     return result
@@ -269,7 +273,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         problems += failed
         _stop_on_errors(problems, staging)
         columns = [(c.title, len(site.posts_in(c))) for c in site.columns if not c.is_page]
-        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns, notes=_sorted(notes))
+        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns, notes=_sorted(notes),
+                             due=site.next_due.timestamp() if site.next_due else None)
         if staging is not None:
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).

@@ -40,17 +40,19 @@ def mend_front_matter(fm_text: str, path: Path, first_line: int) -> str:
         if colon == ":" and rest and rest[0] not in _SPACES and key not in KNOWN_KEYS:
             continue  # 'word:thing' under an unknown key: not certainly a key at all
         value = rest.strip(_SPACES)
-        continued = index + 1 < len(lines) and lines[index + 1].startswith((" ", "\t"))
+        later = lines[index + 1 :]
+        following = next((line for line in later if line.strip()), "")
+        continued = following.startswith((" ", "\t"))  # YAML goes on with the value on the lines below
         where = (path, index + first_line)
         if key in _TEXT_KEYS and value and not continued:
-            value = _text(value, where)
+            value = _text(value, where, "\n".join(later))
         elif key == "tags":
-            value = _tags(value, continued, where)
+            value = _tags(value, continued, where, "\n".join(later))
         lines[index] = f"{key}: {value}" if value else f"{key}:"
     return "\n".join(lines)
 
 
-def _text(value: str, where: tuple[Path, int]) -> str:
+def _text(value: str, where: tuple[Path, int], later: str) -> str:
     """A text value as YAML will read it back exactly as it was typed."""
     if _BLOCK.match(value):
         return value  # 'summary: |' and the lines under it
@@ -62,20 +64,20 @@ def _text(value: str, where: tuple[Path, int]) -> str:
         if first in "\"'" or last in "\"'":
             return json.dumps(inner, ensure_ascii=False)  # "五月学习” : the input method's closing quote
         return json.dumps(value, ensure_ascii=False)  # “两学一做”: Chinese quotes belong to the title
-    if first in "\"'" and value.count(first) == 1 and not ("“" in value or "”" in value or "’" in value):
+    if first in "\"'" and value.count(first) == 1 and first not in later and not any(c in value for c in "“”’"):
         raise SiteError.of(*where, "fm.unclosed_quote", text=value)
     if first == "[" and last == "]" and value.count("[") == 1:
         return value  # a real list: reported as 'not a list' by the checker, not silently joined
     return json.dumps(value, ensure_ascii=False)
 
 
-def _tags(value: str, continued: bool, where: tuple[Path, int]) -> str:
+def _tags(value: str, continued: bool, where: tuple[Path, int], later: str) -> str:
     if not value:
         return value
     if value[0] in "【［":
         value = "[" + value[1:]
     if value[-1] in "】］":
         value = value[:-1] + "]"
-    if value.startswith("[") and "]" not in value and not continued:
+    if value.startswith("[") and "]" not in value and "]" not in later and not continued:
         raise SiteError.of(*where, "fm.unclosed_list", text=value)
     return value

@@ -36,6 +36,7 @@ from .write import check_output_folder
 QUIET_SECONDS = 0.1  # a burst of events (git pull, save-by-rename) ends when none came for this long
 # A build that read a file while it was being saved fails with this, though nothing is wrong: the
 # watcher builds again (the save's own event follows) instead of reporting it, this many times in a row.
+DUE_RECHECK_SECONDS = 60.0
 CHANGED_DURING_BUILD = "the file changed while the site was being built"
 RETRIES = 5
 
@@ -92,6 +93,7 @@ class Watcher:
         self._language = "en"  # of the site to index, from the last build
         self._indexer = threading.Thread(target=self._index_loop, name="sitegen-index", daemon=True)
         self._retries = 0  # builds in a row that failed only because a file changed while they read it
+        self._due: float | None = None  # when the last good build's site changes by time alone
         self._watch_lock: OutputLock | None = None
 
     def relevant(self, path: str) -> bool:
@@ -170,7 +172,10 @@ class Watcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._dirty.wait()
+            if not self._dirty.wait(self._until_due()):
+                if self._due is not None and time.time() >= self._due:
+                    self.rebuild()  # a post dated in the future has come due: publish it
+                continue
             # Wait for the burst to end: every new event restarts the quiet period.
             while not self._stop.is_set():
                 self._dirty.clear()
@@ -180,6 +185,13 @@ class Watcher:
                 return
             self._watch_folders()  # a folder such as templates/ may have just been created
             self.rebuild()
+
+    def _until_due(self) -> float | None:
+        """Seconds to wait for changes before building for a post that comes due (None: no such
+        post). At most a minute at a time, so a clock set forward is noticed within one."""
+        if self._due is None:
+            return None
+        return min(max(self._due - time.time(), 0.0) + 0.05, DUE_RECHECK_SECONDS)
 
     def _index_loop(self) -> None:
         """Indexes the site whenever builds asked for it; saves that come meanwhile are built
@@ -217,6 +229,7 @@ class Watcher:
             self._dirty.set()  # not an error: build again once the saves have stopped
             return outcome
         self._retries = 0
+        self._due = outcome.result.due if outcome.result is not None else None
         self.last = outcome
         self.on_build(outcome)
         if index:

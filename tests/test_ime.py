@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import NO_SEARCH, SITE_TOML, SiteDir, column
+from conftest import NO_REPORT_WARNINGS, NO_SEARCH, SITE_TOML, SiteDir, column
 from sitegen.errors import BuildFailed
 
-ZH_TOML = SITE_TOML.replace('language = "en"', 'language = "zh-CN"') + NO_SEARCH
+ZH_TOML = SITE_TOML.replace('language = "en"', 'language = "zh-CN"') + NO_SEARCH + NO_REPORT_WARNINGS
 
 
 @pytest.fixture(params=["en", "zh-CN"])
