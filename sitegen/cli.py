@@ -77,7 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Prints the work report of an academic year as tables, or writes it as CSV."""
     from .i18n import Translator
     from .report import ReportSettings, academic_year_of, academic_years, year_report
-    from .report_tables import csv_report, text_report
+    from .report_tables import csv_report, html_report, text_report
 
     source = Path(args.source).resolve()
     try:
@@ -103,6 +103,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     report = year_report(site, year, now, settings)
     t = Translator(config.language)
+    if args.html is not None:
+        return _write_html(Path(args.html).resolve(), source, html_report(report, t, config.language), config.language)
     if args.csv is None:
         sys.stdout.write(text_report(report, t))
     elif args.csv == "-":
@@ -114,7 +116,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"sitegen: cannot write {path}: {exc.strerror}", file=sys.stderr)
             return 1
-        print(f"wrote {path}")
+        print(say("report.wrote", config.language, path=path))
+    return 0
+
+
+def _write_html(path: Path, source: Path, html: str, language: str) -> int:
+    """The secretary's report, never into the published site, where every visitor could open it."""
+    output = (source / "output").resolve()
+    if path == output or output in path.parents:
+        print(say("report.html_in_output", language, path=path), file=sys.stderr)
+        return 1
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        print(f"sitegen: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(say("report.wrote", language, path=path))
     return 0
 # --- end work report ---
 
@@ -177,6 +194,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, metavar="YEAR",
                    help="the academic year starting in YEAR, such as 2019 for 2019-2020 (default: the current one)")
     p.add_argument("--csv", metavar="FILE", help="write the figures as CSV to FILE ('-': to the terminal) for a spreadsheet")
+    p.add_argument("--html", metavar="FILE",
+                   help="write the report, posts per person included, as an HTML file outside the published site")
     p.set_defaults(func=cmd_report)
     # --- end work report ---
     return top

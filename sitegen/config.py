@@ -40,6 +40,7 @@ class SiteConfig:
     academic_year_start_month: int = 9
     study_column: str = "study"  # the Special Study column's folder name; "" for none
     author_threshold: int = 1  # authors with fewer posts in a year are marked
+    report_authors: bool = False  # the published report shows posts per person (sitegen report always does)
     stale_days: int = 60  # a column with no post for longer is flagged; 0 turns that off
     # --- end work report ---
 
@@ -77,6 +78,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "academic_year_start_month": (int,),
     "study_column": (str,),
     "author_threshold": (int,),
+    "report_authors": (bool,),
     "stale_days": (int,),
     # --- end work report ---
 }

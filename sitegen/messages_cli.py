@@ -43,6 +43,12 @@ CLI: dict[str, dict[str, tuple[str, str | None]]] = {
     # -- the box `sitegen serve` shows over a page when a build failed
     "serve.failed": {"en": ("sitegen: the build failed; the page shows the last good site.", None),
                      "zh-CN": ("sitegen：生成失败，下面列出了问题；页面显示的是上一次生成成功的网站。", None)},
+    # -- sitegen report
+    "report.html_in_output": {
+        "en": ("sitegen: {path} is inside the published site, where every visitor could open it; "
+               "write the report somewhere else", None),
+        "zh-CN": ("sitegen：{path} 在发布的网站里，所有访问者都能打开；请把报告保存到别的地方", None)},
+    "report.wrote": {"en": ("wrote {path}", None), "zh-CN": ("已保存 {path}", None)},
     # -- sitegen new
     "new.no_column": {"en": ("sitegen: there is no column '{column}' (columns: {columns})", None),
                       "zh-CN": ("sitegen：没有“{column}”这个栏目（现有栏目：{columns}）", None)},
