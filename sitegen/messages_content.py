@@ -106,4 +106,19 @@ CONTENT: dict[str, dict[str, tuple[str, str | None]]] = {
                "set study_column to the folder name of the Special Study column (columns: {columns}), or to \"\" if the site has none"),
         "zh-CN": ("study_column = '{value}' 不是一个有文章的栏目，所以工作报告不会标出缺少学习文章的月份",
                   "把 study_column 改成“专题学习”栏目的文件夹名（现有栏目：{columns}），没有这个栏目就写 \"\"")},
+    # -- pictures no visitor would see (picture_checks.py)
+    "pic.local": {
+        "en": ("the picture is at a path on a computer, which the site cannot reach: '{target}'",
+               "put the picture file beside the post (in the post's folder, with index.md) and write ![description](photo.jpg)"),
+        "zh-CN": ("图片的地址是某台电脑上的路径，网站上看不到：“{target}”",
+                  "把图片文件放到文章旁边（文章自己的文件夹里，和 index.md 放在一起），再写成 ![说明](照片.jpg)")},
+    "pic.outside": {
+        "en": ("the picture is on another website, which the intranet's visitors cannot load: '{target}'",
+               "save the picture, put it beside the post and write ![description](photo.jpg)"),
+        "zh-CN": ("图片来自外部网站，校园网里看不到：“{target}”",
+                  "把图片保存下来，放到文章旁边，再写成 ![说明](照片.jpg)")},
+    "pic.format": {
+        "en": ("browsers cannot show a picture in the {ext} format: '{target}'",
+               "save it as JPG or PNG and write that file's name instead"),
+        "zh-CN": ("浏览器无法显示 {ext} 格式的图片：“{target}”", "把图片另存为 JPG 或 PNG 格式，再写新文件的名字")},
 }
