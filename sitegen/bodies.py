@@ -80,7 +80,7 @@ class BodyRenderer:
         try:
             data = source.path.read_bytes()
             if hashlib.blake2b(data, digest_size=20).hexdigest() != source.digest:
-                raise SiteError(source.path, None, "the file changed while the site was being built", "build again")
+                raise SiteError.of(source.path, None, "post.changed")
             body, body_line = split_body(decode_source(data, source.path), source.path)
         except OSError as exc:
             return _failed(SiteError(source.path, None, f"cannot read the file: {exc.strerror}")), ()

@@ -22,7 +22,7 @@ from .bodies import BodyRenderer
 from .cache import Cache
 from .column_posts import ColumnPosts, ColumnRead
 from .config import SiteConfig
-from .errors import SiteError, warning
+from .errors import SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR
 from .links import Links
 from .markup import LinkProblem, Rendered
@@ -126,8 +126,7 @@ class Loader:
                 self.problems.append(refused)
                 continue
             if not entry.is_dir():
-                self.problems.append(not_a_file(entry) or warning(entry, None, "files directly in columns/ are ignored",
-                                                                  "put posts inside a column's folder, such as columns/study/"))
+                self.problems.append(not_a_file(entry) or SiteError.of(entry, None, "site.loose_file", "warning"))
                 continue
             loaded = self.load_column(entry, slugs)
             if loaded is not None:
@@ -316,17 +315,13 @@ def _read_document(path: Path, limit: int) -> Document | SiteError:
 def _column_slug_problem(root: Path, folder: Path, slug: str, slugs: dict[str, Path]) -> SiteError | None:
     """What is wrong with a column's web address, given those of the columns before it."""
     if not slug:
-        return SiteError(folder, None, "the folder name gives no usable web address",
-                         "rename the folder with letters, digits or Chinese characters")
+        return SiteError.of(folder, None, "column.no_slug")
     if len(slug) > MAX_SLUG:
-        return SiteError(folder, None, f"the folder name is too long for a web address ({len(slug)} characters, over {MAX_SLUG})",
-                         "give the folder a shorter name")
+        return SiteError.of(folder, None, "column.long_slug", length=len(slug), limit=MAX_SLUG)
     if slug in RESERVED_SLUGS:
-        return SiteError(folder, None, f"the column name '{slug}' is used by the site itself",
-                         f"rename the folder; these names are reserved: {', '.join(sorted(RESERVED_SLUGS))}")
+        return SiteError.of(folder, None, "column.reserved", slug=slug, reserved=", ".join(sorted(RESERVED_SLUGS)))
     if slug in slugs:
-        return SiteError(folder, None, f"this column has the same web address '{slug}' as {site_path(root, slugs[slug])}",
-                         "rename one of the folders")
+        return SiteError.of(folder, None, "column.same_url", slug=slug, other=site_path(root, slugs[slug]))
     return None
 
 

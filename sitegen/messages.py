@@ -58,8 +58,11 @@ def system_language(environ: Mapping[str, str] | None = None) -> str:
 def site_language(source: Path) -> str:
     """The language a site's messages are in: site.toml's `language` when it can be read (even
     when something else in it is wrong), else the system's. The default, as in config.py, is zh-CN."""
+    path = source / "site.toml"
+    if not path.is_file():  # a FIFO there would never answer (config.py says what is wrong with it)
+        return system_language()
     try:
-        with open(source / "site.toml", "rb") as file:
+        with open(path, "rb") as file:
             values = tomllib.loads(file.read(1 << 20).decode("utf-8-sig"))
     except (OSError, ValueError):
         return system_language()

@@ -121,4 +121,24 @@ CONTENT: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("browsers cannot show a picture in the {ext} format: '{target}'",
                "save it as JPG or PNG and write that file's name instead"),
         "zh-CN": ("浏览器无法显示 {ext} 格式的图片：“{target}”", "把图片另存为 JPG 或 PNG 格式，再写新文件的名字")},
+    # -- column folders (load.py)
+    "site.loose_file": {
+        "en": ("files directly in columns/ are ignored", "put posts inside a column's folder, such as columns/study/"),
+        "zh-CN": ("直接放在 columns/ 里的文件不会发布", "把文章放进某个栏目的文件夹，例如 columns/study/")},
+    "column.no_slug": {
+        "en": ("the folder name gives no usable web address", "rename the folder with letters, digits or Chinese characters"),
+        "zh-CN": ("文件夹名无法变成网址", "文件夹名请用字母、数字或汉字")},
+    "column.long_slug": {
+        "en": ("the folder name is too long for a web address ({length} characters, over {limit})",
+               "give the folder a shorter name"),
+        "zh-CN": ("文件夹名太长，无法作为网址（{length} 个字符，超过 {limit} 个）", "请给文件夹起个短一些的名字")},
+    "column.reserved": {
+        "en": ("the column name '{slug}' is used by the site itself", "rename the folder; these names are reserved: {reserved}"),
+        "zh-CN": ("栏目名“{slug}”是网站自己要用的", "请给文件夹改名；这些名字不能用：{reserved}")},
+    "column.same_url": {
+        "en": ("this column has the same web address '{slug}' as {other}", "rename one of the folders"),
+        "zh-CN": ("这个栏目的网址“{slug}”和 {other} 的一样", "给其中一个文件夹改名")},
+    "post.changed": {
+        "en": ("the file changed while the site was being built", "build again"),
+        "zh-CN": ("生成网站的过程中这个文件被改动了", "再生成一次")},
 }

@@ -28,10 +28,13 @@ def new_post(source: Path, column: str, words: list[str]) -> int:
     folder = _find(column, columns)
     if folder is None:
         listed = ", ".join(f"{name} ({title})" if title and title != name else name
-                           for name, (title, _) in columns.items()) or say("new.no_columns", language)
+                           for name, (title, _, _) in columns.items()) or say("new.no_columns", language)
         print(say("new.no_column", language, column=column, columns=listed), file=sys.stderr)
         return 1
-    title_text, is_page = columns[folder]
+    _, is_page, unreadable = columns[folder]
+    if unreadable is not None:
+        print(unreadable.format(source, language), file=sys.stderr)
+        return 1
     if is_page:
         index = (source / COLUMNS_DIR / folder / "_index.md").relative_to(source)
         print(say("new.page_column", language, column=folder, index=index), file=sys.stderr)
@@ -52,10 +55,10 @@ def new_post(source: Path, column: str, words: list[str]) -> int:
     return 0
 
 
-def _columns(source: Path, limit: int) -> dict[str, tuple[str | None, bool]]:
-    """Each column's folder name -> (its title, whether it is a single page). A column whose
-    _index.md cannot be read still counts by its folder (the build says what is wrong with it)."""
-    found: dict[str, tuple[str | None, bool]] = {}
+def _columns(source: Path, limit: int) -> dict[str, tuple[str | None, bool, SiteError | None]]:
+    """Each column's folder name -> (its title, whether it is a single page, why its _index.md
+    cannot be read). A column whose _index.md is wrong still counts by its folder."""
+    found: dict[str, tuple[str | None, bool, SiteError | None]] = {}
     for index in sorted((source / COLUMNS_DIR).glob("*/_index.md")):
         title, is_page = None, False
         data = read_file(index, limit)  # (never waits on a FIFO there)
@@ -66,16 +69,16 @@ def _columns(source: Path, limit: int) -> dict[str, tuple[str | None, bool]]:
                 is_page = meta.get("layout") == "page"
             except SiteError:
                 pass
-        found[index.parent.name] = (title, is_page)
+        found[index.parent.name] = (title, is_page, data if isinstance(data, SiteError) else None)
     return found
 
 
-def _find(typed: str, columns: dict[str, tuple[str | None, bool]]) -> str | None:
+def _find(typed: str, columns: dict[str, tuple[str | None, bool, SiteError | None]]) -> str | None:
     """The folder of the column typed as its folder name or its title (case and spaces aside)."""
     if typed in columns:
         return typed
     wanted = "".join(typed.split()).lower()
-    for folder, (title, _) in columns.items():
+    for folder, (title, _, _) in columns.items():
         if wanted in (folder.lower(), "".join((title or "").split()).lower()):
             return folder
     return None

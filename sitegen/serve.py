@@ -102,8 +102,10 @@ class BuildState:
             return json.dumps({"version": 0, "ok": True, "problems": []})
         language = site_language(self.root) if self.root is not None else "en"
         problems = [p.format(self.root, language) for p in outcome.problems if p.is_error]
-        return json.dumps({"version": outcome.version, "ok": outcome.ok, "problems": problems,
-                           "heading": say("serve.failed", language)}, ensure_ascii=False)
+        state = {"version": outcome.version, "ok": outcome.ok, "problems": problems}
+        if not outcome.ok:  # the error box's first line
+            state["heading"] = say("serve.failed", language)
+        return json.dumps(state, ensure_ascii=False)
 
 
 def content_type(name: str) -> str:
