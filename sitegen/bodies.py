@@ -16,6 +16,7 @@ from markupsafe import Markup
 from .cache import Bodies, Cache
 from .config import SiteConfig
 from .errors import SiteError
+from .guard import Deadline, MarkdownTimeout, shape_problem
 from .links import Dependencies, Links
 from .markup import MarkdownRenderer, Rendered
 from .meta import Document, decode_source, split_body
@@ -35,7 +36,9 @@ class BodyRenderer:
         self.links = links
         self.jobs = jobs
         self.progress = progress
+        self.unsafe_html = config.unsafe_html
         self.markdown = MarkdownRenderer(unsafe_html=config.unsafe_html, pictures=pictures)
+        self.deadline = Deadline()
         self.store = Bodies(cache, again)  # `again` makes a body whose entry went missing
 
     def intro(self, doc: Document) -> tuple[str, list[SiteError]]:
@@ -46,7 +49,8 @@ class BodyRenderer:
         if isinstance(cached, tuple) and self.links.still_valid(cached[1]):
             return cached[0], []
         resolve, rebase, asked = self.links.recording()
-        rendered = self.markdown.render_fragment(doc.body, doc.path, doc.body_line, resolve, rebase)
+        rendered = self._guarded(doc.body, doc.path, doc.body_line,
+                                 lambda: self.markdown.render_fragment(doc.body, doc.path, doc.body_line, resolve, rebase))
         if not rendered.problems:
             self.cache.put(key, (rendered.body_html, tuple(asked)))
         return rendered.body_html, list(rendered.problems)
@@ -81,14 +85,30 @@ class BodyRenderer:
             if isinstance(data, SiteError):
                 return _failed(data), ()
             if hashlib.blake2b(data, digest_size=20).hexdigest() != source.digest:
-                raise SiteError(source.path, None, "the file changed while the site was being built", "build again")
+                raise SiteError.of(source.path, None, "post.changed")
             body, body_line = split_body(decode_source(data, source.path), source.path)
         except OSError as exc:
             return _failed(SiteError(source.path, None, f"cannot read the file: {exc.strerror}")), ()
         except SiteError as exc:
             return _failed(exc), ()
-        rendered = self.markdown.render(body, source.path, body_line, resolve, summary=source.meta.summary, rebase=rebase)
+        rendered = self._guarded(body, source.path, body_line, lambda: self.markdown.render(
+            body, source.path, body_line, resolve, summary=source.meta.summary, rebase=rebase))
         return replace(rendered, text=""), tuple(asked)  # the plain text is not needed after this
+
+    def _guarded(self, body: str, path: Path, body_line: int, render: Callable[[], Rendered]) -> Rendered:
+        """render() within the limits of guard.py; going over one is the post's error."""
+        problem = shape_problem(body, path, body_line)
+        if problem is not None:
+            return _failed(problem)
+        try:
+            with self.deadline.limit():
+                return render()
+        except (MarkdownTimeout, RecursionError) as exc:
+            # Stopped half-way, the Markdown instance may hold that post's state: a new one.
+            self.markdown = MarkdownRenderer(unsafe_html=self.unsafe_html)
+            if isinstance(exc, RecursionError):
+                return _failed(SiteError.of(path, body_line, "md.recursion"))
+            return _failed(SiteError.of(path, body_line, "md.timeout", seconds=f"{self.deadline.seconds:g}"))
 
     def save(self, source: PostSource, rendered: Rendered, dependencies: Dependencies, digest: str) -> None:
         """What reading and rendering a post gave, under its content hash; the body's HTML apart."""

@@ -23,6 +23,7 @@ from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
 from .layout import SOURCE_DIRS, default_theme
 from .lock import OutputLock
+from .messages import say
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
 from .search import IndexResult, index_folder
@@ -78,29 +79,37 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)  # every file of the site, relative to the output folder
     reuse: Reuse | None = field(default=None, repr=False)  # for the next build in this process (a watcher's)
     index_wanted: bool = False  # the live search index does not match the live pages (a watcher indexes after)
-    notes: list[str] = field(default_factory=list)  # said after the figures, in the site's language (photos' locations)
+    notes: list[SiteError] = field(default_factory=list)  # posts left out: drafts, dated in the future
+    due: float | None = None  # when time alone changes the site (a post comes due), as a timestamp
+    remarks: list[str] = field(default_factory=list)  # said after the figures, in the site's language (photos' locations)
 
-    def summary(self) -> str:
-        per_column = ", ".join(f"{title} {count}" for title, count in self.columns)
+    def summary(self, language: str = "en") -> str:
+        """The one line a build ends with, in `language`."""
+        columns = say("sum.column_separator", language).join(
+            say("sum.column", language, title=title, count=count) for title, count in self.columns)
         posts = sum(count for _, count in self.columns)
-        text = f"{self.pages} pages, {posts} posts ({per_column}), {len(self.warnings)} warnings"
+        text = say("sum.main", language, pages=self.pages, posts=posts, per_column=columns, warnings=len(self.warnings))
+        if self.notes:
+            text += say("sum.notes", language, notes=len(self.notes))
         if self.stats is not None:
-            text += f", {self.stats.written} written, {self.stats.unchanged} unchanged, {self.stats.removed} removed"
-        text += f", {self.seconds:.2f} s"
+            text += say("sum.files", language, written=self.stats.written, unchanged=self.stats.unchanged,
+                        removed=self.stats.removed)
+        text += say("sum.seconds", language, seconds=f"{self.seconds:.2f}")
         if self.search is not None:
-            text += f"; search index {self.search.size / 1048576:.1f} MB in {self.search.seconds:.2f} s"
-        return "; ".join([text, *self.notes])
+            text += say("sum.search", language, size=f"{self.search.size / 1048576:.1f}", seconds=f"{self.search.seconds:.2f}")
+        return "; ".join([text, *self.remarks])
 
     def as_plain(self) -> dict[str, Any]:
         """What a build that finds nothing changed says again (kept in the state, as JSON)."""
         return {"pages": self.pages, "files": len(self.outputs), "warnings": problems_to_plain(self.warnings),
-                "columns": [list(column) for column in self.columns], "notes": list(self.notes)}
+                "notes": problems_to_plain(self.notes), "columns": [list(column) for column in self.columns],
+                "remarks": list(self.remarks)}
 
     @classmethod
     def repeated(cls, plain: dict[str, Any], seconds: float) -> BuildResult:
         return cls(None, plain["pages"], WriteStats(0, plain["files"], 0), seconds,
                    list(problems_from_plain(plain["warnings"])), columns=[(t, n) for t, n in plain["columns"]],
-                   notes=[str(note) for note in plain.get("notes", [])])
+                   notes=list(problems_from_plain(plain["notes"])), remarks=[str(remark) for remark in plain["remarks"]])
 
 
 def build(source: Path, output: Path | None = None, options: Options = Options(),
@@ -156,6 +165,7 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
         try:
             repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
             repeated.reuse = reuse
+            repeated.due = state.horizon
             return repeated
         except (KeyError, TypeError, ValueError):  # a damaged state: build
             pass
@@ -169,6 +179,8 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     # Only a site whose search index matches its pages is one a next build may find unchanged.
     if options.cache and not result.index_wanted:
         saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+        if saved is not None:  # the work report's day counts too: its pages change at midnight
+            result.due = saved[1].horizon
         if result.reuse is not None:
             result.reuse = replace(result.reuse, state=saved)
     return result
@@ -181,10 +193,8 @@ def needs_index(result: BuildResult, output: Path) -> bool:
 
 
 def check(source: Path, options: Options = Options()) -> list[SiteError]:
-    """Everything build() checks, with nothing written, plus the work report's warnings
-    (columns with no recent post, a study_column naming no column); warnings and errors alike."""
-    from .report import report_warnings
-
+    """Everything build() checks, with nothing written: warnings and errors alike (build shows
+    the same warnings, the work report's among them)."""
     now = options.now or datetime.now().astimezone()
     try:
         with _spared_by_the_collector():
@@ -192,14 +202,14 @@ def check(source: Path, options: Options = Options()) -> list[SiteError]:
     except BuildFailed as failed:
         return failed.problems
     assert result.site is not None
-    return _sorted(result.warnings + report_warnings(result.site, now))
+    return result.warnings
 
 
 def read_site(source: Path, config: SiteConfig, options: Options, now: datetime) -> tuple[Site, list[SiteError]]:
     """columns/ -> the Site and its warnings, exactly as a build reads them (check and report
     use it). Raises BuildFailed with every problem when there is an error."""
     site, problems, _, _ = _load(source, config, options, now, Cache(None, ""), None)
-    return site, problems
+    return site, [p for p in problems if not p.is_note]
 
 
 def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cache: Cache,
@@ -216,7 +226,7 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
                                 "so a script in a post runs in every visitor's browser",
                                 "remove the setting unless every editor is trusted with that"))
     if site is None or any(p.is_error for p in problems):
-        raise BuildFailed(_sorted(problems))
+        raise BuildFailed(_sorted([p for p in problems if not p.is_note]))
     return site, problems, loader.bodies.store, loader.photos
 
 
@@ -228,6 +238,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     from .photo_set import photo_outputs, stage_photos  # (Pillow: not for a build that finds nothing changed)
     from .render import Theme
     from .render_pages import PageMaker, render_stale
+    from .report import report_warnings
     from .reuse import known_pages, plan
     from .write import OutputFile, Staging, find_collisions
 
@@ -243,6 +254,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
     try:
         site, problems, bodies, photos = _load(source, config, options, now, store, vouched)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
+        notes = [p for p in problems if p.is_note]
+        problems = [p for p in problems if not p.is_note] + report_warnings(site, now)
         theme = Theme(source)
         problems += theme.problems  # template files that cannot be read, FIFOs skipped
         pages, shown = plan(site, now, store)
@@ -266,8 +279,9 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         problems += failed
         _stop_on_errors(problems, staging)
         columns = [(c.title, len(site.posts_in(c))) for c in site.columns if not c.is_page]
-        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns,
-                             notes=[note] if (note := photos.note()) else [])
+        result = BuildResult(site, len(pages), None, 0.0, _sorted(problems), columns=columns, notes=_sorted(notes),
+                             due=site.next_due.timestamp() if site.next_due else None,
+                             remarks=[note] if (note := photos.note()) else [])
         if staging is not None:
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).

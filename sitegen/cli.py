@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
-import re
 import sys
 import threading
 from datetime import datetime
@@ -16,82 +14,48 @@ from . import __version__
 from .build import Options, build, check, read_site
 from .config import load_config
 from .errors import BuildFailed, SiteError
-from .layout import COLUMNS_DIR
 from .progress import Progress
-from .sources import read_file
-from .urls import slugify
+from .messages import say, site_language
 
 
-def _print_problems(problems: list[SiteError], root: Path) -> None:
+def _print_problems(problems: list[SiteError], root: Path, language: str = "en") -> None:
     for problem in problems:
-        print(problem.format(root), file=sys.stderr)
+        print(problem.format(root, language), file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     source = Path(args.source).resolve()
+    language = site_language(source)
     output = Path(args.output).resolve() if args.output else None
-    progress = Progress()
+    progress = Progress(language=language)
     try:
         result = build(source, output, Options(drafts=args.drafts, future=args.future, jobs=args.jobs,
                                                progress=progress.update))
     except BuildFailed as failed:
         progress.finish()
-        _print_problems(failed.problems, source)
-        print(f"build failed: {len(failed.errors)} error(s); the output folder was left as it was", file=sys.stderr)
+        _print_problems(failed.problems, source, language)
+        print(say("cli.build_failed", language, errors=len(failed.errors)), file=sys.stderr)
         return 1
     progress.finish()
-    _print_problems(result.warnings, source)
-    print(f"built {result.summary()}")
+    _print_problems(result.warnings + result.notes, source, language)
+    print(say("cli.built", language, summary=result.summary(language)))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     source = Path(args.source).resolve()
+    language = site_language(source)
     problems = check(source, Options(drafts=args.drafts, future=args.future, jobs=args.jobs))
-    _print_problems(problems, source)
+    _print_problems(problems, source, language)
     errors = sum(p.is_error for p in problems)
-    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    print(say("cli.counts", language, errors=errors, warnings=len(problems) - errors))
     return 1 if errors else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    source = Path(args.source).resolve()
-    try:
-        config = load_config(source)
-    except SiteError as exc:
-        _print_problems([exc], source)
-        return 1
-    index_files = sorted((source / COLUMNS_DIR).glob("*/_index.md"))
-    known = {p.parent.name: p for p in index_files}
-    if args.column not in known:
-        print(f"sitegen: there is no column '{args.column}' (columns: {', '.join(known) or 'none'})", file=sys.stderr)
-        return 1
-    index = read_file(known[args.column], config.max_file_size)  # (never waits on a FIFO there)
-    if isinstance(index, SiteError):
-        _print_problems([index], source)
-        return 1
-    if re.search(r"^layout:\s*['\"]?page", index.decode("utf-8-sig", "replace"), re.MULTILINE):
-        print(f"sitegen: column '{args.column}' is a single page (layout: page) and holds no posts; "
-              f"edit {known[args.column].relative_to(source)} instead", file=sys.stderr)
-        return 1
-    if not args.title.strip():
-        print("sitegen: the title is empty; give the post a title in quotes", file=sys.stderr)
-        return 1
-    folder = source / COLUMNS_DIR / args.column
-    now = datetime.now(config.tz)
-    slug = slugify(args.title) or "post"
-    path = folder / f"{now:%Y-%m-%d}-{slug}.md"
-    if path.exists():
-        print(f"sitegen: {path.relative_to(source)} already exists", file=sys.stderr)
-        return 1
-    title = json.dumps(args.title, ensure_ascii=False)  # a JSON string is a valid YAML one
-    path.write_text(
-        f'---\ntitle: {title}\ndate: {now:%Y-%m-%d %H:%M}\nauthor: \ntags: []\ndraft: true\n---\n\n'
-        "Write the post here. Remove the line 'draft: true' above to publish it.\n",
-        encoding="utf-8",
-    )
-    print(path.relative_to(source))
-    return 0
+    from .new import new_post
+
+    return new_post(Path(args.source).resolve(), args.column, args.title)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -113,7 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Prints the work report of an academic year as tables, or writes it as CSV."""
     from .i18n import Translator
     from .report import ReportSettings, academic_year_of, academic_years, year_report
-    from .report_tables import csv_report, text_report
+    from .report_tables import csv_report, html_report, text_report
 
     source = Path(args.source).resolve()
     try:
@@ -139,6 +103,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     report = year_report(site, year, now, settings)
     t = Translator(config.language)
+    if args.html is not None:
+        return _write_html(Path(args.html).resolve(), source, html_report(report, t, config.language), config.language)
     if args.csv is None:
         sys.stdout.write(text_report(report, t))
     elif args.csv == "-":
@@ -150,7 +116,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"sitegen: cannot write {path}: {exc.strerror}", file=sys.stderr)
             return 1
-        print(f"wrote {path}")
+        print(say("report.wrote", config.language, path=path))
+    return 0
+
+
+def _write_html(path: Path, source: Path, html: str, language: str) -> int:
+    """The secretary's report, never into the published site, where every visitor could open it."""
+    output = (source / "output").resolve()
+    if path == output or output in path.parents:
+        print(say("report.html_in_output", language, path=path), file=sys.stderr)
+        return 1
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        print(f"sitegen: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(say("report.wrote", language, path=path))
     return 0
 # --- end work report ---
 
@@ -188,8 +169,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = commands.add_parser("new", help="create a new post and print its path")
-    p.add_argument("column", help="the column's folder name, such as study")
-    p.add_argument("title", help="the post's title")
+    p.add_argument("column", help="the column's folder name or title, such as study or 专题学习")
+    p.add_argument("title", nargs="*", help="the post's title (quotes are not needed)")
     p.add_argument("--source", default=".", type=_given_path, help="the site's folder (default: the current folder)")
     p.set_defaults(func=cmd_new)
 
@@ -213,6 +194,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, metavar="YEAR",
                    help="the academic year starting in YEAR, such as 2019 for 2019-2020 (default: the current one)")
     p.add_argument("--csv", metavar="FILE", help="write the figures as CSV to FILE ('-': to the terminal) for a spreadsheet")
+    p.add_argument("--html", metavar="FILE",
+                   help="write the report, posts per person included, as an HTML file outside the published site")
     p.set_defaults(func=cmd_report)
     # --- end work report ---
     return top
@@ -228,8 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         if args.command == "build":  # a version goes live whole or not at all (sitegen/publish.py)
-            print("sitegen: stopped; the site online is whole: the last good one, or this build's if it "
-                  "had gone live already", file=sys.stderr)
+            print(say("cli.stopped", site_language(Path(args.source).resolve())), file=sys.stderr)
         return 130
 
 

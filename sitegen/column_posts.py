@@ -7,7 +7,7 @@ would be the same, and a watcher's build takes the last one's (load.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .config import SiteConfig
@@ -60,8 +60,7 @@ class ColumnPosts:
             elif path.suffix.lower() not in MARKDOWN_SUFFIXES:
                 read.assets.append((path, f"{column.slug}/{path.relative_to(column.source).as_posix()}"))
             elif column.is_page:
-                read.problems.append(SiteError(path, None, f"column '{column.slug}' is a single page (layout: page) and cannot hold posts",
-                                               "move the post to another column, or remove 'layout: page' from _index.md"))
+                read.problems.append(SiteError.of(path, None, "column.page_with_posts", column=column.slug))
             elif (source := self._post(read, column, path, bundle)) is not None:
                 read.sources.append(source)
         for source in read.sources:
@@ -106,8 +105,10 @@ class ColumnPosts:
             read.due = min(read.due, meta.date) if read.due else meta.date
         if meta.draft and not self.drafts:
             read.left_out[path] = "a draft"
+            read.problems.append(SiteError.of(path, doc.line("draft"), "post.draft", "note"))
         elif meta.date > self.now and not self.future:
             read.left_out[path] = f"dated in the future ({meta.date:%Y-%m-%d %H:%M})"
+            read.problems.append(_future_note(path, doc.line("date"), meta.date, self.now))
         else:
             read.targets[path] = url
             if bundle is not None:
@@ -116,12 +117,22 @@ class ColumnPosts:
         return None
 
 
+FAR_AHEAD = timedelta(days=366)
+
+
+def _future_note(path: Path, line: int, when: datetime, now: datetime) -> SiteError:
+    """A post dated in the future is said, with when it will appear; more than a year ahead, it
+    is a warning: most likely a mistyped year (2062 for 2026), and the post would never show."""
+    written = f"{when:%Y-%m-%d %H:%M}"
+    if when - now > FAR_AHEAD:
+        return SiteError.of(path, line, "post.far_future", "warning", date=written, year=when.year)
+    return SiteError.of(path, line, "post.future", "note", date=written)
+
+
 def _post_slug_problem(path: Path, line: int, slug: str) -> SiteError | None:
     """What is wrong with a post's web address; `line` is its 'slug:' line, or 1 when it has none."""
     if not slug:
-        return SiteError(path, line, "the post's name gives no usable web address",
-                         "add a line 'slug: my-post' to the front matter")
+        return SiteError.of(path, line, "post.no_slug")
     if len(slug) > MAX_SLUG:
-        return SiteError(path, line, f"the post's web address would be {len(slug)} characters long, over the limit of {MAX_SLUG}",
-                         "add a shorter 'slug: ...' line to the front matter")
+        return SiteError.of(path, line, "post.long_slug", length=len(slug), limit=MAX_SLUG)
     return None

@@ -40,6 +40,7 @@ class SiteConfig:
     academic_year_start_month: int = 9
     study_column: str = "study"  # the Special Study column's folder name; "" for none
     author_threshold: int = 1  # authors with fewer posts in a year are marked
+    report_authors: bool = False  # the published report shows posts per person (sitegen report always does)
     stale_days: int = 60  # a column with no post for longer is flagged; 0 turns that off
     # --- end work report ---
     # --- photos (sitegen/photo_set.py) ---
@@ -80,6 +81,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "academic_year_start_month": (int,),
     "study_column": (str,),
     "author_threshold": (int,),
+    "report_authors": (bool,),
     "stale_days": (int,),
     # --- end work report ---
     "photo_quality": (int,),
@@ -104,16 +106,13 @@ def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_NAME
     data = read_file(path, CONFIG_LIMIT)  # (a FIFO there is never opened, so it cannot hang the build)
     if isinstance(data, SiteError) and _missing(path):
-        raise SiteError(
-            path, None, f"no {CONFIG_NAME} found in {root}",
-            'create it with at least: title = "My site" and base_url = "http://intranet.example/"',
-        )
+        raise SiteError.of(path, None, "config.missing", root=root)
     if isinstance(data, SiteError):
         raise data
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SiteError(path, None, "site.toml is not UTF-8", "save it as UTF-8") from None
+        raise SiteError.of(path, None, "config.not_utf8") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

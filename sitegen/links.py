@@ -4,11 +4,11 @@ where each leads, or why it cannot, and a record of what rendering a body asked
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Callable
 
-from .config import did_you_mean
 from .markup import LinkProblem
 
 # What rendering a body asked the site: ("file", path, url or None) and ("root", url, url or None).
@@ -45,22 +45,24 @@ class Links:
     def resolve(self, target: Path) -> str | LinkProblem:
         path = Path(os.path.normpath(target))
         if path != self.root and self.root not in path.parents:
-            return LinkProblem("the link leaves the site", "link only to posts and files inside the site's folder")
+            return LinkProblem.of("link.leaves")
         if path in self.targets:
             return self.targets[path]
         if path in self.refused:
             return self.refused[path]
         if path in self.left_out:
-            return LinkProblem(f"links to a post that this build leaves out, because it is {self.left_out[path]}",
-                               "publish that post first, or remove the link")
+            why = self.left_out[path]
+            if why == "a draft":
+                return LinkProblem.of("link.to_draft")
+            return LinkProblem.of("link.to_future", date=why[why.find("(") + 1 : why.rfind(")")])
         try:
             if path.exists():
-                return LinkProblem("links to a file that is not part of the site",
-                                   "link to posts and to files inside columns/ or static/")
+                return LinkProblem.of("link.not_in_site")
             siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
         except OSError:  # a name too long for the file system, say: it cannot exist
             siblings = []
-        return LinkProblem("links to a file that does not exist", did_you_mean(path.name, siblings))
+        like = difflib.get_close_matches(path.name, siblings, n=1, cutoff=0.6)
+        return LinkProblem.of("link.missing_like", like=like[0]) if like else LinkProblem.of("link.missing")
 
     def rebase(self, url: str) -> str | None:
         """'/news/' written for a site that lives under '/party/' -> '/party/news/', when that

@@ -22,7 +22,7 @@ from .bodies import BodyRenderer
 from .cache import Cache
 from .column_posts import ColumnPosts, ColumnRead
 from .config import SiteConfig
-from .errors import SiteError, warning
+from .errors import SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR
 from .links import Links
 from .markup import LinkProblem, Rendered
@@ -82,8 +82,7 @@ class Loader:
     def load(self) -> Site | None:
         columns_dir = self.root / COLUMNS_DIR
         if not columns_dir.is_dir():
-            self.problems.append(SiteError(columns_dir, None, "there is no columns/ folder",
-                                           "create columns/<name>/_index.md for each column"))
+            self.problems.append(SiteError.of(columns_dir, None, "site.no_columns"))
             return None
         if not os.access(columns_dir, os.R_OK | os.X_OK):
             self.problems.append(unreadable_folder(columns_dir, "Permission denied"))
@@ -130,8 +129,7 @@ class Loader:
                 self.problems.append(refused)
                 continue
             if not entry.is_dir():
-                self.problems.append(not_a_file(entry) or warning(entry, None, "files directly in columns/ are ignored",
-                                                                  "put posts inside a column's folder, such as columns/study/"))
+                self.problems.append(not_a_file(entry) or SiteError.of(entry, None, "site.loose_file", "warning"))
                 continue
             loaded = self.load_column(entry, slugs)
             if loaded is not None:
@@ -144,8 +142,7 @@ class Loader:
             self.problems.append(unreadable_folder(folder, "Permission denied"))
             return None
         if not os.path.lexists(index):  # (one that is not a file: reading it says what it is)
-            self.problems.append(SiteError(folder, None, "this column folder has no _index.md",
-                                           "create _index.md in it with '---', 'title: ...', 'order: ...', '---'"))
+            self.problems.append(SiteError.of(folder, None, "column.no_index"))
             return None
         slug = self.slugs.of(folder.name)
         problem = _column_slug_problem(self.root, folder, slug, slugs)
@@ -242,7 +239,8 @@ class Loader:
         if meta.cover:
             cover = self.links.resolve(source.path.parent / meta.cover)
             if isinstance(cover, LinkProblem):
-                self.problems.append(SiteError(source.path, doc.line("cover"), f"cover: {cover.message}: '{meta.cover}'", cover.hint))
+                self.problems.append(SiteError.of(source.path, doc.line("cover"), "cover.problem", target=meta.cover,
+                                                  inner=cover.key or "", **dict(cover.values)))
             else:
                 cover_url = self.photos.small(cover)
         attachments = self.assets.attachments(source.bundle) if source.bundle is not None else ()
@@ -320,17 +318,13 @@ def _read_document(path: Path, limit: int) -> Document | SiteError:
 def _column_slug_problem(root: Path, folder: Path, slug: str, slugs: dict[str, Path]) -> SiteError | None:
     """What is wrong with a column's web address, given those of the columns before it."""
     if not slug:
-        return SiteError(folder, None, "the folder name gives no usable web address",
-                         "rename the folder with letters, digits or Chinese characters")
+        return SiteError.of(folder, None, "column.no_slug")
     if len(slug) > MAX_SLUG:
-        return SiteError(folder, None, f"the folder name is too long for a web address ({len(slug)} characters, over {MAX_SLUG})",
-                         "give the folder a shorter name")
+        return SiteError.of(folder, None, "column.long_slug", length=len(slug), limit=MAX_SLUG)
     if slug in RESERVED_SLUGS:
-        return SiteError(folder, None, f"the column name '{slug}' is used by the site itself",
-                         f"rename the folder; these names are reserved: {', '.join(sorted(RESERVED_SLUGS))}")
+        return SiteError.of(folder, None, "column.reserved", slug=slug, reserved=", ".join(sorted(RESERVED_SLUGS)))
     if slug in slugs:
-        return SiteError(folder, None, f"this column has the same web address '{slug}' as {site_path(root, slugs[slug])}",
-                         "rename one of the folders")
+        return SiteError.of(folder, None, "column.same_url", slug=slug, other=site_path(root, slugs[slug]))
     return None
 
 
@@ -341,9 +335,8 @@ def _url_collisions(root: Path, sources: list[PostSource]) -> list[SiteError]:
         # Windows and macOS file systems ignore case, so 'Party' and 'party' would collide.
         key = source.url.lower()
         if key in first:
-            problems.append(SiteError(source.path, source.doc.line("slug") if source.meta.slug else 1,
-                                      f"this post gets the same web address {source.url} as {site_path(root, first[key].path)}",
-                                      "give one of them a different 'slug:' or file name"))
+            problems.append(SiteError.of(source.path, source.doc.line("slug") if source.meta.slug else 1, "post.same_url",
+                                         url=source.url, other=site_path(root, first[key].path)))
         else:
             first[key] = source
     return problems

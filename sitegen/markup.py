@@ -19,7 +19,9 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
+from . import cjk
 from .errors import SiteError
+from .messages import render
 from .sanitise import sanitise
 from .summary import cut_summary, reading_minutes
 
@@ -35,6 +37,13 @@ Resolver = Callable[[Path], "str | LinkProblem"]
 class LinkProblem:
     message: str
     hint: str | None = None
+    key: str | None = None  # its entry in messages.py, with {target} and these values
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: str) -> "LinkProblem":
+        message, hint = render(key, "en", {"target": "", **values})
+        return cls(message, hint, key, tuple(values.items()))
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,7 @@ class _LinksAndUnescape(UnescapeTreeprocessor):
                 return
             split = urlsplit(target)
         except ValueError:  # such as an unclosed IPv6 bracket: http://[::1/
-            job.fail(target, LinkProblem("this is not a valid link", "check the address between the ( )"))
+            job.fail(target, LinkProblem.of("link.invalid"))
             return
         path = unquote(split.path)
         if not path:
@@ -164,8 +173,7 @@ class _TextCollector(Treeprocessor):
                     text += tail
             if "\x02" in text:
                 text = _STASHED.sub("", text)
-            # The same as stripping and collapsing each run of whitespace (\s+) into one space.
-            text = " ".join(text.split())
+            text = cjk.squeeze(text)  # no space between two Chinese characters
             if text:
                 blocks.append((tag, text))  # type: ignore[arg-type]
         self.owner.job.blocks = blocks
@@ -201,7 +209,11 @@ class _Job:
 
     def fail(self, target: str, problem: LinkProblem) -> None:
         nth = self.failures[target] = self.failures.get(target, 0) + 1
-        self.problems.append(SiteError(self.path, self.line_of(target, nth), f"{problem.message}: '{target}'", problem.hint))
+        line = self.line_of(target, nth)
+        if problem.key is not None:  # said in the site's language at the edge
+            self.problems.append(SiteError.of(self.path, line, problem.key, target=target, **dict(problem.values)))
+        else:
+            self.problems.append(SiteError(self.path, line, f"{problem.message}: '{target}'", problem.hint))
 
     def fail_once(self, target: str, problem: LinkProblem) -> None:
         """A raw <img>'s target, unless the tree-processor reported it already (a Markdown
@@ -249,6 +261,7 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
+        cjk.register(md)  # line breaks and '#' headings as a Chinese writer means them
         processors = md.treeprocessors
         processors.register(_AttrListWhenUsed(md, self, processors["attr_list"]), "attr_list", 8)
         # Replaces Python-Markdown's own 'unescape' (also priority 0); registered in this order,
@@ -265,9 +278,9 @@ class MarkdownRenderer:
         toc_tokens = getattr(self.md, "toc_tokens", [])
         toc_html = self.md.toc if _count_headings(toc_tokens) >= 2 else ""  # type: ignore[attr-defined]
         more = _MORE.search(html)
-        text = " ".join(text for _, text in self.job.blocks)
+        text = cjk.squeeze(" ".join(text for _, text in self.job.blocks))
         if summary is not None:
-            summary_html = f"<p>{escape(summary)}</p>"
+            summary_html = f"<p>{cjk.lines_html(summary)}</p>"
         elif more:
             summary_html = html[: more.start()]
         else:

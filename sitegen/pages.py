@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, ClassVar, Sequence
 from urllib.parse import unquote
@@ -352,9 +352,16 @@ def report_pages(site: Site, now: datetime, t: Translator, home: Crumb, cards: t
     current = next(link for link in links if link.is_current)
     pages: list[Page] = []
     timeline = Timeline.of(site)
+    reports = {link.year: year_report(site, link.year, now, settings, timeline) for link in links}
+    # A school year just begun has no posts yet: /report/ shows the latest year that has some.
+    shown = next((link.year for link in links if reports[link.year].total), current.year) \
+        if not reports[current.year].total else current.year
     for link in links:
-        report = year_report(site, link.year, now, settings, timeline)
-        label = year_label(t, link.year, settings.start_month)
+        year = shown if link.is_current else link.year
+        report = reports[year]
+        if link.is_current and year != current.year:  # with today's column updates all the same
+            report = replace(report, updates=reports[current.year].updates, is_current=True)
+        label = year_label(t, year, settings.start_month)
         crumbs = ((home, Crumb(t("report"), None)) if link.is_current else
                   (home, Crumb(t("report"), current.url), Crumb(label, None)))
         pages.append(ReportPage(url=link.url, output=output_of(site.config.base_path, link.url),

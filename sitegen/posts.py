@@ -18,6 +18,7 @@ from .markup import Rendered
 from .meta import Document, PostMeta, decode_source, post_meta, split_document
 from .model import Column
 from .parallel import map_indexed
+from .picture_checks import picture_problems
 from .sources import read_file, site_path
 from .urls import strip_date_prefix
 
@@ -65,6 +66,7 @@ def read_post(path: Path, config: SiteConfig) -> PostFile | SiteError:
     except SiteError as exc:
         return exc
     meta, problems = post_meta(doc, config.tz)
+    problems += picture_problems(doc.body, path, doc.body_line)  # kept with the front matter's in the store
     return PostFile(hashlib.blake2b(data, digest_size=20).hexdigest(), replace(doc, body="", meta={}), meta, problems,
                     from_cache=False)
 

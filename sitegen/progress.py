@@ -8,14 +8,17 @@ import sys
 import time
 from typing import TextIO
 
+from .messages import CATALOGUE, say
+
 SHOW_AFTER = 2.0  # seconds: a short build never shows a bar
 REDRAW_EVERY = 0.1  # seconds between redraws
 WIDTH = 30
 
 
 class Progress:
-    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None, language: str = "en") -> None:
         self.stream = stream or sys.stderr
+        self.language = language
         if enabled is None:
             enabled = self.stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
         self.enabled = enabled
@@ -30,6 +33,7 @@ class Progress:
         if now - self.started < SHOW_AFTER or (now - self._last < REDRAW_EVERY and done < total):
             return
         self._last = now
+        label = say(f"progress.{label}", self.language) if f"progress.{label}" in CATALOGUE else label
         filled = WIDTH * done // total
         bar = "#" * filled + "-" * (WIDTH - filled)
         self.stream.write(f"\r{label:<14} [{bar}] {done}/{total}")

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from markupsafe import Markup
 
+from .cjk import squeeze
 from .errors import SiteError
 from .i18n import Translator
 from .layout import TEMPLATES_DIR, default_theme
@@ -103,6 +105,8 @@ class Renderer:
         )
         self.env.filters["date"] = translator.date
         self.env.filters["isodate"] = _isodate
+        # striptags, without the space it leaves between two Chinese characters (cjk.py)
+        self.env.filters["plain"] = lambda html: squeeze(Markup(html).striptags())
         self.env.globals.update(
             site=config,
             columns=site.columns,

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .config import CONFIG_NAME, SiteConfig
-from .errors import SiteError, warning
+from .errors import SiteError
 from .i18n import Translator
 from .model import Column, Post, Site
 from .urls import join_url
@@ -240,14 +240,10 @@ def stale_column_warnings(site: Site, now: datetime) -> list[SiteError]:
         column = status.column
         path = column.source / "_index.md"
         if status.latest is None:
-            problems.append(warning(path, None, f"column '{column.slug}' ({column.title}) has no posts; "
-                                    "inspections of school websites count an empty column against the school",
-                                    "publish a post in it, or remove the column"))
+            problems.append(SiteError.of(path, None, "report.empty_column", "warning", column=column.slug, title=column.title))
         else:
-            problems.append(warning(path, None, f"column '{column.slug}' ({column.title}) has had no new post for "
-                                    f"{status.days} days (latest {status.latest.date().isoformat()}), more than "
-                                    f"stale_days = {stale_days}; inspections of school websites count such a column as empty",
-                                    "publish a post in it, or change stale_days in site.toml (0 turns this check off)"))
+            problems.append(SiteError.of(path, None, "report.stale_column", "warning", column=column.slug, title=column.title,
+                                         days=status.days, latest=status.latest.date().isoformat(), stale_days=stale_days))
     return problems
 
 
@@ -257,11 +253,8 @@ def study_column_warnings(site: Site) -> list[SiteError]:
     if not config.report or not config.study_column or study_column_of(site, ReportSettings.of(config)):
         return []
     names = ", ".join(c.slug for c in _post_columns(site)) or "none"
-    return [warning(site.root / CONFIG_NAME, None,
-                    f"study_column = '{config.study_column}' is not a column with posts, so the work report "
-                    "marks no months without a study post",
-                    f"set study_column to the folder name of the Special Study column (columns: {names}), "
-                    'or to "" if the site has none')]
+    return [SiteError.of(site.root / CONFIG_NAME, None, "report.study_column", "warning",
+                         value=config.study_column, columns=names)]
 
 
 def report_warnings(site: Site, now: datetime) -> list[SiteError]:

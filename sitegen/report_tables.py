@@ -93,6 +93,28 @@ def csv_report(report: YearReport, t: Translator) -> str:
     return out.getvalue()
 
 
+def html_report(report: YearReport, t: Translator, language: str) -> str:
+    """The report as one HTML file for the branch secretary, posts per person included: written
+    by `sitegen report --html` outside the published site."""
+    from html import escape
+
+    def table(name: str, title: str) -> str:
+        headers, rows = _cells(report, t)[name]
+        head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>\n" for row in rows)
+        return f"<h2>{escape(t(title))}</h2>\n<table>\n<tr>{head}</tr>\n{body}</table>\n"
+
+    title = escape(_title(report, t))
+    parts = [f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8"><title>{title}</title>\n'
+             "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em}</style></head>\n"
+             f"<body>\n<h1>{title}</h1>\n", table("months", "report_by_month"),
+             f"<h2>{escape(t('report_gaps'))}</h2>\n<p>{escape(_gap_line(report, t))}</p>\n",
+             table("authors", "report_authors")]
+    if report.is_current:
+        parts.append(table("updates", "report_updates"))
+    return "".join(parts) + "</body>\n</html>\n"
+
+
 def _width(text: str) -> int:
     """Columns a string takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -20,6 +20,7 @@ from .build import Options
 from .byte_ranges import ByteRange, Unsatisfiable, requested_range
 from .config import load_config
 from .errors import SiteError
+from .messages import say, site_language
 from .watch import Outcome, Watcher, report, report_index
 
 HOOK = "__sitegen__/"
@@ -48,7 +49,7 @@ CONTENT_TYPES = {
 LIVE_RELOAD_JS = r"""(function () {
   var source = new EventSource(document.currentScript.dataset.events);
   var seen = null;
-  function overlay(problems) {
+  function overlay(problems, heading) {
     var box = document.getElementById("sitegen-errors");
     if (!problems) { if (box) box.remove(); return; }
     if (!box) {
@@ -59,19 +60,19 @@ LIVE_RELOAD_JS = r"""(function () {
         "color:#fff;font:15px/1.6 monospace;padding:2rem;white-space:pre-wrap";
       document.body.appendChild(box);
     }
-    box.textContent = "sitegen: the build failed; the page shows the last good site.\n\n" + problems.join("\n");
+    box.textContent = heading + "\n\n" + problems.join("\n");
   }
   source.addEventListener("hello", function (e) {
     var state = JSON.parse(e.data);
     if (seen !== null && state.version !== seen && state.ok) { location.reload(); return; }
     seen = state.version;
-    overlay(state.ok ? null : state.problems);
+    overlay(state.ok ? null : state.problems, state.heading);
   });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("failed", function (e) {
     var state = JSON.parse(e.data);
     seen = state.version;
-    overlay(state.problems);
+    overlay(state.problems, state.heading);
   });
 })();
 """
@@ -99,8 +100,12 @@ class BuildState:
     def as_json(self, outcome: Outcome | None) -> str:
         if outcome is None:
             return json.dumps({"version": 0, "ok": True, "problems": []})
-        problems = [p.format(self.root) for p in outcome.problems if p.is_error]
-        return json.dumps({"version": outcome.version, "ok": outcome.ok, "problems": problems}, ensure_ascii=False)
+        language = site_language(self.root) if self.root is not None else "en"
+        problems = [p.format(self.root, language) for p in outcome.problems if p.is_error]
+        state = {"version": outcome.version, "ok": outcome.ok, "problems": problems}
+        if not outcome.ok:  # the error box's first line
+            state["heading"] = say("serve.failed", language)
+        return json.dumps(state, ensure_ascii=False)
 
 
 def content_type(name: str) -> str:
@@ -288,7 +293,7 @@ def serve(source: Path, output: Path | None, host: str, port: int, options: Opti
     try:
         base_path = load_config(source).base_path
     except SiteError as exc:
-        print(exc.format(source), file=sys.stderr)
+        print(exc.format(source, site_language(source)), file=sys.stderr)
         return 1
     state = BuildState()
     state.root = source
@@ -301,12 +306,11 @@ def serve(source: Path, output: Path | None, host: str, port: int, options: Opti
     try:
         server = make_server(watcher.output, base_path, host, port, state)
     except OSError as exc:
-        print(f"sitegen: cannot listen on {host}:{port}: {exc.strerror}"
-              " (is another server using that port? choose another with --port)", file=sys.stderr)
+        print(say("cli.cannot_listen", site_language(source), host=host, port=port, reason=exc.strerror), file=sys.stderr)
         return 1
     watcher.start()
-    print(f"serving {watcher.output} at http://{host}:{server.server_address[1]}{base_path} (Ctrl+C stops)",
-          file=sys.stderr, flush=True)
+    print(say("cli.serving", site_language(source), output=watcher.output,
+              url=f"http://{host}:{server.server_address[1]}{base_path}"), file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

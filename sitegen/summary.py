@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 
+from .cjk import squeeze
+
 # A Chinese character, and a word: letters and digits, maybe joined by ' ’ or - (the
 # quantifiers that never give back only save time: what follows them cannot match what they took).
 # Compiling a class of Chinese characters takes about 2 ms, so only what is used is compiled.
@@ -44,7 +46,7 @@ def cut_summary(blocks: list[tuple[str, str]], budget: float = SUMMARY_UNITS) ->
     """The opening text, cut at a sentence end if one falls in the second half of the budget,
     else at a word (or Chinese character) boundary, with an ellipsis when cut."""
     paragraphs = [text for tag, text in blocks if tag not in _HEADING_AND_SUCH]
-    text = " ".join(paragraphs) or " ".join(text for _, text in blocks)
+    text = squeeze(" ".join(paragraphs) or " ".join(text for _, text in blocks))
     # Even the shortest units (one Chinese character each) use up the budget within this much.
     text = text[: int(budget * 12)]
     # A text within the budget (as _units counts it) is kept whole. The tokens below are the

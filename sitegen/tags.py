@@ -1,6 +1,6 @@
 """Posts' tags: one Tag per web address (slug), shared by every post that has it. 'Reading'
 and 'reading' are one tag, named as it was first met; two names that merely come out as the
-same address are a mistake, reported where the second one is used."""
+same address (政治 and 整治 in pinyin) are two tags with two addresses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Callable, Sequence
 
 from .errors import SiteError
 from .model import Tag
-from .sources import site_path
 from .urls import MAX_SLUG, join_url
 
 
@@ -50,23 +49,28 @@ class Tags:
             slug = self._slugs.get(name)
             if slug is None:
                 slug = self._slugs[name] = self.slug(name)
-            if slug in tags:
-                continue
             if not slug:
-                problems.append(SiteError(path, line, f"the tag {name!r} gives no usable web address",
-                                          "use words, digits or Chinese characters in tags"))
+                problems.append(SiteError.of(path, line, "tag.no_slug", name=repr(name)))
                 continue
             if len(slug) > MAX_SLUG:
-                problems.append(SiteError(path, line, f"the tag {name[:40]!r}... is too long for a web address "
-                                          f"({len(slug)} characters, over {MAX_SLUG})", "use a shorter tag"))
+                problems.append(SiteError.of(path, line, "tag.long", name=repr(name[:40]), length=len(slug), limit=MAX_SLUG))
                 continue
-            first = self._first.setdefault(slug, (name, path))
-            if first[0] != name and first[0].lower() != name.lower():
-                problems.append(SiteError(path, line, f"the tag {name!r} gets the same web address as the tag "
-                                          f"{first[0]!r} in {site_path(self.root, first[1])}",
-                                          "use the same spelling for both, or rename one"))
+            slug, first = self._claim(slug, name, path)
+            if slug in tags:
                 continue
             if slug not in self._tags:
                 self._tags[slug] = Tag(first[0], slug, join_url(self.base_path, "tags", slug))
             tags[slug] = self._tags[slug]
         return tuple(tags.values()), problems
+
+    def _claim(self, slug: str, name: str, path: Path) -> tuple[str, tuple[str, Path]]:
+        """The address of the tag `name`, whose slug is `slug`: 'Reading' and 'reading' share one;
+        two names that only come out alike (政治 and 整治, both zheng-zhi) get slug, slug-2, ...
+        in the order the site's posts are met, which seed() keeps the same for every build."""
+        candidate, number = slug, 1
+        while True:
+            first = self._first.setdefault(candidate, (name, path))
+            if first[0] == name or first[0].lower() == name.lower():
+                return candidate, first
+            number += 1
+            candidate = f"{slug}-{number}"

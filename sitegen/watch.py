@@ -29,12 +29,14 @@ from .errors import BuildFailed, SiteError
 from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .load import is_ignored
 from .lock import WATCH_FILE, OutputLock
+from .messages import say, site_language
 from .search import IndexResult, index_site
 from .write import check_output_folder
 
 QUIET_SECONDS = 0.1  # a burst of events (git pull, save-by-rename) ends when none came for this long
 # A build that read a file while it was being saved fails with this, though nothing is wrong: the
 # watcher builds again (the save's own event follows) instead of reporting it, this many times in a row.
+DUE_RECHECK_SECONDS = 60.0
 CHANGED_DURING_BUILD = "the file changed while the site was being built"
 RETRIES = 5
 
@@ -91,6 +93,7 @@ class Watcher:
         self._language = "en"  # of the site to index, from the last build
         self._indexer = threading.Thread(target=self._index_loop, name="sitegen-index", daemon=True)
         self._retries = 0  # builds in a row that failed only because a file changed while they read it
+        self._due: float | None = None  # when the last good build's site changes by time alone
         self._watch_lock: OutputLock | None = None
 
     def relevant(self, path: str) -> bool:
@@ -169,7 +172,10 @@ class Watcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._dirty.wait()
+            if not self._dirty.wait(self._until_due()):
+                if self._due is not None and time.time() >= self._due:
+                    self.rebuild()  # a post dated in the future has come due: publish it
+                continue
             # Wait for the burst to end: every new event restarts the quiet period.
             while not self._stop.is_set():
                 self._dirty.clear()
@@ -179,6 +185,13 @@ class Watcher:
                 return
             self._watch_folders()  # a folder such as templates/ may have just been created
             self.rebuild()
+
+    def _until_due(self) -> float | None:
+        """Seconds to wait for changes before building for a post that comes due (None: no such
+        post). At most a minute at a time, so a clock set forward is noticed within one."""
+        if self._due is None or self.options.now is not None:  # a pinned "now" (tests) never moves on
+            return None
+        return min(max(self._due - time.time(), 0.0) + 0.05, DUE_RECHECK_SECONDS)
 
     def _index_loop(self) -> None:
         """Indexes the site whenever builds asked for it; saves that come meanwhile are built
@@ -216,6 +229,7 @@ class Watcher:
             self._dirty.set()  # not an error: build again once the saves have stopped
             return outcome
         self._retries = 0
+        self._due = outcome.result.due if outcome.result is not None else None
         self.last = outcome
         self.on_build(outcome)
         if index:
@@ -233,33 +247,36 @@ def _has_unreadable_folder(folder: Path) -> bool:
 
 
 def report(outcome: Outcome, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]
-    """Prints a build's summary, or its problems as file:line: message."""
+    """Prints a build's summary, or its problems as file:line: message, in the site's language."""
     stream = stream or sys.stderr
     stamp = time.strftime("%H:%M:%S")
+    language = site_language(root) if root is not None else "en"
     if outcome.result is not None:
-        for problem in outcome.result.warnings:
-            print(problem.format(root), file=stream)
-        print(f"[{stamp}] built {outcome.result.summary()}", file=stream, flush=True)
+        for problem in outcome.result.warnings + outcome.result.notes:
+            print(problem.format(root, language), file=stream)
+        print(say("cli.watch_built", language, stamp=stamp, summary=outcome.result.summary(language)),
+              file=stream, flush=True)
     else:
         for problem in outcome.problems:
-            print(problem.format(root), file=stream)
-        print(f"[{stamp}] build failed: the last good site stays in place", file=stream, flush=True)
+            print(problem.format(root, language), file=stream)
+        print(say("cli.watch_failed", language, stamp=stamp), file=stream, flush=True)
 
 
 def report_index(indexed: IndexResult | SiteError, root: Path | None = None, stream=None) -> None:  # type: ignore[no-untyped-def]
     stream = stream or sys.stderr
+    language = site_language(root) if root is not None else "en"
     if isinstance(indexed, SiteError):
-        print(indexed.format(root), file=stream, flush=True)
+        print(indexed.format(root, language), file=stream, flush=True)
     else:
-        print(f"[{time.strftime('%H:%M:%S')}] search index {indexed.size / 1048576:.1f} MB in {indexed.seconds:.2f} s",
-              file=stream, flush=True)
+        print(say("cli.watch_index", language, stamp=time.strftime("%H:%M:%S"), size=f"{indexed.size / 1048576:.1f}",
+                  seconds=f"{indexed.seconds:.2f}"), file=stream, flush=True)
 
 
 def watch(source: Path, output: Path | None, options: Options, poll: bool = False) -> int:
     watcher = Watcher(source, output, options, on_build=lambda o: report(o, source.resolve()), poll=poll,
                       on_index=lambda i: report_index(i, source.resolve()))
     watcher.start()
-    print(f"watching {watcher.source} for changes (Ctrl+C stops)", file=sys.stderr, flush=True)
+    print(say("cli.watching", site_language(source), source=watcher.source), file=sys.stderr, flush=True)
     try:
         while True:
             time.sleep(3600)

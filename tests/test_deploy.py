@@ -150,7 +150,7 @@ def test_a_pushed_change_changes_the_page_and_leaves_the_others_alone(published)
 def test_a_broken_post_keeps_the_last_good_site_and_tells_the_pusher(published):
     page = published.page("news/alpha/index.html")
     good = page.read_bytes()
-    published.write({ALPHA: "---\ntitle: Alpha: beta\ndate: 2019-03-05\n---\n\nBroken.\n"})
+    published.write({ALPHA: "---\ndate: 2019-02-30\ntitle: Alpha\n---\n\nBroken.\n"})
     published.commit("Break alpha")
     push = published.push()  # the push itself succeeds
 
@@ -159,7 +159,7 @@ def test_a_broken_post_keeps_the_last_good_site_and_tells_the_pusher(published):
     assert any("build failed" in line for line in lines), push.stderr
     assert page.read_bytes() == good
     # The checkout did happen: the source folder holds the broken file for the next build.
-    assert "Alpha: beta" in (published.site_dir / ALPHA).read_text("utf-8")
+    assert "2019-02-30" in (published.site_dir / ALPHA).read_text("utf-8")
 
     published.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha, repaired.\n")})
     published.commit("Fix alpha")
@@ -307,7 +307,7 @@ def test_with_this_sites_watcher_running_the_pusher_still_sees_the_build_result(
         # Published when the push returns, whichever of the two built it.
         assert "Rebuilt with the watcher running." in published.page("news/alpha/index.html").read_text("utf-8")
 
-        published.write({ALPHA: "---\ntitle: Alpha: beta\ndate: 2019-03-05\n---\n\nBroken.\n"})
+        published.write({ALPHA: "---\ndate: 2019-02-30\ntitle: Alpha\n---\n\nBroken.\n"})
         published.commit("Break alpha")
         push = published.push(BUILD="auto")
         lines = remote_lines(push)

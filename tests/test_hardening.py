@@ -200,7 +200,7 @@ LONG_ZH = "党建" * 40  # 80 Chinese characters: a 240-byte file name, a 400-ch
 
 BAD_INPUTS = [
     # -- front matter
-    Bad("invalid-yaml", {"columns/news/bad.md": FM + "author: Li: Ming\n---\nText.\n"},
+    Bad("invalid-yaml", {"columns/news/bad.md": FM + "draft: true: false\n---\nText.\n"},
         where="columns/news/bad.md:4: ", says=("invalid front matter", "quotes")),
     Bad("front-matter-a-sentence", {"columns/news/bad.md": "---\njust a sentence\n---\nText.\n"},
         where="columns/news/bad.md:2: ", says=("key: value",)),

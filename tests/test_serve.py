@@ -425,7 +425,7 @@ def test_a_broken_save_sends_failed_with_file_and_line_and_a_fix_sends_reload(pa
     stream.wait_for("hello")
     good = fetch(port, "/party/news/alpha/").body
 
-    party.write({ALPHA: "---\ntitle: Alpha: beta\ndate: 2019-03-05\n---\n\nBroken.\n"})
+    party.write({ALPHA: "---\ntags: [a, b\ntitle: Alpha\ndate: 2019-03-05\n---\n\nBroken.\n"})
     failed = stream.wait_for("failed")
     assert failed["ok"] is False
     assert any(p.startswith("columns/news/2019-03-05-alpha.md:2: ") for p in failed["problems"]), failed

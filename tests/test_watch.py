@@ -293,8 +293,8 @@ def test_a_broken_save_keeps_the_last_good_page_and_a_fix_brings_the_site_back(s
     good_mtime = page.stat().st_mtime_ns
     before = builds.count
 
-    # Line 2 is "title: Alpha: beta" -- a ':' in an unquoted value.
-    site.write({ALPHA: "---\ntitle: Alpha: beta\ndate: 2019-03-05\n---\n\nBroken text.\n"})
+    # Line 2 is "tags: [a, b" -- a list never closed.
+    site.write({ALPHA: "---\ntags: [a, b\ntitle: Alpha\ndate: 2019-03-05\n---\n\nBroken text.\n"})
     wait_until(lambda: builds.count > before and not builds.last.ok, what="a failed outcome")
     failed = builds.last
     assert failed.result is None
