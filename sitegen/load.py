@@ -239,8 +239,7 @@ class Loader:
         if meta.cover:
             cover = self.links.resolve(source.path.parent / meta.cover)
             if isinstance(cover, LinkProblem):
-                self.problems.append(SiteError.of(source.path, doc.line("cover"), "cover.problem", target=meta.cover,
-                                                  inner=cover.key or "", **dict(cover.values)))
+                self.problems.append(_cover_problem(source.path, doc.line("cover"), meta.cover, cover))
             else:
                 cover_url = self.photos.small(cover)
         attachments = self.assets.attachments(source.bundle) if source.bundle is not None else ()
@@ -353,3 +352,10 @@ def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: b
                     known)
     site = loader.load()
     return site, loader.problems
+
+
+def _cover_problem(path: Path, line: int | None, cover: str, problem: LinkProblem) -> SiteError:
+    if problem.key is not None:
+        return SiteError.of(path, line, "cover.problem", target=cover, inner=problem.key, **dict(problem.values))
+    # A picture photos.py refused: said in the site's language already.
+    return SiteError(path, line, f"cover: {problem.message}: '{cover}'", problem.hint)

@@ -1,7 +1,8 @@
 """Pictures written in a post that no visitor would see: a path on someone's computer
 (C:\\Users\\王老师\\Desktop\\1.jpg, file:///...), a picture on another website (a WeChat
 article's, which the intranet's visitors and the site's Content-Security-Policy cannot
-load), and formats browsers do not show (.heic from a phone, .tif from a scanner).
+load), and formats browsers do not show and sitegen does not convert (.tif from a scanner;
+a phone's .heic is made into WebP and JPEG versions by photos.py).
 
 A pass over the Markdown text, so each problem names its line; nothing is rewritten here."""
 
@@ -17,7 +18,7 @@ _MARKDOWN_PICTURE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)>\n]*?)>?(?:\s+[\"'(][^
 _HTML_PICTURE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _ON_A_COMPUTER = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|file:)", re.IGNORECASE)
-UNSHOWN_FORMATS = frozenset(("heic", "heif", "tif", "tiff", "emf", "wmf", "psd", "raw", "cr2", "nef", "arw", "dng"))
+UNSHOWN_FORMATS = frozenset(("tif", "tiff", "emf", "wmf", "psd", "raw", "cr2", "nef", "arw", "dng"))
 
 
 def picture_problems(body: str, path: Path, body_line: int) -> list[SiteError]:

@@ -10,7 +10,7 @@ from conftest import NO_REPORT_WARNINGS, NO_SEARCH, SITE_TOML, SiteDir, column, 
 from sitegen.errors import BuildFailed
 
 BODY = ("见下图。\n\n![照片](C:\\Users\\王老师\\Desktop\\1.jpg)\n\n"
-        "![手机照片](IMG_0001.HEIC)\n\n"
+        "![扫描件](SCAN_0001.TIF)\n\n"
         "```\n![示例](D:\\不检查.jpg)\n```\n\n"
         "<img src=\"file:///C:/1.png\" alt=\"x\">\n")
 EXPECTED = {
@@ -18,7 +18,7 @@ EXPECTED = {
         "columns/news/p/index.md:8: the picture is at a path on a computer, which the site cannot reach: "
         "'C:\\Users\\王老师\\Desktop\\1.jpg' (put the picture file beside the post (in the post's folder, with index.md) "
         "and write ![description](photo.jpg))",
-        "columns/news/p/index.md:10: browsers cannot show a picture in the HEIC format: 'IMG_0001.HEIC' "
+        "columns/news/p/index.md:10: browsers cannot show a picture in the TIF format: 'SCAN_0001.TIF' "
         "(save it as JPG or PNG and write that file's name instead)",
         "columns/news/p/index.md:16: the picture is at a path on a computer, which the site cannot reach: 'file:///C:/1.png' "
         "(put the picture file beside the post (in the post's folder, with index.md) and write ![description](photo.jpg))",
@@ -26,7 +26,7 @@ EXPECTED = {
     "zh-CN": [
         "columns/news/p/index.md:8: 图片的地址是某台电脑上的路径，网站上看不到：“C:\\Users\\王老师\\Desktop\\1.jpg”"
         "（把图片文件放到文章旁边（文章自己的文件夹里，和 index.md 放在一起），再写成 ![说明](照片.jpg)）",
-        "columns/news/p/index.md:10: 浏览器无法显示 HEIC 格式的图片：“IMG_0001.HEIC”（把图片另存为 JPG 或 PNG 格式，再写新文件的名字）",
+        "columns/news/p/index.md:10: 浏览器无法显示 TIF 格式的图片：“SCAN_0001.TIF”（把图片另存为 JPG 或 PNG 格式，再写新文件的名字）",
         "columns/news/p/index.md:16: 图片的地址是某台电脑上的路径，网站上看不到：“file:///C:/1.png”"
         "（把图片文件放到文章旁边（文章自己的文件夹里，和 index.md 放在一起），再写成 ![说明](照片.jpg)）",
     ],
@@ -38,7 +38,7 @@ def picture_site(tmp_path, language: str, body: str) -> SiteDir:
         "site.toml": SITE_TOML.replace('"en"', f'"{language}"') + NO_SEARCH + NO_REPORT_WARNINGS,
         "columns/news/_index.md": column("新闻", 1),
         "columns/news/p/index.md": post("图片", body=body),
-        "columns/news/p/IMG_0001.HEIC": b"ftypheic",  # beside the post, so only its format is wrong
+        "columns/news/p/SCAN_0001.TIF": b"II*\x00",  # beside the post, so only its format is wrong
     })
 
 
