@@ -170,7 +170,9 @@ def go_live(output: Path, new: Path, names: Iterable[str]) -> None:
         if not os.path.lexists(path):
             os.symlink(top_link(name), path)
     (new / UNPUBLISHED).unlink(missing_ok=True)
-    temp = output / f"{LIVE}.{new.name}.tmp"
+    # Made among the versions, where no one serves it: a build killed before the switch leaves
+    # nothing new at the top of the site. (Its target names the version from the top.)
+    temp = output / VERSIONS / f".{LIVE}.{new.name}.tmp"
     temp.unlink(missing_ok=True)
     os.symlink(f"{VERSIONS}/{new.name}", temp)
     # On the disk before the switch: after a power cut, a switch that was kept must find whole
@@ -218,6 +220,9 @@ def remove_old_versions(output: Path, live: Path | None) -> None:
     for name in names:
         path = folder / name
         if live is not None and name == live.name or previous is not None and name == previous.name:
+            continue
+        if path.is_symlink():  # a switch a killed build did not make
+            path.unlink(missing_ok=True)
             continue
         if live is None or not _NAME.fullmatch(name) or int(name) > int(live.name) or (path / UNPUBLISHED).exists():
             shutil.rmtree(path, ignore_errors=True)
@@ -328,6 +333,9 @@ def recover(output: Path, remove_empty: bool = False) -> None:
     then the output folder too, if nothing else is in it (a first build that failed)."""
     remove_old_versions(output, live_folder(output))
     try:
+        for link in output.glob(f"{LIVE}.*.tmp"):  # a switch an older sitegen, killed, did not make
+            if link.is_symlink():
+                link.unlink()
         for folder in (output / CACHE_DIR).glob("pagefind-*"):
             pid = folder.name.split("-")[1]
             if not pid.isdigit() or not _alive(int(pid)):
