@@ -33,12 +33,17 @@ class Watched:
                                          "--output", str(output)], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(code)})
         assert self.process.stderr is not None
-        for line in self.process.stderr:  # its first build
-            if "built" in line or "failed" in line:
-                break
         threading.Thread(target=lambda: [None for _ in self.process.stderr], daemon=True).start()  # type: ignore[union-attr]
         self.post = sorted((source / "columns" / "study").glob("post-*.md"))[7]
         self.page = output / "study" / self.post.stem / "index.html"
+        # The first build is done when the page is published (its summary line is in the site's
+        # language, so it is not what this waits for).
+        started = time.perf_counter()
+        while not self.page.exists():
+            if self.process.poll() is not None or time.perf_counter() > started + 600:
+                raise SystemExit(f"{code}: `sitegen watch` did not publish {self.page}")
+            time.sleep(0.05)
+        time.sleep(1.0)  # the watcher records its state after publishing
 
     def save(self, number: int) -> float:
         before = self.page.read_bytes()
