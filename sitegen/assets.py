@@ -25,6 +25,7 @@ class Assets:
         self.links = links
         self.base_path = base_path
         self._files: dict[Path, tuple[str, int]] = {}  # source -> (path under the output folder, size)
+        self._in: dict[Path, list[Path]] = {}  # folder -> its files (a bundle's attachments, asked per post)
 
     def add(self, path: Path, relpath: str) -> SiteError | None:
         """Copies path to relpath; the problem when it cannot be read. Found out here, by its
@@ -41,14 +42,16 @@ class Assets:
             return SiteError(path, None, f"cannot copy the file: it is {kind}", "replace it with a regular file")
         if not os.access(path, os.R_OK):
             return SiteError(path, None, "cannot read the file: Permission denied", READ_HINT)
+        if path not in self._files:
+            self._in.setdefault(path.parent, []).append(path)
         self._files[path] = (relpath, info.st_size)
         self.links.add(path, file_url(self.base_path, relpath))
         return None
 
     def attachments(self, bundle: Path) -> tuple[Attachment, ...]:
         """The documents and media in a bundle's own folder (not its subfolders), by name."""
-        return tuple(Attachment(path.name, self.links.targets[path], size) for path, (_, size) in sorted(self._files.items())
-                     if path.parent == bundle and path.suffix.lower().lstrip(".") in ATTACHMENT_SUFFIXES)
+        return tuple(Attachment(path.name, self.links.targets[path], self._files[path][1])
+                     for path in sorted(self._in.get(bundle, ())) if path.suffix.lower().lstrip(".") in ATTACHMENT_SUFFIXES)
 
     def all(self) -> tuple[Asset, ...]:
         """Every file to copy, in the order found."""

@@ -33,7 +33,7 @@ from .messages import say, site_language
 from .search import IndexResult, index_site
 from .write import check_output_folder
 
-QUIET_SECONDS = 0.1  # a burst of events (git pull, save-by-rename) ends when none came for this long
+QUIET_SECONDS = 0.05  # a burst of events (git pull, save-by-rename) ends when none came for this long
 # A build that read a file while it was being saved fails with this, though nothing is wrong: the
 # watcher builds again (the save's own event follows) instead of reporting it, this many times in a row.
 DUE_RECHECK_SECONDS = 60.0
