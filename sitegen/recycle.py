@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .manifest import MANIFEST, OTHERS, Manifest, read_version
+from .manifest import MANIFEST, OTHERS, Entry, Manifest, read_version, write_manifest
 from .publish import UNPUBLISHED, copy_entry, fill, previous_version
 from .search import INDEX_DIR, INDEX_RECORD
 
@@ -55,6 +55,27 @@ def _writable(folder: Path, files: Manifest) -> bool:
     while it was live: a new version of links is made then, as for a first build)."""
     base = f"{folder}/"
     return all(os.access(base + name, os.W_OK) for name in {"", *(relpath.rpartition("/")[0] for relpath in files)})
+
+
+def distrust(version: Path, files: Manifest, sizes: dict[str, int], current: Manifest) -> None:
+    """The version that was live until now is the one the next build takes, by its manifest
+    (`files`): a file someone removed or replaced in it while it was live (find_blockers saw
+    another size, `sizes`) is marked there as not to be trusted, so that build links it from
+    the live version instead of keeping it."""
+    damaged = [relpath for relpath in current if (entry := files.get(relpath)) is not None
+               and entry.digest is not None and sizes.get(relpath) != entry.size]
+    if not damaged:
+        return
+    manifest = dict(files)
+    for relpath in damaged:
+        manifest[relpath] = Entry(None, -1)
+    try:
+        write_manifest(version, manifest)
+    except OSError:  # then it is not taken at all (take() wants a manifest)
+        try:
+            (version / MANIFEST).unlink()
+        except OSError:
+            pass
 
 
 def give_back(recycled: Recycled, new: Path) -> None:

@@ -314,6 +314,8 @@ class Staging:
             raise _write_error(self.root, exc, language=self.language) from None
         self.manifest_id = manifest_id
         self._after_switch(names)
+        if self.live is not None and not self.old_layout:
+            recycle.distrust(self.live, self.previous, self.sizes, current)
         return WriteStats(len(written), len(staged) - len(written), len(removed))
 
     def _old_tops(self) -> set[str]:

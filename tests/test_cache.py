@@ -533,6 +533,7 @@ class _Posts:
 @example(steps=[("photo", 0, "watcher"), ("photo", 0, "store"), ("body", 0, "watcher"), ("photo", 0, "watcher")])
 @example(steps=[("next month", 0, "watcher"), ("next month", 0, "watcher")])  # a post of an unchanged column comes due
 @example(steps=[("tag spelling", 2, "watcher"), ("template", 0, "watcher"), ("body", 1, "watcher")])  # an earlier post names a tag first  # a tag is named as an unchanged post earlier in the column spells it
+@example(steps=[("page deleted", 0, "store"), ("body", 7, "store")])  # the version recycled next had lost a page while live
 def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:
     # Every shortcut (stored posts, related posts and intros, pages known from the cards, the
     # no-change snapshot, what a watcher's last build left in memory) at once, after edits in
