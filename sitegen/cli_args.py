@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -68,7 +69,11 @@ class Parser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         with _speaking(self.language):
-            return super().format_help()
+            text = super().format_help()
+        if self.language == "zh-CN":  # argparse puts an English colon after each section's title
+            titles = "|".join(re.escape(ARGPARSE_ZH[title]) for title in ("positional arguments", "options"))
+            text = re.sub(rf"^({titles}):$", r"\1：", text, flags=re.MULTILINE)
+        return text
 
 
 def _path_checker(language: str) -> Callable[[str], str]:

@@ -48,8 +48,10 @@ def render(key: str, language: str, values: Mapping[str, str]) -> tuple[str, str
 
 
 def _word(value: str, language: str) -> str:
-    if not value.startswith(WORD) or value not in CATALOGUE:
+    if not value.startswith(WORD):
         return value
+    if value not in CATALOGUE:  # a word the catalogue lacks is shown as it is, without the prefix
+        return value[len(WORD):]
     entry = CATALOGUE[value]
     return (entry.get(language) or entry["en"])[0]
 

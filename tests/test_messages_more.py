@@ -6,8 +6,10 @@ wrong and what to type instead."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -16,10 +18,12 @@ from pathlib import Path
 import pytest
 
 from conftest import NO_REPORT_WARNINGS, NO_SEARCH, SiteDir, column, post, run_cli
-from sitegen.errors import SiteError
+from sitegen.build import Options, build
+from sitegen.errors import BuildFailed, SiteError
 from sitegen.lock import OutputLock
 from sitegen.messages import CATALOGUE
-from sitegen.serve import PreviewServer
+from sitegen.serve import BuildState, PreviewServer
+from sitegen.watch import Outcome
 
 SITEGEN = Path(__file__).resolve().parent.parent / "sitegen"
 
@@ -248,6 +252,7 @@ def test_the_help_of_a_command_is_in_the_sites_language(tmp_path):
     assert "新建一篇文章，并显示它的文件位置" in shown
     assert any(line.split() == ["栏目", "栏目的文件夹名或栏目名称，例如", "study", "或", "专题学习"] for line in shown), shown
     assert any(line.split() == ["-h,", "--help", "显示这段说明"] for line in shown), shown
+    assert "要写的内容：" in shown and "选项：" in shown
     english = run("new", "-h", "--source", str(a_site(tmp_path / "en", "en").root))
     assert english[0] == "usage: sitegen new [-h] [--source FOLDER] column [title ...]"
     assert any(line.split()[:2] == ["--source", "FOLDER"] and "the site's folder" in line for line in english), english
@@ -255,7 +260,6 @@ def test_the_help_of_a_command_is_in_the_sites_language(tmp_path):
 
 def test_without_a_site_the_command_line_follows_the_systems_language(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
-    import subprocess
 
     def shown(lang: str) -> str:
         return subprocess.run([sys.executable, "-m", "sitegen", "bulid"], capture_output=True, text=True, timeout=120,
@@ -352,3 +356,18 @@ def test_every_message_key_in_the_code_has_a_chinese_entry():
     assert len(used) > 80, sorted(used)
     missing = sorted(key for key in used if "zh-CN" not in CATALOGUE.get(key, {}))
     assert not missing, missing
+
+
+def test_the_serve_error_box_shows_a_site_toml_and_a_template_mistake_in_chinese(tmp_path):
+    site = a_site(tmp_path, "zh-CN").write({"templates/post.html": "<h1>{{ post.title }}</h1>\n{% if %}\n"})
+    state = BuildState()
+    state.root = site.root
+    shown = []
+    for toml_line in ("feed_limit = 0", "feed_limit = 5"):
+        site.write({"site.toml": toml("zh-CN", toml_line)})
+        with pytest.raises(BuildFailed) as failed:
+            build(site.root, site.output, Options())
+        shown.append(json.loads(state.as_json(Outcome(1, None, tuple(failed.value.problems))))["problems"])
+    assert shown == [["site.toml:4: “feed_limit”要大于 0，不能写 0（例如 feed_limit = 20）"],
+                     ["templates/post.html:2: 模板写错了：Expected an expression, got 'end of statement block'"
+                      "（请检查模板这一行的 {{ }} 和 {% %} 是否都成对）"]]
