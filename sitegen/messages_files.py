@@ -18,6 +18,7 @@ _OS_ZH = {
     "ENAMETOOLONG": "文件名太长", "ELOOP": "符号链接太多层（可能互相指向，成了循环）",
     "EBUSY": "文件正被别的程序占用", "EEXIST": "文件已经存在", "EMFILE": "同时打开的文件太多",
     "ENOTEMPTY": "文件夹不是空的", "EXDEV": "不能在两个磁盘之间移动", "ETXTBSY": "文件正被别的程序使用",
+    "EADDRINUSE": "这个端口已经有别的程序在用", "EADDRNOTAVAIL": "这台电脑没有这个地址",
 }
 _OS = {f"word.os.{name}": {"en": (os.strerror(getattr(errno, name)), None), "zh-CN": (zh, None)}
        for name, zh in _OS_ZH.items() if hasattr(errno, name)}

@@ -49,9 +49,9 @@ OUTPUT: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("a file stands where the site needs a folder", "move that file out of the output folder"),
         "zh-CN": ("网站要在这里建一个文件夹，但这里有一个文件", "请把这个文件移出输出文件夹")},
     "out.blockers": {
-        "en": ("{count} files or folders stand where the site needs to write: {paths}",
+        "en": ("{count} files or folders are in the way of the site: {paths}; the first: {inner}",
                "move those out of the output folder"),
-        "zh-CN": ("有 {count} 个文件或文件夹占了网站要用的位置：{paths}", "请把它们移出输出文件夹")},
+        "zh-CN": ("有 {count} 个文件或文件夹占了网站要用的位置：{paths}；第一个：{inner}", "请把它们移出输出文件夹")},
     "out.cannot_create": {
         "en": ("cannot create the output folder: {reason}", _OTHER_OUTPUT["en"]),
         "zh-CN": ("无法建立输出文件夹：{reason}", _OTHER_OUTPUT["zh-CN"])},

@@ -186,7 +186,8 @@ class Staging:
             blockers += top_blockers(self.root, self.tops)
         if blockers:
             raise blockers[0] if len(blockers) == 1 else SiteError.of(
-                output, None, "out.blockers", count=len(blockers), paths=", ".join(b.location(output) for b in blockers[:5]))
+                output, None, "out.blockers", count=len(blockers), paths=", ".join(b.location(output) for b in blockers[:5]),
+                inner=blockers[0].key, **dict(blockers[0].values))
         self.new = new_version(self.root, make=False)  # (greater than any version live or left by a kill)
         try:  # the version before last becomes the new one, in place, when it can
             self.recycled = recycle.take(self.root, live, self.new) if live is not None and not self.old_layout else None

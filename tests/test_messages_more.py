@@ -6,6 +6,7 @@ wrong and what to type instead."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -371,3 +372,29 @@ def test_the_serve_error_box_shows_a_site_toml_and_a_template_mistake_in_chinese
     assert shown == [["site.toml:4: “feed_limit”要大于 0，不能写 0（例如 feed_limit = 20）"],
                      ["templates/post.html:2: 模板写错了：Expected an expression, got 'end of statement block'"
                       "（请检查模板这一行的 {{ }} 和 {% %} 是否都成对）"]]
+
+
+def test_the_systems_reasons_are_said_in_chinese_and_unchanged_in_english(tmp_path):
+    from sitegen.messages import os_reason
+    from sitegen.sources import read_file
+
+    missing = read_file(tmp_path / "gone.md", 1000)
+    assert isinstance(missing, SiteError)
+    assert missing.format(tmp_path, "zh-CN") == "gone.md: 无法读取这个文件：文件或文件夹不存在（请检查这个文件是否还在、能否用别的程序打开）"
+    assert missing.format(tmp_path) == "gone.md: cannot read the file: No such file or directory"
+    assert os_reason(os.strerror(13)) == "word.os.EACCES"
+    assert os_reason(OSError(errno.EADDRINUSE, "Address already in use")) == "word.os.EADDRINUSE"
+    assert os_reason(OSError(9999, "Something new")) == "Something new"  # (not in the catalogue: as the system says it)
+
+
+def test_files_in_the_way_of_the_site_are_listed_with_what_the_first_one_is(tmp_path):
+    site = a_site(tmp_path, "zh-CN")
+    build(site.root, site.output, Options())
+    manifest = json.loads((site.output / ".sitegen-manifest.json").read_text())
+    del manifest["files"]["robots.txt"]  # as if a person had put robots.txt there before sitegen made one
+    (site.output / ".sitegen-manifest.json").write_text(json.dumps(manifest))
+    (site.output / "robots.txt").unlink()
+    (site.output / "robots.txt").write_text("User-agent: *\n")
+    shown = run("build", "--source", str(site.root))
+    assert re.fullmatch(r"output: 有 2 个文件或文件夹占了网站要用的位置：\.sitegen-versions/\d+/robots\.txt, robots\.txt；"
+                        r"第一个：这里有一个不是 sitegen 写的文件，占了网站要用的位置（请把它们移出输出文件夹）", shown[0]), shown
