@@ -7,9 +7,10 @@ import argparse
 import errno
 import os
 import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from . import __version__
 from .messages import say, site_language, system_language

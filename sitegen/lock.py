@@ -21,7 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Callable, TextIO
 
-from .messages import say as words, system_language
+from .messages import say as words
+from .messages import system_language
 
 LOCK_FILE = ".sitegen-lock"
 WATCH_FILE = ".sitegen-watch.lock"

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import NO_REPORT_WARNINGS, NO_SEARCH, SiteDir, column, post, run_cli
+
 from sitegen.build import Options, build
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.lock import OutputLock
@@ -263,7 +263,7 @@ def test_without_a_site_the_command_line_follows_the_systems_language(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
 
     def shown(lang: str) -> str:
-        return subprocess.run([sys.executable, "-m", "sitegen", "bulid"], capture_output=True, text=True, timeout=120,
+        return subprocess.run([sys.executable, "-m", "sitegen", "bulid"], check=False, capture_output=True, text=True, timeout=120,
                               cwd=tmp_path, env={**env, "LANG": lang}).stderr
     assert "sitegen：出错了：命令：没有 'bulid' 这个命令" in shown("zh_CN.UTF-8")
     assert "sitegen: error: argument" in shown("C.UTF-8")
@@ -370,8 +370,8 @@ def test_the_serve_error_box_shows_a_site_toml_and_a_template_mistake_in_chinese
             build(site.root, site.output, Options())
         shown.append(json.loads(state.as_json(Outcome(1, None, tuple(failed.value.problems))))["problems"])
     assert shown == [["site.toml:4: “feed_limit”要大于 0，不能写 0（例如 feed_limit = 20）"],
-                     ["templates/post.html:2: 模板写错了：Expected an expression, got 'end of statement block'"
-                      "（请检查模板这一行的 {{ }} 和 {% %} 是否都成对）"]]
+                     [("templates/post.html:2: 模板写错了：Expected an expression, got 'end of statement block'"
+                       "（请检查模板这一行的 {{ }} 和 {% %} 是否都成对）")]]
 
 
 def test_the_systems_reasons_are_said_in_chinese_and_unchanged_in_english(tmp_path):
@@ -398,3 +398,22 @@ def test_files_in_the_way_of_the_site_are_listed_with_what_the_first_one_is(tmp_
     shown = run("build", "--source", str(site.root))
     assert re.fullmatch(r"output: 有 2 个文件或文件夹占了网站要用的位置：\.sitegen-versions/\d+/robots\.txt, robots\.txt；"
                         r"第一个：这里有一个不是 sitegen 写的文件，占了网站要用的位置（请把它们移出输出文件夹）", shown[0]), shown
+
+
+def test_what_root_cannot_provoke_is_said_in_chinese_too(tmp_path):
+    """Permissions (the tests run as root, who reads everything) and something at the top of the
+    output folder that sitegen did not make, asked of the functions that say them."""
+    from sitegen.publish import top_blockers
+    from sitegen.sources import unreadable_folder
+
+    denied = unreadable_folder(tmp_path / "columns/news", "Permission denied")
+    assert denied.format(tmp_path, "zh-CN") == ("columns/news: 无法读取这个文件夹：没有权限"
+                                                "（请修改它的权限，让 sitegen 能读取它，或者把它移出网站文件夹）")
+    assert denied.format(tmp_path) == ("columns/news: cannot read the folder: Permission denied "
+                                       "(change its permissions so that sitegen can read it, or move it out of the site)")
+    (tmp_path / "news").mkdir()
+    [blocker] = top_blockers(tmp_path, {"news"})
+    assert blocker.format(tmp_path, "zh-CN") == ("news: 这里有一个不是 sitegen 写的文件夹，占了网站要用的位置"
+                                                 "（请把它移出输出文件夹；不是 sitegen 写的文件，sitegen 从不覆盖）")
+    assert blocker.format(tmp_path) == ("news: a folder sitegen did not write stands where the site needs one "
+                                        "(move it out of the output folder; sitegen never overwrites files it did not write)")
