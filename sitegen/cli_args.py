@@ -64,6 +64,13 @@ class Parser(argparse.ArgumentParser):
         with _speaking(self.language):  # (its own complaint, about what was left over, is said here)
             return super().parse_args(args, namespace)
 
+    def error(self, message: str) -> Any:
+        missing = ARGPARSE_ZH["the following arguments are required: %s"].split("%s")[0]
+        if self.language == "zh-CN" and message.startswith(missing):  # argparse lists them with ", "
+            message = missing + message[len(missing):].replace(", ", "、")
+        with _speaking(self.language):
+            return super().error(message)
+
     def format_usage(self) -> str:
         with _speaking(self.language):
             return super().format_usage()

@@ -218,7 +218,7 @@ CLI_CASES = {
         "zh-CN": "sitegen：网站里没有 1990 学年（现有的学年：2018, 2019, ",  # (and on to the current one)
         "en": "sitegen: no academic year 1990 in this site (years: 2018, 2019, "}),
     "no_column": (("new",), {
-        "zh-CN": "sitegen new：出错了：缺少这些内容：栏目, 标题",
+        "zh-CN": "sitegen new：出错了：缺少这些内容：栏目、标题",
         "en": "sitegen new: error: the following arguments are required: column, title"}),
     "not_a_number": (("build", "--jobs", "两"), {
         "zh-CN": "sitegen build：出错了：--jobs：'两' 不是整数（这里要写一个整数）",
