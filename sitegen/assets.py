@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import SiteError
 from .links import Links
 from .model import Asset, Attachment
-from .sources import READ_HINT, special_kind, symlink_loop
+from .sources import special_kind, symlink_loop, unreadable_file
 from .urls import file_url
 
 ATTACHMENT_SUFFIXES = {
@@ -36,12 +36,12 @@ class Assets:
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 return symlink_loop(path)
-            return SiteError(path, None, f"cannot read the file: {exc.strerror}")
+            return unreadable_file(path, exc)
         kind = special_kind(info.st_mode)
         if kind is not None:
-            return SiteError(path, None, f"cannot copy the file: it is {kind}", "replace it with a regular file")
+            return SiteError.of(path, None, "file.special_copy", kind=kind)
         if not os.access(path, os.R_OK):
-            return SiteError(path, None, "cannot read the file: Permission denied", READ_HINT)
+            return unreadable_file(path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
         if path not in self._files:
             self._in.setdefault(path.parent, []).append(path)
         self._files[path] = (relpath, info.st_size)

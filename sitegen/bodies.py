@@ -24,7 +24,7 @@ from .model import Body, Post
 from .parallel import map_indexed
 from .picture_html import Pictures
 from .posts import CachedBody, PostSource, html_key, post_entry
-from .sources import read_file, site_path
+from .sources import read_file, site_path, unreadable_file
 
 
 class BodyRenderer:
@@ -88,7 +88,7 @@ class BodyRenderer:
                 raise SiteError.of(source.path, None, "post.changed")
             body, body_line = split_body(decode_source(data, source.path), source.path)
         except OSError as exc:
-            return _failed(SiteError(source.path, None, f"cannot read the file: {exc.strerror}")), ()
+            return _failed(unreadable_file(source.path, exc)), ()
         except SiteError as exc:
             return _failed(exc), ()
         rendered = self._guarded(body, source.path, body_line, lambda: self.markdown.render(

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
-from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain, warning
+from .errors import BuildFailed, SiteError, problems_from_plain, problems_to_plain
 from .layout import SOURCE_DIRS, default_theme
 from .lock import OutputLock
-from .messages import say
+from .messages import os_reason, say, site_language
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
 from .search import IndexResult, index_folder
@@ -128,8 +128,8 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     except OSError as exc:
-        raise BuildFailed([SiteError(output, None, f"cannot create the output folder: {exc.strerror}")]) from None
-    lock = OutputLock(output, "build", options.on_wait)
+        raise BuildFailed([SiteError.of(output, None, "out.cannot_create", reason=os_reason(exc))]) from None
+    lock = OutputLock(output, "build", options.on_wait, language=site_language(source))
     with lock:  # one build at a time per output folder; a killed holder's lock goes with it
         try:
             # From the start: what a watcher keeps of its last build is large, and reading the
@@ -222,9 +222,7 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
                     options.progress, vouched.digest_of if vouched else None, vouched.folder_key if vouched else None)
     site, problems = loader.load(), loader.problems
     if config.unsafe_html:
-        problems.append(warning(source / CONFIG_NAME, None, "unsafe_html = true: raw HTML in posts is not cleaned, "
-                                "so a script in a post runs in every visitor's browser",
-                                "remove the setting unless every editor is trusted with that"))
+        problems.append(SiteError.of(source / CONFIG_NAME, None, "config.unsafe_html", "warning"))
     if site is None or any(p.is_error for p in problems):
         raise BuildFailed(_sorted([p for p in problems if not p.is_note]))
     return site, problems, loader.bodies.store, loader.photos

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import tomllib
@@ -87,8 +88,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "photo_quality": (int,),
     "photo_originals": (bool,),
 }
-_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+_TYPE_KEYS = {(str,): "config.type_str", (int,): "config.type_int", (int, float): "config.type_number",
+              (bool,): "config.type_bool"}
 _REQUIRED = ("title", "base_url")
+_DEFAULTS = {f.name: f.default for f in fields(SiteConfig) if f.name not in _REQUIRED}
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -96,9 +99,25 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+def closest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
+
+
+def _example(key: str, value: Any, expected: tuple[type, ...]) -> str:
+    """The line to type for a value of the wrong kind: the value itself where it can be read
+    as the right kind ("10" -> 10), else the setting's default."""
+    if str in expected:
+        return f"{key} = {json.dumps(str(value), ensure_ascii=False)}"
+    text = str(value).strip().lower()
+    if bool in expected:
+        right = {"true": "true", "yes": "true", "是": "true", "false": "false", "no": "false", "否": "false"}.get(text)
+        return f"{key} = {right or str(_DEFAULTS.get(key, True)).lower()}"
+    if re.fullmatch(r"\d+", text) or (float in expected and re.fullmatch(r"\d+\.\d+", text)):
+        return f"{key} = {text}"
+    if isinstance(value, float) and int in expected and float not in expected and value > 0:
+        return f"{key} = {round(value)}"
+    return f"{key} = {_DEFAULTS.get(key, 1)}"
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -116,9 +135,53 @@ def load_config(root: Path) -> SiteConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise SiteError(path, int(match.group(1)) if match else None, f"invalid TOML: {exc}") from None
+        raise _toml_problem(path, text, str(exc)) from None
     return parse_config(raw, text, path)
+
+
+# tomllib's reasons, as the catalogue words that say them to a teacher
+_TOML_REASONS = (
+    ("Invalid value", "word.toml.value"),
+    ("Expected '=' after a key", "word.toml.equals"),
+    ("Illegal character '\\n'", "word.toml.unterminated"),
+    ("Unterminated string", "word.toml.unterminated"),
+    ("Cannot overwrite a value", "word.toml.twice"),
+    ("Cannot declare", "word.toml.twice"),
+    ("Invalid statement", "word.toml.statement"),
+    ("Expected newline or end of document", "word.toml.more"),
+    ("Invalid initial character for a key", "word.toml.key"),
+)
+# What a Chinese input method types where site.toml needs ASCII: the quotes, =, a wide space.
+_IME = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\uff1d": "=", "\uff1a": "=", "\u3000": " "}
+
+
+def _toml_problem(path: Path, text: str, reason: str) -> SiteError:
+    """A line site.toml cannot read: the input method's quotes or = on it shown with the line to
+    type instead, else tomllib's reason in the site's words."""
+    match = re.search(r"line (\d+)", reason)
+    line = int(match.group(1)) if match else None
+    if line is not None:
+        typed = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+        name = re.match(r"\s*([^\s=＝：]+)\s*[=＝：]", typed)
+        if name and not name.group(1).isascii():  # 标题 = "…": the settings have English names
+            return SiteError.of(path, line, "config.chinese_key", key=name.group(1))
+        parts = re.split(r'("[^"\n]*")', typed)  # (inside straight quotes, a Chinese quote is just text)
+        outside = "".join(parts[0::2])
+        chars = "".join(dict.fromkeys(c for c in outside if c in _IME))
+        if chars:
+            fixed = "".join(part if i % 2 else "".join(_IME.get(c, c) for c in part) for i, part in enumerate(parts))
+            fixed = re.sub(r"^\s*([\w.-]+)\s*=\s*", r"\1 = ", fixed).strip()
+            return SiteError.of(path, line, "config.toml_ime", chars=" ".join(chars), fixed=fixed)
+    word = next((word for start, word in _TOML_REASONS if reason.startswith(start)), None)
+    if line is None and word == "word.toml.twice":  # tomllib says "at end of document": find the second one
+        seen: set[str] = set()
+        for number, typed in enumerate(text.splitlines(), 1):
+            name = re.match(r"\s*([\w.-]+)\s*=", typed)
+            if name and name.group(1) in seen:
+                line = number
+                break
+            seen.add(name.group(1) if name else "")
+    return SiteError.of(path, line, "config.toml", reason=word or reason)
 
 
 def _missing(path: Path) -> bool:
@@ -138,57 +201,54 @@ def parse_config(raw: dict[str, Any], text: str, path: Path) -> SiteConfig:
     for key, value in raw.items():
         line = _line_of(text, key)
         if key not in _TYPES:
-            raise SiteError(path, line, f"unknown setting '{key}'", did_you_mean(key, known))
+            close = closest(key, known)
+            raise SiteError.of(path, line, "config.unknown_close" if close else "config.unknown", key=key, close=close)
         expected = _TYPES[key]
         ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
         if not ok:
-            names = " or ".join(_TYPE_NAMES[t] for t in expected)
-            raise SiteError(path, line, f"'{key}' must be {names}, not {value!r}")
+            raise SiteError.of(path, line, _TYPE_KEYS[expected], key=key, value=repr(value),
+                               example=_example(key, value, expected))
         values[key] = value
     for key in _REQUIRED:
         if key not in values:
-            raise SiteError(path, None, f"'{key}' is required in {CONFIG_NAME}")
+            raise SiteError.of(path, None, f"config.required_{key}")
 
-    def fail(key: str, message: str, hint: str | None = None) -> SiteError:
-        return SiteError(path, _line_of(text, key), message, hint)
+    def fail(key: str, message_key: str, value: Any, **more: Any) -> SiteError:
+        return SiteError.of(path, _line_of(text, key), message_key, key=key, value=repr(value), **more)
 
     base_url = values["base_url"]
     split = urlsplit(base_url)
     if split.scheme not in ("http", "https") or not split.netloc:
-        raise fail("base_url", f"base_url must be an absolute http(s) URL, not {base_url!r}",
-                   'for example "http://intranet.example.edu.cn/party/"')
+        raise fail("base_url", "config.base_url", base_url)
     base_path = values.get("base_path", split.path or "/")
     if not base_path.startswith("/") or "//" in base_path or ".." in base_path or "\\" in base_path:
-        raise fail("base_path", f"base_path must be a path starting with '/', not {base_path!r}",
-                   'for example "/party/"')
+        raise fail("base_path", "config.base_path", base_path)
     values["base_path"] = base_path.rstrip("/") + "/"
     values["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     language = values.get("language", "zh-CN")
     if language not in LANGUAGES:
-        raise fail("language", f"language must be one of {', '.join(LANGUAGES)}, not {language!r}",
-                   did_you_mean(language, LANGUAGES))
+        close = closest(language, LANGUAGES)
+        raise fail("language", "config.language_close" if close else "config.language", language, languages=", ".join(LANGUAGES),
+                   close=close)
     try:
         ZoneInfo(values.get("timezone", "Asia/Shanghai"))
     except (ZoneInfoNotFoundError, ValueError):
-        raise fail("timezone", f"unknown timezone {values['timezone']!r}",
-                   'use a name such as "Asia/Shanghai"') from None
+        raise fail("timezone", "config.timezone", values["timezone"]) from None
     for key in ("posts_per_page", "home_posts_per_column", "feed_limit", "max_file_size_mb"):
         if key in values and values[key] <= 0:
-            raise fail(key, f"'{key}' must be greater than 0")
+            raise fail(key, "config.positive", values[key], default=_DEFAULTS[key])
     # --- work report ---
     month = values.get("academic_year_start_month", 9)
     if not 1 <= month <= 12:
-        raise fail("academic_year_start_month", f"'academic_year_start_month' must be a month from 1 to 12, not {month}",
-                   "9 for an academic year from September to August")
-    for key, meaning in (("author_threshold", "0 marks no author"), ("stale_days", "0 turns the check off")):
+        raise SiteError.of(path, _line_of(text, "academic_year_start_month"), "config.month", value=month)
+    for key in ("author_threshold", "stale_days"):
         if key in values and values[key] < 0:
-            raise fail(key, f"'{key}' must be 0 or more, not {values[key]}", meaning)
+            raise SiteError.of(path, _line_of(text, key), f"config.{key}", value=values[key])
     study = values.get("study_column", "study")
     if study != study.strip() or "/" in study or "\\" in study:
-        raise fail("study_column", f"'study_column' must be a column's folder name, not {study!r}",
-                   'for example "study"')
+        raise fail("study_column", "config.study_column", study)
     # --- end work report ---
     quality = values.get("photo_quality", 80)
     if not 1 <= quality <= 100:
-        raise fail("photo_quality", f"'photo_quality' must be from 1 to 100, not {quality}", "80 suits photos")
+        raise SiteError.of(path, _line_of(text, "photo_quality"), "config.photo_quality", value=quality)
     return SiteConfig(**values)

@@ -21,6 +21,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Callable, TextIO
 
+from .messages import say as words
+from .messages import system_language
+
 LOCK_FILE = ".sitegen-lock"
 WATCH_FILE = ".sitegen-watch.lock"
 
@@ -31,9 +34,12 @@ class OutputLock:
     own, so two threads of one process (a watcher's build and its indexing) also take turns."""
 
     def __init__(self, output: Path, what: str, say: Callable[[str], None] | None = None,
-                 name: str = LOCK_FILE, wait: bool = True) -> None:
+                 name: str = LOCK_FILE, wait: bool = True, language: str | None = None) -> None:
+        """what: "build", "watch" or "search indexing"; language: the site's, for the waiting line
+        (the system's when not given)."""
         self.path = output / name
         self.what = what
+        self.language = language or system_language()
         self.say = say or _to_stderr
         self.wait = wait
         self.handle: TextIO | None = None
@@ -45,8 +51,8 @@ class OutputLock:
                 if not _try_lock(handle):
                     if not self.wait:
                         raise BlockingIOError(f"{self.path} is held by {holder(self.path) or 'another process'}")
-                    self.say(f"waiting: {holder(self.path) or 'another sitegen'} is writing {self.path.parent}; "
-                             f"this {self.what} starts when it ends")
+                    self.say(words("lock.waiting", self.language, holder=holder(self.path) or "word.another_sitegen",
+                                   folder=self.path.parent, what=f"word.{self.what}"))
                     fcntl.flock(handle, fcntl.LOCK_EX)
                 if _same_file(handle, self.path):  # not removed meanwhile by a failed first build
                     break
@@ -117,7 +123,7 @@ def _same_file(handle: TextIO, path: Path) -> bool:
 
 
 def _to_stderr(message: str) -> None:
-    print(f"sitegen: {message}", file=sys.stderr, flush=True)
+    print(message, file=sys.stderr, flush=True)
 
 
 def _interrupt(number: int, frame: object) -> None:

@@ -7,19 +7,26 @@ system locale. The catalogue is split by subject (messages_*.py); this module jo
 
 from __future__ import annotations
 
+import errno
 import locale
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Mapping
 
+from .messages_args import ARGS
 from .messages_cli import CLI
+from .messages_config import CONFIG
 from .messages_content import CONTENT
+from .messages_files import FILES
 from .messages_front import FRONT
+from .messages_output import OUTPUT
 
 Entry = dict[str, tuple[str, str | None]]
 
-CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **CLI}
+CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS}
+WORD = "word."  # a value naming such an entry (a FIFO, 'Permission denied') is said in the language too
 
 
 class _Blank(dict):  # type: ignore[type-arg]
@@ -33,11 +40,32 @@ def render(key: str, language: str, values: Mapping[str, str]) -> tuple[str, str
     """(message, hint) of `key` in `language` (English where a language lacks the entry)."""
     entry = CATALOGUE[key]
     message, hint = entry.get(language) or entry["en"]
-    fill = _Blank(values)
+    fill = _Blank({name: _word(value, language) for name, value in values.items()})
     if values.get("inner") in CATALOGUE:  # a message within a message ('cover: ' + a link's problem)
         inner, inner_hint = render(values["inner"], language, {k: v for k, v in values.items() if k != "inner"})
         fill["inner"], hint = inner, hint or inner_hint
     return message.format_map(fill), (hint.format_map(fill) if hint else None)
+
+
+def _word(value: str, language: str) -> str:
+    if not value.startswith(WORD):
+        return value
+    if value not in CATALOGUE:  # a word the catalogue lacks is shown as it is, without the prefix
+        return value[len(WORD):]
+    entry = CATALOGUE[value]
+    return (entry.get(language) or entry["en"])[0]
+
+
+def os_reason(error: OSError | str) -> str:
+    """Why the system refused (an OSError, or its English strerror): a word of the catalogue
+    where there is one ('Permission denied' is 没有权限 on a zh-CN site), else the system's text."""
+    if isinstance(error, str):
+        code = next((code for code in errno.errorcode if os.strerror(code) == error), None)
+        text = error
+    else:
+        code, text = error.errno, error.strerror or str(error)
+    key = f"{WORD}os.{errno.errorcode.get(code or 0, '')}"
+    return key if key in CATALOGUE else text
 
 
 def say(key: str, language: str, **values: object) -> str:
@@ -56,15 +84,19 @@ def system_language(environ: Mapping[str, str] | None = None) -> str:
 
 
 def site_language(source: Path) -> str:
-    """The language a site's messages are in: site.toml's `language` when it can be read (even
-    when something else in it is wrong), else the system's. The default, as in config.py, is zh-CN."""
+    """The language a site's messages are in: site.toml's `language` (found by its line when
+    something else in the file is wrong), else the system's. The default, as in config.py, is zh-CN."""
     path = source / "site.toml"
     if not path.is_file():  # a FIFO there would never answer (config.py says what is wrong with it)
         return system_language()
     try:
         with open(path, "rb") as file:
-            values = tomllib.loads(file.read(1 << 20).decode("utf-8-sig"))
+            text = file.read(1 << 20).decode("utf-8-sig")
     except (OSError, ValueError):
         return system_language()
-    language = values.get("language", "zh-CN")
+    try:
+        language = tomllib.loads(text).get("language", "zh-CN")
+    except ValueError:  # a mistake elsewhere in the file: its language line still says how to explain it
+        found = re.search(r'^[ \t]*language[ \t]*=[ \t]*"([^"\n]*)"', text, re.MULTILINE)
+        language = found.group(1) if found else "zh-CN"
     return language if language in ("en", "zh-CN") else system_language()

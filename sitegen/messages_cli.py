@@ -48,6 +48,10 @@ CLI: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("sitegen: {path} is inside the published site, where every visitor could open it; "
                "write the report somewhere else", None),
         "zh-CN": ("sitegen：{path} 在发布的网站里，所有访问者都能打开；请把报告保存到别的地方", None)},
+    "report.no_year": {"en": ("sitegen: no academic year {year} in this site (years: {years})", None),
+                       "zh-CN": ("sitegen：网站里没有 {year} 学年（现有的学年：{years}；用 --year 选其中一个）", None)},
+    "report.cannot_write": {"en": ("sitegen: cannot write {path}: {reason}", None),
+                            "zh-CN": ("sitegen：无法保存 {path}：{reason}（请换一个位置或文件名）", None)},
     "report.wrote": {"en": ("wrote {path}", None), "zh-CN": ("已保存 {path}", None)},
     # -- sitegen new
     "new.no_column": {"en": ("sitegen: there is no column '{column}' (columns: {columns})", None),

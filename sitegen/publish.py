@@ -367,9 +367,8 @@ def top_blockers(root: Path, tops: set[str]) -> list[SiteError]:
         found = kind(root / name)
         if found is None or is_top_link(root, name):
             continue
-        what = {"folder": "a folder", "file": "a file", "link": "a symlink"}[found]
-        problems.append(SiteError(root / name, None, f"{what} sitegen did not write stands where the site needs one",
-                                  "move it out of the output folder; sitegen never overwrites files it did not write"))
+        what = {"folder": "word.a_folder", "file": "word.a_file", "link": "word.a_symlink"}[found]
+        problems.append(SiteError.of(root / name, None, "out.foreign_top", what=what))
     return problems
 
 

@@ -147,22 +147,19 @@ class Renderer:
             template = self.env.get_template(page.template)
             html = template.render(**page.template_variables(), **extra)
         except jinja2.TemplateSyntaxError as exc:
-            raise SiteError(Path(exc.filename) if exc.filename else None, exc.lineno, f"template error: {exc.message}") from None
+            raise SiteError.of(Path(exc.filename) if exc.filename else None, exc.lineno, "tpl.syntax", reason=exc.message) from None
         except jinja2.TemplateNotFound as exc:
-            raise SiteError(None, None, f"template not found: {exc.name}",
-                            f"add it to templates/ (looked in {', '.join(map(str, self.theme.folders))})") from None
+            raise SiteError.of(None, None, "tpl.not_found", name=exc.name,
+                               folders=", ".join(map(str, self.theme.folders))) from None
         except SiteError:  # a problem with what the page shows (a post's body could not be made): it says where
             raise
         except NotOnCard as exc:  # the same on every page that uses the template: said once (render_stale)
             path, line = _template_frame(exc)
-            shown = ("a post's page shows its neighbours and related posts as cards" if isinstance(page, PostPage)
-                     else "a list shows posts as cards")
-            raise SiteError(path, line, f"template error: {shown}; {exc}",
-                            f"a card has only {', '.join(CARD_FIELDS)}: show the rest in post.html, "
-                            "and summary_html where a list would show the body") from None
+            shown = "word.cards_post" if isinstance(page, PostPage) else "word.cards_list"
+            raise SiteError.of(path, line, "tpl.card", shown=shown, reason=exc, fields=", ".join(CARD_FIELDS)) from None
         except Exception as exc:  # a runtime error inside a template: report where it happened
             path, line = _template_frame(exc)
-            raise SiteError(path, line, f"template error while rendering {page.url}: {exc}") from None
+            raise SiteError.of(path, line, "tpl.runtime", url=page.url, reason=exc) from None
         return html.encode("utf-8")
 
 

@@ -20,7 +20,7 @@ from .build import Options
 from .byte_ranges import ByteRange, Unsatisfiable, requested_range
 from .config import load_config
 from .errors import SiteError
-from .messages import say, site_language
+from .messages import os_reason, say, site_language
 from .watch import Outcome, Watcher, report, report_index
 
 HOOK = "__sitegen__/"
@@ -268,6 +268,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     # socketserver listens with a backlog of 5: a page with many pictures (or 50 clients at
     # once) overflowed it, and each refused connection waited a second or more to retry.
     request_queue_size = socket.SOMAXCONN
+    language = "en"  # the site's, for the line a failed request prints (serve() sets it)
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
         """A visitor who leaves (a phone closing the page) is no error, and no request's trouble
@@ -275,7 +276,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
-        sys.stderr.write(f"preview server: a request from {client_address[0]} failed: {error!r}\n")
+        sys.stderr.write(say("serve.request_failed", self.language, client=client_address[0], reason=repr(error)) + "\n")
 
 
 def make_server(output: Path, base_path: str, host: str = "127.0.0.1", port: int = 8000,
@@ -306,8 +307,9 @@ def serve(source: Path, output: Path | None, host: str, port: int, options: Opti
     try:
         server = make_server(watcher.output, base_path, host, port, state)
     except OSError as exc:
-        print(say("cli.cannot_listen", site_language(source), host=host, port=port, reason=exc.strerror), file=sys.stderr)
+        print(say("cli.cannot_listen", site_language(source), host=host, port=port, reason=os_reason(exc)), file=sys.stderr)
         return 1
+    server.language = site_language(source)
     watcher.start()
     print(say("cli.serving", site_language(source), output=watcher.output,
               url=f"http://{host}:{server.server_address[1]}{base_path}"), file=sys.stderr, flush=True)

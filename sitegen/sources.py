@@ -10,10 +10,10 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import SiteError, warning
+from .errors import SiteError
+from .messages import os_reason
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-READ_HINT = "change its permissions so that sitegen can read it, or move it out of the site"
 
 
 def is_ignored(name: str) -> bool:
@@ -43,23 +43,22 @@ def refused_symlink(path: Path, root: Path) -> SiteError | None:
     target = Path(os.path.realpath(path))
     if target == root or root in target.parents:
         return None
-    return SiteError(path, None, f"symlink points outside the site (to {target}); refused",
-                     "copy the file into the site instead of linking to it")
+    return SiteError.of(path, None, "file.symlink_outside", target=target)
 
 
 def special_kind(mode: int) -> str | None:
     """What a path of this mode is when it is neither a file nor a folder: something opening
     could wait on forever (a FIFO with no writer) or that acts when opened (a device). None
-    for a regular file or a folder."""
+    for a regular file or a folder. (The kind is a word of the message catalogue.)"""
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return "word.fifo"
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return "word.socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "something other than a file"
+        return "word.device"
+    return "word.other"
 
 
 def not_a_file(path: Path) -> SiteError | None:
@@ -74,19 +73,19 @@ def not_a_file(path: Path) -> SiteError | None:
     kind = special_kind(mode)
     if kind is None:
         return None
-    return warning(path, None, f"this is {kind}, not a file; skipped",
-                   "only files and folders are part of a site: remove it from the site's folders")
+    return SiteError.of(path, None, "file.special", "warning", kind=kind)
 
 
 def symlink_loop(path: Path, folder: str | None = None) -> SiteError:
     """A symlink that never ends in a file (links leading to each other), or that leads to
     `folder`, which holds it: either would be followed for ever."""
-    what = f"the link leads to {folder}, a folder that holds it" if folder else "the link leads back to itself"
-    return SiteError(path, None, f"symlink loop: {what}", "remove the symlink, or point it at a real file or folder")
+    if folder:
+        return SiteError.of(path, None, "file.loop_folder", folder=folder)
+    return SiteError.of(path, None, "file.loop_self")
 
 
-def unreadable_folder(path: Path, reason: str) -> SiteError:
-    return SiteError(path, None, f"cannot read the folder: {reason}", READ_HINT)
+def unreadable_folder(path: Path, reason: OSError | str) -> SiteError:
+    return SiteError.of(path, None, "file.unreadable_folder", reason=os_reason(reason))
 
 
 def walk(folder: Path, root: Path) -> tuple[list[Path], list[SiteError]]:
@@ -105,7 +104,7 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[SiteError]]:
             return
         seen.add(real)
         if not os.access(here, os.R_OK | os.X_OK):  # (listed but not entered: every file would fail alone)
-            problems.append(unreadable_folder(Path(here), "Permission denied"))
+            problems.append(unreadable_folder(Path(here), os.strerror(errno.EACCES)))
             return
         try:
             with os.scandir(here) as listing:
@@ -113,7 +112,7 @@ def walk(folder: Path, root: Path) -> tuple[list[Path], list[SiteError]]:
         except (FileNotFoundError, NotADirectoryError):
             return  # gone since it was listed: the next build sees what is there
         except OSError as exc:
-            problems.append(unreadable_folder(Path(here), exc.strerror))
+            problems.append(unreadable_folder(Path(here), exc))
             return
         folders = []
         for entry in entries:
@@ -166,7 +165,7 @@ def readable_files(folder: Path) -> tuple[list[Path], list[SiteError]]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as exc:
-            problems.append(unreadable_folder(Path(here), exc.strerror))
+            problems.append(unreadable_folder(Path(here), exc))
             continue
         for entry in entries:
             try:
@@ -177,7 +176,7 @@ def readable_files(folder: Path) -> tuple[list[Path], list[SiteError]]:
             if is_folder and not entry.is_symlink():
                 stack.append(entry.path)
             elif is_file and not os.access(entry.path, os.R_OK):
-                problems.append(SiteError(Path(entry.path), None, "cannot read the file: Permission denied", READ_HINT))
+                problems.append(SiteError.of(Path(entry.path), None, "file.unreadable", reason=os_reason(os.strerror(errno.EACCES))))
             elif is_file:
                 found.append(Path(entry.path))
             elif not is_folder and (problem := not_a_file(Path(entry.path))) is not None:
@@ -199,16 +198,20 @@ def read_file(path: Path, limit: int) -> bytes | SiteError:
                 if kind is None and info.st_size <= limit:
                     return handle.read()
         if kind is not None:
-            return SiteError(path, None, f"cannot read the file: it is {kind}", "replace it with a regular file")
-        return SiteError(path, None, f"the file is {_size(info.st_size)}, over the {_size(limit)} limit",
-                         "split it, move large media into attachments, or raise max_file_size_mb in site.toml")
+            return SiteError.of(path, None, "file.special_read", kind=kind)
+        return SiteError.of(path, None, "file.too_big", size=_size(info.st_size), limit=_size(limit))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return symlink_loop(path)
         if exc.errno == errno.EISDIR:
-            return SiteError(path, None, "cannot read the file: it is a folder", "rename the folder")
-        return SiteError(path, None, f"cannot read the file: {exc.strerror}",
-                         READ_HINT if exc.errno in (errno.EACCES, errno.EPERM) else None)
+            return SiteError.of(path, None, "file.is_folder")
+        return unreadable_file(path, exc)
+
+
+def unreadable_file(path: Path, exc: OSError) -> SiteError:
+    """A file the system would not give: with what to do about it when that is its permissions."""
+    denied = exc.errno in (errno.EACCES, errno.EPERM)
+    return SiteError.of(path, None, "file.unreadable" if denied else "file.unreadable_plain", reason=os_reason(exc))
 
 
 def _size(size: int) -> str:

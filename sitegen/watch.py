@@ -222,7 +222,7 @@ class Watcher:
             outcome = Outcome(self.version, None, tuple(failed.problems))
         except Exception as exc:  # keep watching whatever happened; say what it was
             index = False
-            outcome = Outcome(self.version, None, (SiteError(None, None, f"build crashed: {exc!r}"),))
+            outcome = Outcome(self.version, None, (SiteError.of(None, None, "watch.crashed", reason=repr(exc)),))
         if outcome.problems and all(p.message == CHANGED_DURING_BUILD for p in outcome.problems if p.is_error) \
                 and self._retries < RETRIES and not self._stop.is_set():
             self._retries += 1

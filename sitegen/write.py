@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import SiteError
+from .messages import os_reason
 from .manifest import MANIFEST, OTHERS, Entry, Manifest, Published, read_manifest, read_others, unchanged, \
     write_manifest, write_others
 from . import recycle
@@ -50,9 +51,8 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
     for file in files:
         key = file.relpath.lower()
         if key in first:
-            problems.append(SiteError(Path(file.origin), None,
-                                      f"writes {file.relpath}, which {first[key].origin} writes too",
-                                      "rename one of them (names that differ only in upper/lower case collide)"))
+            problems.append(SiteError.of(Path(file.origin), None, "out.collision", relpath=file.relpath,
+                                         other=first[key].origin))
         else:
             first[key] = file
     return problems
@@ -65,8 +65,8 @@ def check_output_folder(output: Path, read: bool = True) -> Published:
     try:
         return _check_output_folder(output, read)
     except OSError as exc:  # a folder on the way that sitegen may not read, say
-        raise SiteError(Path(exc.filename) if exc.filename else output, None,
-                        f"cannot use the output folder: {exc.strerror}", "choose another --output") from None
+        raise SiteError.of(Path(exc.filename) if exc.filename else output, None, "out.cannot_use",
+                           reason=os_reason(exc)) from None
 
 
 def _check_output_folder(output: Path, read: bool) -> Published:
@@ -78,8 +78,7 @@ def _check_output_folder(output: Path, read: bool) -> Published:
     # versions, top symlinks to a version not yet live), and nothing else.
     if published[0] is None and any(not p.name.startswith(OWN_PREFIX) and not is_top_link(output, p.name)
                                     for p in output.iterdir()):
-        raise SiteError(output, None, "refusing to build into a folder that is not empty and was not made by sitegen",
-                        "choose an empty or new folder with --output, or empty this one first")
+        raise SiteError.of(output, None, "out.not_ours")
     return published
 
 
@@ -94,9 +93,8 @@ def _check_output_path(output: Path) -> None:
         if stat.S_ISDIR(found.st_mode):
             return
         if path == output:
-            raise SiteError(output, None, "the output path is a file, not a folder", "choose another --output")
-        raise SiteError(path, None, f"the output folder {output} cannot be made: this is a file, not a folder",
-                        "choose another --output")
+            raise SiteError.of(output, None, "out.is_file")
+        raise SiteError.of(path, None, "out.parent_file", output=output)
 
 
 def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[str, int] | None = None) -> list[SiteError]:
@@ -113,13 +111,11 @@ def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[s
         if sizes is not None and found is not None and stat.S_ISREG(found.st_mode):
             sizes[relpath] = found.st_size
         if found is not None and stat.S_ISDIR(found.st_mode):
-            problems.append(SiteError(Path(target), None, "a folder stands where the site needs a file",
-                                      "move that folder out of the output folder"))
+            problems.append(SiteError.of(Path(target), None, "out.folder_for_file"))
         elif relpath not in ours and ours and found is not None and (
                 stat.S_ISREG(found.st_mode) or (stat.S_ISLNK(found.st_mode) and os.path.isfile(target))):
             # A file of the last build can only be in the way of itself.
-            problems.append(SiteError(Path(target), None, "a file sitegen did not write stands where the site needs one",
-                                      "move it out of the output folder; sitegen never overwrites files it did not write"))
+            problems.append(SiteError.of(Path(target), None, "out.foreign_file"))
         parts = relpath.split("/")
         for depth in range(len(parts) - 1, 0, -1):  # its folders, deepest first
             parent = "/".join(parts[:depth])
@@ -131,14 +127,12 @@ def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[s
             if found is None:
                 continue
             if stat.S_ISLNK(found.st_mode) and not _inside(Path(folder).resolve(), root):
-                problems.append(SiteError(Path(folder), None, "a symlink in the output folder points outside it; refused",
-                                          "replace it with a real folder"))
+                problems.append(SiteError.of(Path(folder), None, "out.symlink_outside"))
                 continue
             if parent in ours:
                 continue  # our own old file, replaced by a folder when written
             if not stat.S_ISDIR(found.st_mode) and not os.path.isdir(folder):  # (a symlink may lead to one)
-                problems.append(SiteError(Path(folder), None, "a file stands where the site needs a folder",
-                                          "move that file out of the output folder"))
+                problems.append(SiteError.of(Path(folder), None, "out.file_for_folder"))
     return problems
 
 
@@ -174,7 +168,7 @@ class Staging:
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SiteError(output, None, f"cannot create the output folder: {exc.strerror}") from None
+            raise SiteError.of(output, None, "out.cannot_create", reason=os_reason(exc)) from None
         self.root = output.resolve()
         live = live_folder(self.root)
         self.old_layout = live is None and bool(self.previous)  # an older sitegen's: the files at the top
@@ -191,8 +185,9 @@ class Staging:
         if not self.old_layout:
             blockers += top_blockers(self.root, self.tops)
         if blockers:
-            raise blockers[0] if len(blockers) == 1 else SiteError(
-                output, None, "; ".join(b.format() for b in blockers[:5]), "move those out of the output folder")
+            raise blockers[0] if len(blockers) == 1 else SiteError.of(
+                output, None, "out.blockers", count=len(blockers), paths=", ".join(b.location(output) for b in blockers[:5]),
+                inner=blockers[0].key, **dict(blockers[0].values))
         self.new = new_version(self.root, make=False)  # (greater than any version live or left by a kill)
         try:  # the version before last becomes the new one, in place, when it can
             self.recycled = recycle.take(self.root, live, self.new) if live is not None and not self.old_layout else None
@@ -345,20 +340,12 @@ class Staging:
             pass
 
 
-_DISK_FULL = {
-    "en": ("the disk is full: the new site was not published (the site online is the last good one)",
-           "make room on the disk holding the output folder, then build again"),
-    "zh-CN": ("磁盘已满：新网站没有发布（线上仍是上一次成功构建的网站）", "请清理输出文件夹所在的磁盘，然后重新构建"),
-}
-
-
 def _write_error(root: Path, exc: OSError, path: Path | None = None, language: str = "en") -> SiteError:
     """A failed write as one error: a full disk is the same line for every file (said once)."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        message, hint = _DISK_FULL.get(language, _DISK_FULL["en"])
-        return SiteError(root, None, message, hint)
+        return SiteError.of(root, None, "out.disk_full")
     where = Path(exc.filename) if getattr(exc, "filename", None) else (path or root)
-    return SiteError(where, None, f"cannot write the site: {exc.strerror}")
+    return SiteError.of(where, None, "out.cannot_write", reason=os_reason(exc))
 
 
 def _inside(path: Path, root: Path) -> bool:
