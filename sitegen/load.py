@@ -111,6 +111,7 @@ class Loader:
         columns = {c.column.slug: self.with_intro(c.column, c.doc) for c in found}
         self.sources = {source.path: source for source in sources}
         posts = self.make_posts(sources, cached, columns)
+        self.problems.extend(self.photos.unshown(self.problems))  # bad pictures no page shows
         if any(p.is_error for p in self.problems):
             return None
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)
