@@ -150,7 +150,7 @@ def _probed(image: Image.Image, data: bytes, targets: list[int], fallback_width:
     fallback = next(((w, h, b"") for w, h in sizes if w == fallback_width), None)
     suffix = None
     if originals:
-        suffix = ".jpg" if lossless else ".png" if alpha else ".webp" if image.format == "WEBP" else ".jpg"
+        suffix = ".jpg" if lossless else _original_suffix(image.format, alpha)
     return Made(tuple((w, h, b"") for w, h in reversed(sizes)), ".webp", located, tagged,
                 original=b"" if originals else None, original_suffix=suffix,
                 fallback=fallback, fallback_suffix=".png" if alpha else ".jpg")
@@ -163,20 +163,26 @@ def _transparent(image: Image.Image) -> bool:
 
 
 def _stripped(image: Image.Image, icc: bytes | None, kind: str | None, quality: int = 92) -> tuple[bytes, str]:
-    """The picture with nothing but its pixels and colour profile: a PNG when it has
-    transparency, a WebP when it was one (kind: its format), else a JPEG."""
+    """The picture with nothing but its pixels and colour profile, in _original_suffix's format
+    (kind: the one it was in)."""
     out = io.BytesIO()
     image = image.copy()
     image.info = {}
     options = {"icc_profile": icc} if icc else {}
-    if image.mode == "RGBA":
+    suffix = _original_suffix(kind, image.mode == "RGBA")
+    if suffix == ".png":
         image.save(out, "PNG", **options)
-        return out.getvalue(), ".png"
-    if kind == "WEBP":
+    elif suffix == ".webp":
         image.save(out, "WEBP", quality=quality, exif=b"", xmp=b"", **options)
-        return out.getvalue(), ".webp"
-    image.save(out, "JPEG", quality=quality, **options)
-    return out.getvalue(), ".jpg"
+    else:
+        image.save(out, "JPEG", quality=quality, **options)
+    return out.getvalue(), suffix
+
+
+def _original_suffix(kind: str | None, alpha: bool) -> str:
+    """A PNG stays PNG (saved again, nothing is lost) and so does any picture with transparency;
+    a WebP stays WebP; any other (a turned JPEG, HEIC, AVIF, a still GIF) becomes a JPEG."""
+    return ".png" if alpha or kind == "PNG" else ".webp" if kind == "WEBP" else ".jpg"
 
 
 def _drafted(image: Image.Image, largest: int, upright_width: int, width: int, height: int) -> int:

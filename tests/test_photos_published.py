@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from conftest import NO_REPORT_WARNINGS, NO_SEARCH, SITE_TOML, column, post, run_cli
-from photo_samples import phone_jpeg, small_png
+from photo_samples import MAKE, encoded, phone_jpeg, photo_image, small_png
 from sitegen.build import check
 from sitegen.errors import BuildFailed
 
@@ -53,8 +53,14 @@ def published_bytes(site, url: str, base: str = "/") -> bytes:
 
 def test_a_static_picture_with_camera_data_keeps_its_name_stripped_and_one_without_is_as_it_was(site):
     banner, side, logo = phone_jpeg(1200, 900, seed=4), phone_jpeg(1200, 900, orientation=6, seed=5), small_png()
-    site_with(site, "Text.\n", {"static/banner.jpg": banner, "static/img/side.jpg": side, "static/logo.png": logo})
+    camera = Image.Exif()
+    camera[MAKE] = "Apple"
+    badge = encoded(photo_image(300, 200), "PNG", exif=camera.tobytes())
+    site_with(site, "Text.\n", {"static/banner.jpg": banner, "static/img/side.jpg": side, "static/logo.png": logo,
+                                "static/badge.png": badge})
     site.build()
+    stripped = opened((site.output / "badge.png").read_bytes())
+    assert stripped.format == "PNG" and no_metadata(stripped) and stripped.tobytes() == opened(badge).tobytes()
     kept = opened((site.output / "banner.jpg").read_bytes())
     assert kept.format == "JPEG" and no_metadata(kept)
     assert kept.tobytes() == opened(banner).tobytes()  # upright already: not a pixel changed
