@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from urllib.parse import quote, unquote, urlsplit
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote, unquote, urlsplit
 
 from .cache import Cache
 from .config import SiteConfig
@@ -25,8 +25,8 @@ from .markup import LinkProblem
 from .messages import say
 from .model import Asset
 from .parallel import map_indexed
-from .picture_html import Pictures
 from .photos import MAX_PIXELS, PHOTO_SUFFIXES, RECIPE, WIDTHS, Made, make
+from .picture_html import Pictures
 from .urls import file_url
 from .write import OutputFile, Staged, Staging
 

@@ -12,9 +12,10 @@ import sqlite3
 import pytest
 from PIL import Image
 
-from conftest import NO_REPORT_WARNINGS, NO_SEARCH, SITE_TOML, column, post, run_cli
+from conftest import NOW, NO_REPORT_WARNINGS, NO_SEARCH, SITE_TOML, column, post, run_cli
 from photo_samples import MAKE, encoded, phone_jpeg, photo_image, small_png
-from sitegen.build import check
+from sitegen.build import Options, check, read_site
+from sitegen.config import load_config
 from sitegen.errors import BuildFailed
 
 BUNDLE = "columns/news/2019-03-05-trip"
@@ -108,10 +109,10 @@ def test_an_upright_original_loses_its_metadata_and_not_a_pixel(site):
 
 
 @pytest.mark.parametrize(("toml", "says"), [
-    (TOML, "columns/news/2019-03-05-trip/notes.jpg: warning: this is not a picture sitegen can read "
-           "(JPEG, PNG, WebP, AVIF, HEIC or GIF): 'notes.jpg'; no page shows it, so it is left out of the site"),
-    (ZH_TOML, "columns/news/2019-03-05-trip/notes.jpg: 警告：这个文件不是可以处理的图片（支持 JPEG、PNG、WebP、AVIF、HEIC、GIF）："
-              "“notes.jpg”；没有页面显示它，所以没有发布"),
+    (TOML, ("columns/news/2019-03-05-trip/notes.jpg: warning: this is not a picture sitegen can read "
+            "(JPEG, PNG, WebP, AVIF, HEIC or GIF): 'notes.jpg'; no page shows it, so it is left out of the site")),
+    (ZH_TOML, ("columns/news/2019-03-05-trip/notes.jpg: 警告：这个文件不是可以处理的图片（支持 JPEG、PNG、WebP、AVIF、HEIC、GIF）："
+               "“notes.jpg”；没有页面显示它，所以没有发布")),
 ])
 def test_a_bad_picture_that_no_page_shows_is_a_warning_naming_it(site, toml, says):
     site_with(site, "Text.\n", {f"{BUNDLE}/notes.jpg": "会议记录".encode(), "static/cut.png": small_png()[:40]}, toml)
@@ -152,8 +153,12 @@ def test_check_reads_pictures_only_as_far_as_their_headers(site, monkeypatch):
         raise AssertionError("a picture was decoded")
 
     monkeypatch.setattr("PIL.ImageFile.ImageFile.load", no_decoding)
-    [problem] = check(site.root, __import__("sitegen.build").build.Options(jobs=1))
+    [problem] = check(site.root, Options(jobs=1))
     assert problem.format(site.root.resolve()).startswith(f"{BUNDLE}/index.md:8: the picture is cut off")
+    site.write({f"{BUNDLE}/index.md": post("Trip", body="![a](a.jpg)\n")})
+    read, _ = read_site(site.root.resolve(), load_config(site.root), Options(jobs=1), NOW)  # the work report's way in
+    [photo] = read.photos
+    assert (photo.width, photo.height) == (1600, 1200) and photo.located
 
 
 def test_a_build_without_the_store_publishes_the_same_pictures(site, tmp_path):
