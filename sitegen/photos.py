@@ -141,8 +141,11 @@ def _probed(image: Image.Image, data: bytes, targets: list[int], fallback_width:
             located: bool, tagged: bool, originals: bool, lossless: bool) -> Made:
     """What make() would give, read from the picture's header alone (sizes, flags, problems a
     header shows), with no bytes: for `sitegen check` and `report`, which publish nothing."""
-    if image.format in ("JPEG", "MPO") and not data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
-        return Made(problem="truncated")  # (a JPEG cut anywhere lacks its end marker)
+    if image.format in ("JPEG", "MPO"):
+        try:  # a JPEG cut anywhere lacks its end marker (and a phone's motion photo has one, then its video)
+            jpeg_without_metadata(data)
+        except (SyntaxError, ValueError, IndexError):
+            return Made(problem="truncated")
     if image.format == "PNG":
         image.verify()  # every chunk's checksum, without inflating the pixels
     sizes = [(h, w) if turned else (w, h) for w, h in _sizes(image.size, targets, turned)]

@@ -146,8 +146,9 @@ def test_versions_are_kept_in_the_store_as_their_own_bytes(site):
 
 
 def test_check_reads_pictures_only_as_far_as_their_headers(site, monkeypatch):
-    site_with(site, "![a](a.jpg)\n\n![b](b.jpg)\n", {f"{BUNDLE}/a.jpg": phone_jpeg(1600, 1200),
-                                                    f"{BUNDLE}/b.jpg": phone_jpeg(800, 600)[:5000]})
+    motion = phone_jpeg(800, 600, seed=3) + b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40  # a video after the photo
+    site_with(site, "![a](a.jpg)\n\n![b](b.jpg)\n\n![c](c.jpg)\n", {
+        f"{BUNDLE}/a.jpg": phone_jpeg(1600, 1200), f"{BUNDLE}/b.jpg": phone_jpeg(800, 600)[:5000], f"{BUNDLE}/c.jpg": motion})
 
     def no_decoding(*args, **kwargs):
         raise AssertionError("a picture was decoded")
@@ -157,7 +158,7 @@ def test_check_reads_pictures_only_as_far_as_their_headers(site, monkeypatch):
     assert problem.format(site.root.resolve()).startswith(f"{BUNDLE}/index.md:8: the picture is cut off")
     site.write({f"{BUNDLE}/index.md": post("Trip", body="![a](a.jpg)\n")})
     read, _ = read_site(site.root.resolve(), load_config(site.root), Options(jobs=1), NOW)  # the work report's way in
-    [photo] = read.photos
+    [photo] = [p for p in read.photos if p.source.name == "a.jpg"]
     assert (photo.width, photo.height) == (1600, 1200) and photo.located
 
 
