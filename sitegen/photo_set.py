@@ -102,7 +102,7 @@ class PhotoSet:
         self.by_url: dict[str, Photo] = {}
         self.by_address: dict[str, Path] = {}  # a picture's own site-root URL(s) -> its file
         # writes bodies' <img> tags, once by_url is filled
-        self.html = Pictures(self.by_url, config.language, self.by_address, config.base_path)
+        self.html = Pictures(self.by_url, config.language, self.by_address, config.base_path, root / STATIC_DIR)
         self.refused: dict[Path, tuple[str, str]] = {}  # a bad picture -> its problem and detail
         self.photos: list[Photo] = []
         self.outputs: list[tuple[str, str, str]] = []  # (relpath, origin, digest) of every version

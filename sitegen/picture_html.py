@@ -45,8 +45,11 @@ class Pictures:
     """Rewrites the pictures of one body after another, knowing every photo by its URLs."""
 
     def __init__(self, by_url: Mapping[str, "Photo"], language: str = "en",
-                 by_address: Mapping[str, Path] | None = None, base_path: str = "/") -> None:
+                 by_address: Mapping[str, Path] | None = None, base_path: str = "/",
+                 static: Path | None = None) -> None:
         self.by_url = by_url
+        self.base_path = base_path
+        self.static = static  # the site's static/ folder
         self.by_address = by_address if by_address is not None else {}  # a picture's own site-root URLs -> its file (photo_set.py)
         # The name of a link around a picture without alt text (a link must say where it leads).
         self.open_label = say("photo.open", language)
@@ -90,6 +93,7 @@ class Pictures:
         if src.startswith("/"):  # written from the site's root: /static/logo.png, /party/news/a/b.jpg
             found = self.by_address.get(quote(unquote(split.path), safe="/"))
             if found is None:
+                self._not_yet(unquote(split.path), resolve)
                 return None
             # Asked through resolve, so a body kept in the store is made again when the picture changes.
             result = resolve(found)
@@ -100,6 +104,18 @@ class Pictures:
                 fail(src, result)
             return None
         return self.by_url.get(result)
+
+
+    def _not_yet(self, path: str, resolve: Callable[[Path], "str | LinkProblem"]) -> None:
+        """A site-root picture that is not in static/ (yet): asked for all the same, so that a
+        body kept in the store is made again once the picture is put there. Not an error: the
+        school's server may well have other pictures of its own at such an address."""
+        if self.static is None or Path(path).suffix.lower() not in PHOTO_SUFFIXES:
+            return
+        relative = path[len(self.base_path):] if path.startswith(self.base_path) else path.lstrip("/")
+        for candidate in {relative, relative.removeprefix("static/")}:
+            if candidate and ".." not in candidate.split("/"):
+                resolve(self.static / candidate)
 
 
 def picture_tag(photo: "Photo", attrs: Mapping[str, str], eager: bool = False, sizes: str = BODY_SIZES) -> str:

@@ -90,6 +90,16 @@ def test_pictures_written_from_the_sites_root_become_responsive_pictures(site):
     assert opened(published_bytes(site, again["src"], "/party/")).size == (900, 1200)
 
 
+def test_a_picture_put_in_static_after_a_post_named_it_from_the_root_becomes_responsive(site):
+    site_with(site, "![a](/static/banner.jpg)\n", {})
+    site.build()
+    assert site.html("news/trip/index.html").select_one(".post-body img")["src"] == "/static/banner.jpg"  # left alone
+    site.write({"static/banner.jpg": phone_jpeg(800, 600, seed=4)})
+    site.build()  # the post's body is kept in the store: made again all the same
+    img = site.html("news/trip/index.html").select_one(".post-body img")
+    assert responsive(img) and opened(published_bytes(site, img["src"])).size == (800, 600)
+
+
 # ----------------------------------------------------------------------------- originals
 
 
