@@ -17,6 +17,7 @@ from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 from .cache import Cache
+from .codec import decode
 from .config import SiteConfig
 from .errors import SiteError
 from .layout import STATIC_DIR
@@ -270,8 +271,9 @@ class PhotoSet:
     def data(self, bytes_key: str) -> bytes | None:
         """A version's bytes: made by this build, or kept in the store."""
         found = self._made.get(bytes_key)
-        if found is None:
-            found = self.cache.get(bytes_key)
+        if found is None:  # put in the store by this build and not written yet (a small site's), or kept there
+            pending = self.cache.pending(bytes_key)
+            found = decode(pending) if pending is not None else self.cache.get(bytes_key)
         return found if isinstance(found, bytes) else None
 
     def again(self, bytes_keys: list[str]) -> None:

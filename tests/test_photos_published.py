@@ -155,6 +155,19 @@ def test_versions_are_kept_in_the_store_as_their_own_bytes(site):
     assert sum(map(len, stored)) < published * 1.01
 
 
+def test_a_first_build_makes_each_photo_once(site, monkeypatch):
+    from sitegen import photo_set
+
+    made = []
+    real = photo_set.make
+    monkeypatch.setattr(photo_set, "make", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
+    site_with(site, "![a](a.jpg)\n\n![b](b.jpg)\n", {f"{BUNDLE}/a.jpg": phone_jpeg(seed=1), f"{BUNDLE}/b.jpg": phone_jpeg(seed=2)})
+    site.build(jobs=1)
+    assert len(made) == 2  # its versions are published from this build's work, not made again
+    assert all(opened(published_bytes(site, img["src"])).format == "JPEG"
+               for img in site.html("news/trip/index.html").select(".post-body img"))
+
+
 def test_check_reads_pictures_only_as_far_as_their_headers(site, monkeypatch):
     motion = phone_jpeg(800, 600, seed=3) + b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40  # a video after the photo
     site_with(site, "![a](a.jpg)\n\n![b](b.jpg)\n\n![c](c.jpg)\n", {
