@@ -1,5 +1,6 @@
 """What phone photos cost (issue 19): the CPU time of making all the versions of one 12 MP photo
-(target: under 0.3 s), and cold, no-change and one-edit builds of a site with 50 phone photos.
+(target: under 0.3 s), what AVIF would cost instead of WebP, and cold, no-change and one-edit
+builds of a site with 50 phone photos.
 
     python bench/photos.py [--photos 50] [--runs 3] [--dir /dev/shm] [--jobs N]
 
@@ -11,6 +12,7 @@ user+system time of it and every worker it started."""
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import shutil
@@ -26,12 +28,16 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
 from photo_samples import phone_jpeg  # noqa: E402
+from PIL import Image, features  # noqa: E402
+
 from sitegen.photos import make  # noqa: E402
 
 TOML = """title = "照片基准"
 base_url = "http://bench.example/"
 language = "zh-CN"
 search = false
+stale_days = 0
+study_column = ""
 """
 
 
@@ -47,6 +53,26 @@ def per_photo(runs: int) -> list[tuple[str, float, int, int]]:
             made = make(data)
             times.append(time.process_time() - started)
         rows.append((kind, statistics.median(times), len(data), sum(len(v[2]) for v in made.versions)))
+    return rows
+
+
+def formats(runs: int) -> list[tuple[str, float, int]]:
+    """(encoder, median CPU seconds, bytes) of the largest version of a 12 MP photo (1600 x 1200):
+    WebP as photos.py writes it, and AVIF at the speeds a build could afford."""
+    image = Image.open(io.BytesIO(phone_jpeg(4032, 3024, seed=3, quality=92))).resize((1600, 1200))
+    encoders = [("WebP q80 method 2 (photos.py)", {"format": "WEBP", "quality": 80, "method": 2})]
+    if features.check("avif"):
+        encoders += [(f"AVIF q60 speed {speed}", {"format": "AVIF", "quality": 60, "speed": speed}) for speed in (6, 8, 10)]
+    rows = []
+    for name, options in encoders:
+        times, size = [], 0
+        for _ in range(runs + 1):
+            out = io.BytesIO()
+            started = time.process_time()
+            image.save(out, **options)
+            times.append(time.process_time() - started)
+            size = len(out.getvalue())
+        rows.append((name, statistics.median(times[1:]), size))
     return rows
 
 
@@ -81,6 +107,16 @@ def build(root: Path, jobs: int | None) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def store_size(output: Path) -> str:
+    """The reuse store against the pictures it keeps (versions were kept hex-encoded: twice)."""
+    pictures = 0
+    for folder, _, names in os.walk(output):  # (symlinks to folders are not followed: each file once)
+        if ".sitegen-cache" not in folder:
+            pictures += sum(os.path.getsize(os.path.join(folder, n)) for n in names if n.endswith((".webp", ".jpg")))
+    store = sum(f.stat().st_size for f in (output / ".sitegen-cache").glob("cache.sqlite*"))
+    return f"store after the cold build: {store / 1e6:.1f} MB for {pictures / 1e6:.1f} MB of published pictures\n"
+
+
 def builds(base: Path, photos: int, runs: int, jobs: int | None) -> dict[str, list[tuple[float, float]]]:
     found: dict[str, list[tuple[float, float]]] = {"cold": [], "no change": [], "one text edit": []}
     for run in range(runs):
@@ -88,6 +124,8 @@ def builds(base: Path, photos: int, runs: int, jobs: int | None) -> dict[str, li
         try:
             write_site(root, photos)
             found["cold"].append(build(root, jobs))
+            if run == 0:
+                print(store_size(root / "output"))
             found["no change"].append(build(root, jobs))
             post = next((root / "columns/style").glob("*/index.md"))
             post.write_text(post.read_text(encoding="utf-8") + f"\n编辑 {run}\n", encoding="utf-8")
@@ -109,6 +147,10 @@ def main() -> int:
     for kind, cpu, size, made in per_photo(args.runs):
         print(f"| {kind} | {cpu:.3f} s {'(target 0.3 s: met)' if cpu < 0.3 else '(target 0.3 s: NOT met)'} | "
               f"{size / 1e6:.1f} MB | {made / 1e3:.0f} KB |")
+    print("\n| the 1600 px version of a 12 MP photo, encoded as | CPU (median) | bytes |")
+    print("|---|---|---|")
+    for name, cpu, size in formats(args.runs):
+        print(f"| {name} | {cpu:.3f} s | {size / 1e3:.0f} KB |")
     print(f"\n| build of {args.photos} phone photos | wall (median, min-max) | CPU (median) |")
     print("|---|---|---|")
     for name, samples in builds(args.dir, args.photos, args.runs, args.jobs).items():

@@ -5,7 +5,9 @@ makes it unreadable — a miss, never an error. Records (a post's entry) are lai
 values by their owners (posts.py), and checked as they are rebuilt.
 
 Every JSON object written is a one-key tag, so no user text (a front-matter key, a URL) can
-pass for one: {"(": [...]} a tuple, {"{": [[key, value], ...]} a dict, {"b": "hex"} bytes."""
+pass for one: {"(": [...]} a tuple, {"{": [[key, value], ...]} a dict, {"b": "hex"} bytes.
+An entry that is bytes and nothing else (a picture's version: hundreds of kilobytes) is kept as
+they are, after a zero byte that no JSON text starts with."""
 
 from __future__ import annotations
 
@@ -19,11 +21,18 @@ class Unreadable(ValueError):
     """An entry written by another version, damaged, or not written by sitegen at all."""
 
 
+_RAW = b"\x00"
+
+
 def encode(value: Any) -> bytes:
+    if type(value) is bytes:
+        return _RAW + value
     return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def decode(raw: bytes | str) -> Any:
+    if isinstance(raw, bytes) and raw[:1] == _RAW:
+        return raw[1:]
     try:
         return json.loads(raw, object_hook=_rebuild)
     except Unreadable:

@@ -112,6 +112,7 @@ class Loader:
         self.sources = {source.path: source for source in sources}
         unchanged = {c.column.slug: c.memo[1] for c in found if c.kept is not None and c.memo is not None}
         posts = self.make_posts(sources, cached, columns, unchanged)
+        self.problems.extend(self.photos.unshown(self.problems))  # bad pictures no page shows
         if any(p.is_error for p in self.problems):
             return None
         posts.sort(key=lambda p: (p.date, p.url), reverse=True)

@@ -22,10 +22,11 @@ from .messages_content import CONTENT
 from .messages_files import FILES
 from .messages_front import FRONT
 from .messages_output import OUTPUT
+from .messages_photos import PHOTOS
 
 Entry = dict[str, tuple[str, str | None]]
 
-CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS}
+CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **PHOTOS, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS}
 WORD = "word."  # a value naming such an entry (a FIFO, 'Permission denied') is said in the language too
 
 

@@ -28,7 +28,7 @@ WIDTHS = (480, 960, 1600)  # what the theme needs: phones at 1x-3x, and a deskto
 MAX_PIXELS = 80_000_000  # a 48 MP phone photo fits; more is a scan or a bomb (memory ~4 bytes a pixel)
 _FORMATS = {"JPEG", "PNG", "WEBP", "AVIF", "HEIF", "GIF", "MPO"}
 # Bumped whenever what make() gives for the same bytes changes: it names kept versions.
-RECIPE = "2"
+RECIPE = "3"
 FALLBACK_WIDTH = 960  # the one JPEG (or PNG) a browser without WebP gets: as wide as this, or less
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
@@ -37,7 +37,7 @@ _ORIENTATION = 0x0112
 @dataclass(frozen=True)
 class Made:
     """What a picture gives: its versions (each width, height and bytes, smallest first), or a
-    problem (a key of MESSAGES) and nothing else."""
+    problem (photo.<problem> in messages_photos.py) and nothing else."""
 
     versions: tuple[tuple[int, int, bytes], ...] = ()
     suffix: str = ".webp"  # of every version (".gif" for an animated GIF, published as it is)
@@ -51,15 +51,17 @@ class Made:
     fallback_suffix: str | None = None
 
 
-def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, originals: bool = False) -> Made:
-    """The versions of one picture. Never raises for a bad picture: says what is wrong."""
+def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, originals: bool = False,
+         probe: bool = False) -> Made:
+    """The versions of one picture. Never raises for a bad picture: says what is wrong.
+    probe: only what the header tells (sizes and problems; every version's bytes empty)."""
     if not data:
         return Made(problem="empty")
     try:
         with warnings.catch_warnings():
             # Pillow's own bomb check warns first: here it is a refusal, never a warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _make(data, quality, widths, originals)
+            return _make(data, quality, widths, originals, probe)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         found = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow names the size it read from the header
         return Made(problem="too_large", detail=f"{int(found.group(1)) / 1e6:.0f}" if found else "?")
@@ -73,7 +75,7 @@ def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, origi
         return Made(problem="damaged")
 
 
-def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -> Made:
+def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool, probe: bool) -> Made:
     image = Image.open(io.BytesIO(data))
     if image.format not in _FORMATS:
         return Made(problem="not_picture")
@@ -84,30 +86,30 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -
     located = bool(exif.get_ifd(_GPS_IFD))
     tagged = bool(exif) or any(k in image.info for k in ("xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc"))
     if getattr(image, "n_frames", 1) > 1 and image.format == "GIF":
-        for frame in range(image.n_frames):  # every frame decodes: a damaged one fails here, not in a browser
+        for frame in range(0 if probe else image.n_frames):  # every frame decodes: a damaged one fails here
             image.seek(frame)
             image.load()
-        return Made(((width, height, data),), ".gif", located, tagged)
+        return Made(((width, height, b"" if probe else data),), ".gif", located, tagged)
     orientation = exif.get(_ORIENTATION, 1)
     turned = orientation in (5, 6, 7, 8)
     upright_width = height if turned else width
     largest = min(max(widths), upright_width)
-    if image.format == "JPEG" and not originals:
+    # An upright JPEG's original keeps its compressed data (only metadata goes): no full decode needed.
+    lossless = originals and image.format in ("JPEG", "MPO") and orientation == 1
+    if image.format in ("JPEG", "MPO") and (lossless or not originals):
         largest = _drafted(image, largest, upright_width, width, height)
-    image.load()
-    icc = image.info.get("icc_profile")
-    image, icc = _eight_bit(image, icc)
-    stored_width, stored_height = image.size
-    versions = []
-    current = image
     targets = sorted({w for w in widths if w < largest} | {largest}, reverse=True)
     fallback_width = max([w for w in targets if w <= FALLBACK_WIDTH], default=targets[-1])
+    if probe:
+        return _probed(image, data, targets, fallback_width, turned, located, tagged, originals, lossless)
+    image.load()
+    icc = image.info.get("icc_profile")
+    kind = image.format
+    image, icc = _eight_bit(image, icc)
+    versions = []
+    current = image
     fallback = fallback_suffix = None
-    for target in targets:
-        if turned:  # the stored height becomes the width
-            size = (max(1, round(stored_width * target / stored_height)), target)
-        else:
-            size = (target, max(1, round(stored_height * target / stored_width)))
+    for size in _sizes(image.size, targets, turned):
         if current.size != size:
             # Each from the one before (the next larger), bicubic: a third cheaper than Lanczos and
             # alike to the eye at these ratios (under 2:1 from the drafted decode, 2:1 after).
@@ -115,28 +117,75 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool) -
             current = current.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
         upright = _turned(current, orientation)  # turned once small: far cheaper than the full photo
         versions.append((upright.width, upright.height, _webp(upright, quality, icc)))
-        if target == fallback_width:  # for browsers without WebP (iOS before 14): a few ms more
-            data, fallback_suffix = _stripped(upright, icc, quality)
-            fallback = (upright.width, upright.height, data)
+        if upright.width == fallback_width:  # for browsers without WebP (iOS before 14): a few ms more
+            fallback_data, fallback_suffix = _stripped(upright, icc, None, quality)
+            fallback = (upright.width, upright.height, fallback_data)
     original = suffix = None
-    if originals:
-        original, suffix = _stripped(_turned(image, orientation), icc)
+    if lossless:
+        original, suffix = jpeg_without_metadata(data), ".jpg"
+    elif originals:
+        original, suffix = _stripped(_turned(image, orientation), icc, kind)
     return Made(tuple(reversed(versions)), ".webp", located, tagged, original=original, original_suffix=suffix,
                 fallback=fallback, fallback_suffix=fallback_suffix)
 
 
-def _stripped(image: Image.Image, icc: bytes | None, quality: int = 92) -> tuple[bytes, str]:
-    """The whole photo, upright, with nothing but its pixels and colour profile: a JPEG, or a
-    PNG when it has transparency."""
+def _sizes(stored: tuple[int, int], targets: list[int], turned: bool) -> list[tuple[int, int]]:
+    """The stored (not yet turned) size of each version, largest first."""
+    stored_width, stored_height = stored
+    if turned:  # the stored height becomes the width
+        return [(max(1, round(stored_width * t / stored_height)), t) for t in targets]
+    return [(t, max(1, round(stored_height * t / stored_width))) for t in targets]
+
+
+def _probed(image: Image.Image, data: bytes, targets: list[int], fallback_width: int, turned: bool,
+            located: bool, tagged: bool, originals: bool, lossless: bool) -> Made:
+    """What make() would give, read from the picture's header alone (sizes, flags, problems a
+    header shows), with no bytes: for `sitegen check` and `report`, which publish nothing."""
+    if image.format in ("JPEG", "MPO"):
+        try:  # a JPEG cut anywhere lacks its end marker (and a phone's motion photo has one, then its video)
+            jpeg_without_metadata(data)
+        except (SyntaxError, ValueError, IndexError):
+            return Made(problem="truncated")
+    if image.format == "PNG":
+        image.verify()  # every chunk's checksum, without inflating the pixels
+    sizes = [(h, w) if turned else (w, h) for w, h in _sizes(image.size, targets, turned)]
+    alpha = _transparent(image)
+    fallback = next(((w, h, b"") for w, h in sizes if w == fallback_width), None)
+    suffix = None
+    if originals:
+        suffix = ".jpg" if lossless else _original_suffix(image.format, alpha)
+    return Made(tuple((w, h, b"") for w, h in reversed(sizes)), ".webp", located, tagged,
+                original=b"" if originals else None, original_suffix=suffix,
+                fallback=fallback, fallback_suffix=".png" if alpha else ".jpg")
+
+
+def _transparent(image: Image.Image) -> bool:
+    """Whether _eight_bit makes the picture RGBA (its versions keep transparency)."""
+    mode = image.mode
+    return mode in ("RGBA", "PA", "LA", "La", "RGBa") or (mode == "P" and "transparency" in image.info)
+
+
+def _stripped(image: Image.Image, icc: bytes | None, kind: str | None, quality: int = 92) -> tuple[bytes, str]:
+    """The picture with nothing but its pixels and colour profile, in _original_suffix's format
+    (kind: the one it was in)."""
     out = io.BytesIO()
     image = image.copy()
     image.info = {}
     options = {"icc_profile": icc} if icc else {}
-    if image.mode == "RGBA":
+    suffix = _original_suffix(kind, image.mode == "RGBA")
+    if suffix == ".png":
         image.save(out, "PNG", **options)
-        return out.getvalue(), ".png"
-    image.save(out, "JPEG", quality=quality, **options)
-    return out.getvalue(), ".jpg"
+    elif suffix == ".webp":
+        image.save(out, "WEBP", quality=quality, exif=b"", xmp=b"", **options)
+    else:
+        image.save(out, "JPEG", quality=quality, **options)
+    return out.getvalue(), suffix
+
+
+def _original_suffix(kind: str | None, alpha: bool) -> str:
+    """A PNG stays PNG (saved again, nothing is lost) and so does any picture with transparency;
+    a WebP stays WebP; any other (a turned JPEG, HEIC, AVIF, a still GIF) becomes a JPEG."""
+    return ".png" if alpha or kind == "PNG" else ".webp" if kind == "WEBP" else ".jpg"
 
 
 def _drafted(image: Image.Image, largest: int, upright_width: int, width: int, height: int) -> int:
@@ -192,33 +241,47 @@ def _webp(image: Image.Image, quality: int, icc: bytes | None) -> bytes:
     return out.getvalue()
 
 
-MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
-    "en": {
-        "empty": ("the picture is an empty file", "copy the photo into the folder again"),
-        "not_picture": ("this is not a picture sitegen can read (JPEG, PNG, WebP, AVIF, HEIC or GIF)",
-                        "open it and save or export it again as JPEG"),
-        "truncated": ("the picture is cut off (only part of the file was copied or uploaded)",
-                      "copy the photo from the phone or camera again"),
-        "damaged": ("the picture is damaged and cannot be read", "export the photo again and replace the file"),
-        "too_large": ("the picture is too large to make smaller ({detail} megapixels; the limit is 80)",
-                      "make it smaller with a photo editor, or export it at a lower resolution"),
-        "located": ("{count} photo(s) had a location (GPS) in them; it was removed from every published picture", ""),
-        "open": ("Open the photo full size", ""),
-    },
-    "zh-CN": {
-        "empty": ("图片是一个空文件", "请重新把照片复制到文件夹中"),
-        "not_picture": ("这个文件不是可以处理的图片（支持 JPEG、PNG、WebP、AVIF、HEIC、GIF）",
-                        "请用看图软件打开后另存为或导出为 JPEG"),
-        "truncated": ("图片不完整（复制或上传时只传了一部分）", "请从手机或相机重新复制这张照片"),
-        "damaged": ("图片已损坏，无法读取", "请重新导出这张照片并替换文件"),
-        "too_large": ("图片太大，无法缩小（{detail} 百万像素，上限为 80）", "请用修图软件缩小，或以较低分辨率导出"),
-        "located": ("{count} 张照片带有拍摄地点（GPS），发布的图片中已全部去除", ""),
-        "open": ("查看大图", ""),
-    },
-}
+
+# Segments an upright JPEG's original keeps: APP2 only when it is the colour profile, APP14
+# ("Adobe": how to read the colours). APP0 (JFIF) goes too: it may hold a thumbnail of the
+# photo as it was before cropping; decoders read a three-colour JPEG as YCbCr without it.
+_KEPT_SEGMENTS = {0xE2: b"ICC_PROFILE\x00", 0xEE: b"Adobe"}
 
 
-def message(language: str, key: str, **values: object) -> tuple[str, str]:
-    """A message and its hint, in the site's language (English for any other)."""
-    text, hint = MESSAGES.get(language, MESSAGES["en"])[key]
-    return text.format(**values), hint
+def jpeg_without_metadata(data: bytes) -> bytes:
+    """The JPEG's own compressed data, untouched, without EXIF, GPS, XMP, IPTC, comments or
+    thumbnails: nothing is decoded or encoded again, so nothing is lost. A phone's second
+    picture after the first one's end (MPO: a depth map or preview, with its own EXIF) goes."""
+    out = bytearray(data[:2])  # SOI
+    index = 2
+    while index + 4 <= len(data):
+        if data[index] != 0xFF:
+            raise SyntaxError("not a JPEG segment")
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            index += 1
+            continue
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        segment = data[index : index + 2 + length]
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:  # APPn, COM
+            if marker in _KEPT_SEGMENTS and segment[4:].startswith(_KEPT_SEGMENTS[marker]):
+                out += segment
+        else:
+            out += segment
+        index += 2 + length
+        if marker == 0xDA:  # start of scan: compressed data until a marker that is not RSTn or a stuffed 0
+            end = _scan_end(data, index)
+            out += data[index:end]
+            index = end
+            if data[index + 1 : index + 2] == b"\xd9":
+                return bytes(out + b"\xff\xd9")
+    raise SyntaxError("the JPEG has no end")
+
+
+def _scan_end(data: bytes, index: int) -> int:
+    while True:
+        index = data.index(b"\xff", index)
+        following = data[index + 1] if index + 1 < len(data) else 0xD9
+        if following != 0x00 and not 0xD0 <= following <= 0xD7:
+            return index
+        index += 2

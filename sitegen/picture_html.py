@@ -12,9 +12,10 @@ import re
 from html import escape, unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
-from .photos import PHOTO_SUFFIXES, message
+from .messages import say
+from .photos import PHOTO_SUFFIXES
 
 if TYPE_CHECKING:
     from .markup import LinkProblem
@@ -43,10 +44,15 @@ def attributes(text: str) -> dict[str, str]:
 class Pictures:
     """Rewrites the pictures of one body after another, knowing every photo by its URLs."""
 
-    def __init__(self, by_url: Mapping[str, "Photo"], language: str = "en") -> None:
+    def __init__(self, by_url: Mapping[str, "Photo"], language: str = "en",
+                 by_address: Mapping[str, Path] | None = None, base_path: str = "/",
+                 static: Path | None = None) -> None:
         self.by_url = by_url
+        self.base_path = base_path
+        self.static = static  # the site's static/ folder
+        self.by_address = by_address if by_address is not None else {}  # a picture's own site-root URLs -> its file (photo_set.py)
         # The name of a link around a picture without alt text (a link must say where it leads).
-        self.open_label = message(language, "open")[0]
+        self.open_label = say("photo.open", language)
 
     def rewrite(self, html: str, folder: Path, resolve: Callable[[Path], "str | LinkProblem"],
                 fail: Callable[[str, "LinkProblem"], None], lazy: bool = False) -> str:
@@ -76,7 +82,7 @@ class Pictures:
     def _photo(self, src: str, folder: Path, resolve: Callable[[Path], "str | LinkProblem"],
                fail: Callable[[str, "LinkProblem"], None]) -> "Photo | None":
         photo = self.by_url.get(src)
-        if photo is not None or not src or src.startswith(("/", "#", "?")):
+        if photo is not None or not src or src.startswith(("#", "?", "//")):
             return photo
         try:
             split = urlsplit(src)
@@ -84,12 +90,32 @@ class Pictures:
             return None
         if split.scheme or split.netloc or not split.path:
             return None
-        result = resolve(folder / unquote(split.path))
+        if src.startswith("/"):  # written from the site's root: /static/logo.png, /party/news/a/b.jpg
+            found = self.by_address.get(quote(unquote(split.path), safe="/"))
+            if found is None:
+                self._not_yet(unquote(split.path), resolve)
+                return None
+            # Asked through resolve, so a body kept in the store is made again when the picture changes.
+            result = resolve(found)
+        else:
+            result = resolve(folder / unquote(split.path))
         if not isinstance(result, str):
             if Path(split.path).suffix.lower() in PHOTO_SUFFIXES:  # a picture the page would show broken
                 fail(src, result)
             return None
         return self.by_url.get(result)
+
+
+    def _not_yet(self, path: str, resolve: Callable[[Path], "str | LinkProblem"]) -> None:
+        """A site-root picture that is not in static/ (yet): asked for all the same, so that a
+        body kept in the store is made again once the picture is put there. Not an error: the
+        school's server may well have other pictures of its own at such an address."""
+        if self.static is None or Path(path).suffix.lower() not in PHOTO_SUFFIXES:
+            return
+        relative = path[len(self.base_path):] if path.startswith(self.base_path) else path.lstrip("/")
+        for candidate in {relative, relative.removeprefix("static/")}:
+            if candidate and ".." not in candidate.split("/"):
+                resolve(self.static / candidate)
 
 
 def picture_tag(photo: "Photo", attrs: Mapping[str, str], eager: bool = False, sizes: str = BODY_SIZES) -> str:
