@@ -16,10 +16,11 @@ from typing import Mapping
 from .messages_cli import CLI
 from .messages_content import CONTENT
 from .messages_front import FRONT
+from .messages_search import SEARCH
 
 Entry = dict[str, tuple[str, str | None]]
 
-CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **CLI}
+CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **CLI, **SEARCH}
 
 
 class _Blank(dict):  # type: ignore[type-arg]

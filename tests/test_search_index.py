@@ -1,0 +1,82 @@
+"""The search index through real builds, queried with Pagefind's own search code (tests/search_query.py):
+what it finds after a cold build, and that it follows an edit, a delete, a rename and a post made a
+draft at once; a damaged index is made again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from conftest import SiteDir, column, post
+from search_query import search
+
+from sitegen.search import INDEX_DIR
+
+NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+SITE = """\
+title = "红烛先锋"
+base_url = "http://intranet.test/"
+language = "zh-CN"
+timezone = "Asia/Shanghai"
+search = true
+"""
+
+FILES = {
+    "site.toml": SITE,
+    "columns/news/_index.md": column("党建动态", 1, "", "支部的组织生活。\n"),
+    "columns/news/2020-01-lesson.md": post("一月主题党日", "2020-01-10", "tags: [党课]\n",
+                                           "全体党员参观了红色教育基地。\n\n| 时间 | 内容 |\n|---|---|\n| 上午 | 参观 |\n"),
+    "columns/news/2020-02-library.md": post("Library Morning", "2020-02-10", "",
+                                            "Members sorted books for the bookmobile.\n"),
+    "columns/news/2020-03-study.md": post("三月学习", "2020-03-10", "", "学习了廉政建设的要求。\n"),
+}
+
+
+def build(site: SiteDir) -> None:
+    result = site.build(now=NOW)
+    assert result.search is not None or result.stats is not None, result.warnings
+    assert not [w for w in result.warnings if "search" in w.message], result.warnings
+
+
+def test_a_cold_build_finds_a_tag_a_chinese_word_a_column_and_an_english_word(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "site").write(FILES)
+    build(site)
+    found = search(site.output, "党课", "基地", "bookmobile", "廉政", "党建动态")
+    assert found["党课"] == {"/news/lesson/"}  # only its tag says 党课
+    assert found["基地"] == {"/news/lesson/"}
+    assert found["bookmobile"] == {"/news/library/"}
+    assert found["廉政"] == {"/news/study/"}
+    assert {"/news/lesson/", "/news/library/", "/news/study/", "/news/"} <= found["党建动态"]  # the column
+
+
+def test_the_index_follows_an_edit_a_delete_a_rename_and_a_draft(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "site").write(FILES)
+    build(site)
+    posts = site.root / "columns/news"
+    site.write({"columns/news/2020-03-study.md": post("三月学习", "2020-03-10", "", "学习了作风建设的要求。\n")})
+    build(site)
+    found = search(site.output, "廉政", "作风")
+    assert found == {"廉政": set(), "作风": {"/news/study/"}}
+    (posts / "2020-02-library.md").unlink()
+    build(site)
+    assert search(site.output, "bookmobile") == {"bookmobile": set()}
+    (posts / "2020-03-study.md").rename(posts / "2020-03-learning.md")
+    build(site)
+    assert search(site.output, "作风") == {"作风": {"/news/learning/"}}
+    site.write({"columns/news/2020-01-lesson.md": post("一月主题党日", "2020-01-10", "tags: [党课]\ndraft: true\n",
+                                                       "全体党员参观了红色教育基地。\n")})
+    build(site)
+    assert search(site.output, "党课", "基地") == {"党课": set(), "基地": set()}
+
+
+def test_a_damaged_index_is_made_again(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "site").write(FILES)
+    build(site)
+    index = site.output / INDEX_DIR
+    fragment = next((index / "fragment").iterdir())
+    fragment.write_bytes(b"")  # a full disk, say
+    result = site.build(now=NOW)
+    assert result.search is not None  # nothing else changed, yet the index was made again
+    assert search(site.output, "bookmobile") == {"bookmobile": {"/news/library/"}}
