@@ -98,10 +98,11 @@ def index_folder(folder: Path, source: SearchSource, private: Path) -> IndexResu
     return IndexResult(time.perf_counter() - started, size)
 
 
-def index_site(output: Path, source: SearchSource) -> IndexResult | SiteError:
+def index_site(output: Path, source: SearchSource, kept: KeptIndex | None = None) -> IndexResult | SiteError:
     """Indexes the live site (a watcher, after its pages went online) and puts the index live
     in a new version of the site, under the output folder's lock: Pagefind itself runs without
-    it, so builds go on meanwhile."""
+    it, so builds go on meanwhile. With `kept` (a watcher's), only the records that changed since
+    its last index are read and given to Pagefind."""
     from .lock import OutputLock
     from .publish import live_folder, republish
 
@@ -109,7 +110,7 @@ def index_site(output: Path, source: SearchSource) -> IndexResult | SiteError:
     live = live_folder(output)
     if live is None:
         return _problem("search.no_live_version")
-    made = _make_index(live, source, output / CACHE_DIR)
+    made = _make_index(live, source, output / CACHE_DIR, kept)
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -123,7 +124,8 @@ def index_site(output: Path, source: SearchSource) -> IndexResult | SiteError:
     return IndexResult(time.perf_counter() - started, size)
 
 
-def _make_index(folder: Path, source: SearchSource, private: Path) -> tuple[Path, int] | SiteError:
+def _make_index(folder: Path, source: SearchSource, private: Path,
+                kept: KeptIndex | None = None) -> tuple[Path, int] | SiteError:
     """Pagefind's index of `source`'s records, verified and recorded, in a new folder under
     `private` (removed with its parent once used); or the warning saying why there is none.
     The record names the pages of `folder` it belongs with."""
@@ -135,10 +137,11 @@ def _make_index(folder: Path, source: SearchSource, private: Path) -> tuple[Path
     fresh = work / "index"
     try:
         key = pages_key(folder)
-        with PagefindService({"force_language": source.code}, pagefind_command()) as service:
-            service.add_records(each_payload(list(source.entries), source.code))
-            service.write(fresh)
-            files = _written(fresh)  # (while the service lives: it may still be writing)
+        if kept is not None:
+            files = kept.write(source, fresh)
+        else:
+            with KeptIndex() as once:
+                files = once.write(source, fresh)
     except ServiceError as exc:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.pagefind_failed", reason=str(exc))
@@ -154,6 +157,56 @@ def _make_index(folder: Path, source: SearchSource, private: Path) -> tuple[Path
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.not_updated", reason=exc.strerror)
     return fresh, sum(files.values())
+
+
+class KeptIndex:
+    """An index held by a Pagefind service between writes, with the key of each record in it.
+    A watcher keeps one: a save gives Pagefind only the records whose key changed (Pagefind
+    replaces a record given again under its URL) and writes the index again. Pagefind cannot
+    take a record out, so when one leaves (a post deleted, renamed, made a draft or dated
+    later) the index is made anew from every record. Any failure drops what is kept."""
+
+    def __init__(self) -> None:
+        self._service: PagefindService | None = None
+        self._keys: dict[str, str] = {}  # url -> key of the records the service holds
+        self._code = ""
+
+    def __enter__(self) -> KeptIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.close()
+        self._service, self._keys = None, {}
+
+    def load(self, source: SearchSource) -> None:
+        """Gives Pagefind what it lacks of `source` without writing (a watcher, once started)."""
+        keys = {entry.url: entry.key for entry in source.entries}
+        if self._service is None or self._code != source.code or not keys.keys() >= self._keys.keys():
+            self.close()
+            self._service = PagefindService({"force_language": source.code}, pagefind_command())
+            self._code = source.code
+        changed = [entry for entry in source.entries if self._keys.get(entry.url) != entry.key]
+        try:
+            self._service.add_records(each_payload(changed, source.code))
+        except BaseException:
+            self.close()
+            raise
+        self._keys = keys
+
+    def write(self, source: SearchSource, fresh: Path) -> dict[str, int] | None:
+        """The index of `source` written into `fresh`: its files and sizes once it reads whole."""
+        self.load(source)
+        assert self._service is not None
+        try:
+            self._service.write(fresh)
+            return _written(fresh)  # (while the service lives: it may still be writing)
+        except BaseException:
+            self.close()
+            raise
 
 
 def _written(index: Path, patience: float = 5.0) -> dict[str, int] | None:

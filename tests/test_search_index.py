@@ -1,9 +1,11 @@
 """The search index through real builds, queried with Pagefind's own search code (tests/search_query.py):
 what it finds after a cold build, and that it follows an edit, a delete, a rename and a post made a
-draft at once; a damaged index is made again."""
+draft at once; a damaged index is made again; and the same under `sitegen watch`, whose index is
+kept by Pagefind between saves (only changed records are given again)."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +13,9 @@ from zoneinfo import ZoneInfo
 from conftest import SiteDir, column, post
 from search_query import search
 
+from sitegen.errors import SiteError
 from sitegen.search import INDEX_DIR
+from sitegen.watch import Watcher
 
 NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -80,3 +84,35 @@ def test_a_damaged_index_is_made_again(tmp_path: Path) -> None:
     result = site.build(now=NOW)
     assert result.search is not None  # nothing else changed, yet the index was made again
     assert search(site.output, "bookmobile") == {"bookmobile": {"/news/library/"}}
+
+
+def until_found(output: Path, expected: dict[str, set[str]], what: str) -> None:
+    """Waits (a watcher indexes after its pages went online) until the index finds `expected`."""
+    deadline = time.monotonic() + 60
+    while (found := search(output, *expected)) != expected:
+        assert time.monotonic() < deadline, f"{what}: {found}"
+        time.sleep(0.2)
+
+
+def test_under_watch_the_kept_index_follows_an_edit_a_delete_a_rename_and_a_draft(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "site").write(FILES)
+    indexings: list[object] = []
+    watcher = Watcher(site.root, site.output, on_build=lambda outcome: None, quiet=0.1, on_index=indexings.append)
+    watcher.start()
+    try:
+        posts = site.root / "columns/news"
+        assert search(site.output, "廉政", "党课") == {"廉政": {"/news/study/"}, "党课": {"/news/lesson/"}}
+        site.write({"columns/news/2020-03-study.md": post("三月学习", "2020-03-10", "", "学习了作风建设的要求。\n")})
+        until_found(site.output, {"廉政": set(), "作风": {"/news/study/"}}, "an edit")
+        site.write({"columns/news/2020-04-new.md": post("New Post", "2020-04-01", "", "A zanzibar trip.\n")})
+        until_found(site.output, {"zanzibar": {"/news/new/"}, "作风": {"/news/study/"}}, "a new post")
+        (posts / "2020-02-library.md").unlink()
+        until_found(site.output, {"bookmobile": set(), "zanzibar": {"/news/new/"}}, "a delete")
+        (posts / "2020-03-study.md").rename(posts / "2020-03-learning.md")
+        until_found(site.output, {"作风": {"/news/learning/"}}, "a rename")
+        site.write({"columns/news/2020-01-lesson.md": post("一月主题党日", "2020-01-10", "tags: [党课]\ndraft: true\n",
+                                                           "全体党员参观了红色教育基地。\n")})
+        until_found(site.output, {"党课": set(), "基地": set(), "作风": {"/news/learning/"}}, "a draft")
+        assert not [i for i in indexings if isinstance(i, SiteError)], indexings
+    finally:
+        watcher.stop()
