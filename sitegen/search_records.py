@@ -17,7 +17,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 from typing import Callable, Iterator
 
 from .i18n import Translator
@@ -130,55 +129,40 @@ def han_words_text(text: str, language: str) -> str:
     return _HAN_RUN.sub(lambda run: separator + separator.join(run.group()) + separator, text)
 
 
-class _Text(HTMLParser):
-    """The text of an HTML fragment, with BREAK between blocks whose text does not end a sentence."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.current: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED:
-            self.skipping += 1
-        elif tag in _BLOCKS:
-            self.block()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCKS:
-            self.block()
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.current.append(data)
-
-    def block(self) -> None:
-        text = _SPACES.sub(" ", "".join(self.current)).strip()
-        self.current = []
-        if text:
-            self.parts.append(text)
-
-    def text(self) -> str:
-        self.block()
-        joined: list[str] = []
-        for part in self.parts:
-            if joined:
-                joined.append(" " if joined[-1].endswith(_ENDS_SENTENCE) else BREAK)
-            joined.append(part)
-        return "".join(joined)
+_MARKUP = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
 
 
 def plain_text(html: str) -> str:
-    """The words of an HTML fragment, as a visitor reads them: block by block, kept apart."""
-    if "<" not in html:
-        return _SPACES.sub(" ", unescape(html)).strip()
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return parser.text()
+    """The words of an HTML fragment, as a visitor reads them: blocks (cells, items, headings,
+    paragraphs) kept apart by BREAK where their text does not end a sentence. Bodies are
+    sanitised HTML (sanitise.py), so tags are matched by a pattern, not a parser (a fifth of
+    the time at 10,000 posts)."""
+    parts: list[str] = []
+    current: list[str] = []
+
+    def close_block() -> None:
+        text = _SPACES.sub(" ", unescape("".join(current))).strip()
+        current.clear()
+        if text:
+            parts.append(text)
+    position = 0
+    while (tag := _MARKUP.search(html, position)) is not None:
+        current.append(html[position:tag.start()])
+        position = tag.end()
+        name = (tag.group(2) or "").lower()
+        if name in _SKIPPED and not tag.group(1):  # its content is not markup: up to its end tag
+            end = html.lower().find(f"</{name}", position)
+            position = len(html) if end < 0 else html.find(">", end) + 1 or len(html)
+        elif name in _BLOCKS:
+            close_block()
+    current.append(html[position:])
+    close_block()
+    joined: list[str] = []
+    for part in parts:
+        if joined:
+            joined.append(" " if joined[-1].endswith(_ENDS_SENTENCE) else BREAK)
+        joined.append(part)
+    return "".join(joined)
 
 
 def each_payload(chosen: list[Entry], language: str) -> Iterator[dict[str, object]]:

@@ -35,6 +35,10 @@ console.log(JSON.stringify(found));
 """
 
 
+class QueryFailed(Exception):
+    """Pagefind's search code could not read the index (a watcher may be putting a new one live)."""
+
+
 def as_sent(term: str) -> str:
     if not _HAN.search(term):
         return term
@@ -68,6 +72,7 @@ def search(output: Path, *terms: str) -> dict[str, set[str]]:
         done = subprocess.run([node, "--no-warnings", "--experimental-network-imports", "--input-type=module",
                                "-e", _SCRIPT, bundle, *(as_sent(t) for t in terms)],
                               capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    if done.returncode != 0:
+        raise QueryFailed(done.stderr.strip().splitlines()[0] if done.stderr.strip() else "node failed")
     found = json.loads(done.stdout)
     return {term: {urlsplit(url).path for url in found[as_sent(term)]} for term in terms}
