@@ -26,7 +26,7 @@ from .lock import OutputLock
 from .messages import say
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
-from .search import IndexResult, SearchSource, index_folder, search_source
+from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, search_source
 from .snapshot import Scan, State, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
@@ -288,7 +288,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
                 staged = [staging.stage(file) for file in files] + stage_photos(staging, photos, versions) + staged
                 source_of_index = search_source(site, bodies) if site.config.search else None
-                indexer = (lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR)) \
+                indexer = (lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR, output / INDEX_DIR)) \
                     if options.search_index and source_of_index else None  # (a watcher indexes after putting the pages online)
                 result.stats = staging.commit(staged, site.config.search, indexer)
                 result.outputs = [item.relpath for item in staged]

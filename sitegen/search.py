@@ -79,12 +79,14 @@ def _problem(key: str, **values: object) -> SiteError:
     return SiteError.of(None, None, key, "warning", **values)
 
 
-def index_folder(folder: Path, source: SearchSource, private: Path) -> IndexResult | SiteError:
+def index_folder(folder: Path, source: SearchSource, private: Path,
+                 previous: Path | None = None) -> IndexResult | SiteError:
     """Indexes the records of a version of the site not yet live (`folder`) into folder/pagefind/,
     working in a folder of its own under `private` (sitegen's cache folder). A problem is a
-    warning, and folder/pagefind/ is then left alone: the site itself is fine."""
+    warning, and folder/pagefind/ is then left alone: the site itself is fine. `previous`: the
+    live index, taken as it is when it was made from the same records (a template edited)."""
     started = time.perf_counter()
-    made = _make_index(folder, source, private)
+    made = _make_index(folder, source, private, previous=previous)
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -110,7 +112,7 @@ def index_site(output: Path, source: SearchSource, kept: KeptIndex | None = None
     live = live_folder(output)
     if live is None:
         return _problem("search.no_live_version")
-    made = _make_index(live, source, output / CACHE_DIR, kept)
+    made = _make_index(live, source, output / CACHE_DIR, kept, live / INDEX_DIR)
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -124,11 +126,12 @@ def index_site(output: Path, source: SearchSource, kept: KeptIndex | None = None
     return IndexResult(time.perf_counter() - started, size)
 
 
-def _make_index(folder: Path, source: SearchSource, private: Path,
-                kept: KeptIndex | None = None) -> tuple[Path, int] | SiteError:
+def _make_index(folder: Path, source: SearchSource, private: Path, kept: KeptIndex | None = None,
+                previous: Path | None = None) -> tuple[Path, int] | SiteError:
     """Pagefind's index of `source`'s records, verified and recorded, in a new folder under
     `private` (removed with its parent once used); or the warning saying why there is none.
-    The record names the pages of `folder` it belongs with."""
+    The record names the pages of `folder` it belongs with, and the records it holds: an index
+    `previous` made from the same records, still whole, is linked instead of made again."""
     try:
         private.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
@@ -136,10 +139,11 @@ def _make_index(folder: Path, source: SearchSource, private: Path,
         return _problem("search.not_updated", reason=exc.strerror)
     fresh = work / "index"
     try:
-        key = pages_key(folder)
-        if kept is not None:
+        key, records = pages_key(folder), records_key(source)
+        files = _linked(previous, records, fresh) if previous is not None else None
+        if files is None and kept is not None:
             files = kept.write(source, fresh)
-        else:
+        elif files is None:
             with KeptIndex() as once:
                 files = once.write(source, fresh)
     except ServiceError as exc:
@@ -152,11 +156,44 @@ def _make_index(folder: Path, source: SearchSource, private: Path,
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.incomplete")
     try:
-        (fresh / INDEX_RECORD).write_text(json.dumps({"pages": key, "files": files}), "utf-8")
+        (fresh / INDEX_RECORD).write_text(json.dumps({"pages": key, "records": records, "files": files}), "utf-8")
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.not_updated", reason=exc.strerror)
     return fresh, sum(files.values())
+
+
+def records_key(source: SearchSource) -> str:
+    """Names everything an index of `source` is made from: each record's key, the index
+    language and Pagefind's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pagefind = version("pagefind")
+    except PackageNotFoundError:
+        pagefind = "?"
+    named = "\n".join(f"{entry.url} {entry.key}" for entry in source.entries)
+    return hashlib.blake2b(f"{pagefind}\n{source.code}\n{named}".encode(), digest_size=16).hexdigest()
+
+
+def _linked(previous: Path, records: str, fresh: Path) -> dict[str, int] | None:
+    """The files of the index `previous`, linked into `fresh`, when it was made from the same
+    records and is still whole; else None (and nothing left in `fresh`)."""
+    try:
+        record = json.loads((previous / INDEX_RECORD).read_text("utf-8"))
+        files = record["files"]
+        if record.get("records") != records or not isinstance(files, dict):
+            return None
+        for name, size in files.items():
+            target = fresh / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(previous / name, target)
+            if target.stat().st_size != size:
+                raise ValueError(name)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    return files
 
 
 class KeptIndex:

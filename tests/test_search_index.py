@@ -122,3 +122,19 @@ def test_under_watch_the_kept_index_follows_an_edit_a_delete_a_rename_and_a_draf
         assert not [i for i in indexings if isinstance(i, SiteError)], indexings
     finally:
         watcher.stop()
+
+
+def test_an_edit_that_changes_no_record_keeps_the_index_as_it_was(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "site").write(FILES)
+    build(site)
+    entry = site.output / INDEX_DIR / "pagefind-entry.json"
+    before = entry.stat().st_ino
+    # A template change rewrites every page, but no post's text, title, column, date or tags.
+    site.write({"templates/404.html": "{% extends \"base.html\" %}{% block content %}<p>Gone.</p>{% endblock %}"})
+    result = site.build(now=NOW)
+    assert result.search is not None and result.stats is not None and result.stats.written
+    assert entry.stat().st_ino == before  # the same index, linked into the new version
+    assert search(site.output, "bookmobile") == {"bookmobile": {"/news/library/"}}
+    site.write({"columns/news/2020-02-library.md": post("Library Morning", "2020-02-10", "", "Members sorted books.\n")})
+    site.build(now=NOW)
+    assert entry.stat().st_ino != before and search(site.output, "bookmobile") == {"bookmobile": set()}
