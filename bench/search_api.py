@@ -1,7 +1,8 @@
 """Issue 21, item 1: which way of feeding Pagefind to choose, by the figures. On one built corpus
 (bench/corpus.py, search on) it measures, side by side:
 
-  cli        what sitegen does today: copy the indexed pages, run the pagefind command on them
+  sitegen    what sitegen does now: records from the build, given to Pagefind's service directly
+             (search.py; before issue 21 this row was the pagefind command on copied pages)
   api-html   Pagefind's Python API, each indexed page given as HTML (add_html_file), then written
   api-record the API given what sitegen knows instead (add_custom_record: the article's text,
              title, column and tags), then written
@@ -20,7 +21,6 @@ import html
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -33,7 +33,16 @@ from corpus import make_corpus, set_search  # noqa: E402
 from run import ProcessTree, _memory_kb  # noqa: E402
 
 from sitegen.publish import live_folder  # noqa: E402
-from sitegen.search import _make_index, han_words  # noqa: E402
+from sitegen.search import _make_index  # noqa: E402
+from sitegen.search_records import han_words_text  # noqa: E402
+
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def han_words(html: str) -> str:
+    """Each Chinese character a word (the pages as sitegen gave them to Pagefind before it gave
+    records; attributes are not spared here, which the figures do not depend on)."""
+    return _HAN_RUN.sub(lambda run: "\u200b" + "\u200b".join(run.group()) + "\u200b", html)
 
 _BODY = re.compile(r"<(\w+)[^>]*data-pagefind-body[^>]*>(.*)</\1>", re.S)
 _TITLE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
@@ -79,7 +88,7 @@ def record_of(page: str) -> tuple[str, str]:
     body = _BODY.search(page)
     title = _TITLE.search(page)
     text = html.unescape(_TAG.sub(" ", body.group(2) if body else page))
-    return (html.unescape(_TAG.sub("", title.group(1))) if title else ""), han_words(text)
+    return (html.unescape(_TAG.sub("", title.group(1))) if title else ""), han_words_text(text, "zh")
 
 
 def without_the_poll_delay() -> None:
@@ -145,19 +154,21 @@ def main() -> int:
     shutil.rmtree(root, ignore_errors=True)
     try:
         source = make_corpus(root / "src", args.posts)
-        set_search(source, False)  # the pages only: each way below makes its own index
-        subprocess.run([sys.executable, "-m", "sitegen", "build", "--source", str(source), "--output", str(root / "out")],
-                       check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+        set_search(source, True)  # the pages, and the records of the index, which each way below makes
+        from sitegen.build import Options, build
+
+        built = build(source, root / "out", Options(search_index=False))
+        assert built.search_source is not None
         live = live_folder(root / "out")
         assert live is not None
         pages = indexed_pages(live)
         print(f"{args.posts} posts, {len(pages)} pages indexed")
         with PeakMemory() as memory:
             started = time.perf_counter()
-            made = _make_index(live, "zh-CN", root / "private")
+            made = _make_index(live, built.search_source, root / "private")
             seconds = time.perf_counter() - started
         assert not isinstance(made, Exception), made
-        print(f"cli:        {seconds:6.2f} s, peak {memory.peak_kb / 1024:6.0f} MB, index {made[1] / 1e6:.1f} MB")
+        print(f"sitegen:    {seconds:6.2f} s, peak {memory.peak_kb / 1024:6.0f} MB, index {made[1] / 1e6:.1f} MB")
         for name, records in (("api-html", False), ("api-record", True)):
             with PeakMemory() as memory:
                 whole, given, written = asyncio.run(api(pages, root / name, records))

@@ -26,7 +26,7 @@ from .lock import OutputLock
 from .messages import os_reason, say, site_language
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
-from .search import IndexResult, index_folder
+from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, search_source
 from .snapshot import Scan, State, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
@@ -79,6 +79,7 @@ class BuildResult:
     outputs: list[str] = field(default_factory=list)  # every file of the site, relative to the output folder
     reuse: Reuse | None = field(default=None, repr=False)  # for the next build in this process (a watcher's)
     index_wanted: bool = False  # the live search index does not match the live pages (a watcher indexes after)
+    search_source: SearchSource | None = field(default=None, repr=False)  # what the index holds (a watcher's indexing)
     notes: list[SiteError] = field(default_factory=list)  # posts left out: drafts, dated in the future
     due: float | None = None  # when time alone changes the site (a post comes due), as a timestamp
     remarks: list[str] = field(default_factory=list)  # said after the figures, in the site's language (photos' locations)
@@ -284,14 +285,16 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
                 staged = [staging.stage(file) for file in files] + stage_photos(staging, photos, versions) + staged
-                indexer = (lambda folder: index_folder(folder, site.config.language, output / CACHE_DIR)) \
-                    if options.search_index else None  # (a watcher indexes after putting the pages online)
+                source_of_index = search_source(site, bodies) if site.config.search else None
+                indexer = (lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR, output / INDEX_DIR)) \
+                    if options.search_index and source_of_index else None  # (a watcher indexes after putting the pages online)
                 result.stats = staging.commit(staged, site.config.search, indexer)
                 result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
                 staging.abort()
                 raise BuildFailed([exc]) from None
             result.index_wanted = staging.index_wanted
+            result.search_source = source_of_index
             if isinstance(staging.indexed, IndexResult):
                 result.search = staging.indexed
             elif isinstance(staging.indexed, SiteError):  # the previous index stays

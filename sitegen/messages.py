@@ -23,10 +23,11 @@ from .messages_files import FILES
 from .messages_front import FRONT
 from .messages_output import OUTPUT
 from .messages_photos import PHOTOS
+from .messages_search import SEARCH
 
 Entry = dict[str, tuple[str, str | None]]
 
-CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **PHOTOS, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS}
+CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **PHOTOS, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS, **SEARCH}
 WORD = "word."  # a value naming such an entry (a FIFO, 'Permission denied') is said in the language too
 
 

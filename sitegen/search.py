@@ -1,4 +1,5 @@
-"""Full-text search: Pagefind indexes the pages of a version of the site (publish.py).
+"""Full-text search: Pagefind indexes the posts and column intros of a version of the site
+(publish.py), given as records of what sitegen knows (search_records.py), not as pages to parse.
 
 Pagefind's extended build segments Chinese text into words, and the whole site goes into
 one index (force_language), so one search box finds Chinese and English posts alike; by
@@ -15,22 +16,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR
-from .errors import SiteError, warning
+from .errors import SiteError
+from .pagefind_service import PagefindService, ServiceError, service_command
+from .search_records import Entry, each_payload, entries
+
+if TYPE_CHECKING:
+    from .cache import Bodies as BodyStore
+    from .model import Post, Site
 
 INDEX_DIR = "pagefind"
 INDEX_RECORD = ".sitegen-index.json"  # inside the index folder, written last
 _LANGUAGE = {"zh-CN": "zh", "en": "en"}
-_HINT = "install it with: pip install 'pagefind[extended]'"
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,49 @@ class IndexResult:
     size: int  # bytes of the index on disk
 
 
+@dataclass(frozen=True)
+class SearchSource:
+    """What a build gives the index: the site's language and every record it holds."""
+
+    language: str  # the site's (zh-CN, en)
+    entries: tuple[Entry, ...]
+
+    @property
+    def code(self) -> str:
+        return _LANGUAGE.get(self.language, "en")
+
+
 def pagefind_command() -> list[str]:
-    return [sys.executable, "-m", "pagefind"]
+    """The command that starts Pagefind's service (tests put a fake one in its place)."""
+    return service_command()
 
 
-def index_folder(folder: Path, language: str, private: Path) -> IndexResult | SiteError:
-    """Indexes the pages of a version of the site not yet live (`folder`) into folder/pagefind/,
+def search_source(site: Site, bodies: BodyStore) -> SearchSource:
+    """Every record of `site`'s index; a post's body is read back from the store (`bodies`)
+    only when its record is made, through a connection of the thread that makes it."""
+    from .bodies import with_body
+    from .cache import Bodies
+
+    readers: dict[int, Bodies] = {}
+
+    def body_of(post: Post) -> str:
+        reader = readers.setdefault(threading.get_ident(), Bodies(bodies.cache, bodies.again))
+        return str(with_body(post, reader).body_html)
+    return SearchSource(site.config.language, tuple(entries(site, body_of)))
+
+
+def _problem(key: str, **values: object) -> SiteError:
+    return SiteError.of(None, None, key, "warning", **values)
+
+
+def index_folder(folder: Path, source: SearchSource, private: Path,
+                 previous: Path | None = None) -> IndexResult | SiteError:
+    """Indexes the records of a version of the site not yet live (`folder`) into folder/pagefind/,
     working in a folder of its own under `private` (sitegen's cache folder). A problem is a
-    warning, and folder/pagefind/ is then left alone: the site itself is fine."""
+    warning, and folder/pagefind/ is then left alone: the site itself is fine. `previous`: the
+    live index, taken as it is when it was made from the same records (a template edited)."""
     started = time.perf_counter()
-    made = _make_index(folder, language, private)
+    made = _make_index(folder, source, private, previous=previous)
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -57,23 +95,24 @@ def index_folder(folder: Path, language: str, private: Path) -> IndexResult | Si
         os.rename(fresh, folder / INDEX_DIR)
     except OSError as exc:
         shutil.rmtree(fresh.parent, ignore_errors=True)
-        return warning(None, None, f"search index not updated: {exc.strerror}")
+        return _problem("search.not_updated", reason=exc.strerror)
     shutil.rmtree(fresh.parent, ignore_errors=True)
     return IndexResult(time.perf_counter() - started, size)
 
 
-def index_site(output: Path, language: str) -> IndexResult | SiteError:
+def index_site(output: Path, source: SearchSource, kept: KeptIndex | None = None) -> IndexResult | SiteError:
     """Indexes the live site (a watcher, after its pages went online) and puts the index live
     in a new version of the site, under the output folder's lock: Pagefind itself runs without
-    it, so builds go on meanwhile."""
+    it, so builds go on meanwhile. With `kept` (a watcher's), only the records that changed since
+    its last index are read and given to Pagefind."""
     from .lock import OutputLock
     from .publish import live_folder, republish
 
     started = time.perf_counter()
     live = live_folder(output)
     if live is None:
-        return warning(None, None, "search index not updated: the site has no live version")
-    made = _make_index(live, language, output / CACHE_DIR)
+        return _problem("search.no_live_version")
+    made = _make_index(live, source, output / CACHE_DIR, kept, live / INDEX_DIR)
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -81,43 +120,142 @@ def index_site(output: Path, language: str) -> IndexResult | SiteError:
         with OutputLock(output, "search indexing", say=lambda message: None):  # (this process builds meanwhile)
             republish(output, {INDEX_DIR: fresh})
     except OSError as exc:
-        return warning(None, None, f"search index not updated: {exc.strerror}")
+        return _problem("search.not_updated", reason=exc.strerror)
     finally:
         shutil.rmtree(fresh.parent, ignore_errors=True)
     return IndexResult(time.perf_counter() - started, size)
 
 
-def _make_index(folder: Path, language: str, private: Path) -> tuple[Path, int] | SiteError:
-    """Pagefind's index of the pages in `folder`, verified and recorded, in a new folder under
-    `private` (removed with its parent once used); or the warning saying why there is none."""
-    code = _LANGUAGE.get(language, "en")
+def _make_index(folder: Path, source: SearchSource, private: Path, kept: KeptIndex | None = None,
+                previous: Path | None = None) -> tuple[Path, int] | SiteError:
+    """Pagefind's index of `source`'s records, verified and recorded, in a new folder under
+    `private` (removed with its parent once used); or the warning saying why there is none.
+    The record names the pages of `folder` it belongs with, and the records it holds: an index
+    `previous` made from the same records, still whole, is linked instead of made again."""
     try:
         private.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
     except OSError as exc:
-        return warning(None, None, f"search index not updated: {exc.strerror}")
-    fresh, pages = work / "index", work / PAGES_DIR
+        return _problem("search.not_updated", reason=exc.strerror)
+    fresh = work / "index"
     try:
-        key = pages_key(folder)
-        copy_pages(folder, pages, code)
-        command = pagefind_command() + ["--site", str(pages), "--output-path", str(fresh),
-                                        "--force-language", code, "--silent", "--glob", "**/*.html"]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        key, records = pages_key(folder), records_key(source)
+        files = _linked(previous, records, fresh) if previous is not None else None
+        if files is None and kept is not None:
+            files = kept.write(source, fresh)
+        elif files is None:
+            with KeptIndex() as once:
+                files = once.write(source, fresh)
+    except ServiceError as exc:
         shutil.rmtree(work, ignore_errors=True)
-        return warning(None, None, f"search index not updated: cannot run Pagefind ({exc})", _HINT)
-    shutil.rmtree(pages, ignore_errors=True)
-    files = _readable(fresh) if done.returncode == 0 else None
+        return _problem("search.pagefind_failed", reason=str(exc))
+    except OSError as exc:  # a page or the store went away while it was read
+        shutil.rmtree(work, ignore_errors=True)
+        return _problem("search.not_updated", reason=exc.strerror or str(exc))
     if files is None:
         shutil.rmtree(work, ignore_errors=True)
-        message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["its index is incomplete or unreadable"]
-        return warning(None, None, f"search index not updated: Pagefind failed: {message[0]}", _HINT)
+        return _problem("search.incomplete")
     try:
-        (fresh / INDEX_RECORD).write_text(json.dumps({"pages": key, "files": files}), "utf-8")
+        (fresh / INDEX_RECORD).write_text(json.dumps({"pages": key, "records": records, "files": files}), "utf-8")
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
-        return warning(None, None, f"search index not updated: {exc.strerror}")
+        return _problem("search.not_updated", reason=exc.strerror)
     return fresh, sum(files.values())
+
+
+def records_key(source: SearchSource) -> str:
+    """Names everything an index of `source` is made from: each record's key, the index
+    language and Pagefind's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pagefind = version("pagefind")
+    except PackageNotFoundError:
+        pagefind = "?"
+    named = "\n".join(f"{entry.url} {entry.key}" for entry in source.entries)
+    return hashlib.blake2b(f"{pagefind}\n{source.code}\n{named}".encode(), digest_size=16).hexdigest()
+
+
+def _linked(previous: Path, records: str, fresh: Path) -> dict[str, int] | None:
+    """The files of the index `previous`, linked into `fresh`, when it was made from the same
+    records and is still whole; else None (and nothing left in `fresh`)."""
+    try:
+        record = json.loads((previous / INDEX_RECORD).read_text("utf-8"))
+        files = record["files"]
+        if record.get("records") != records or not isinstance(files, dict):
+            return None
+        for name, size in files.items():
+            target = fresh / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(previous / name, target)
+            if target.stat().st_size != size:
+                raise ValueError(name)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    return files
+
+
+class KeptIndex:
+    """An index held by a Pagefind service between writes, with the key of each record in it.
+    A watcher keeps one: a save gives Pagefind only the records whose key changed (Pagefind
+    replaces a record given again under its URL) and writes the index again. Pagefind cannot
+    take a record out, so when one leaves (a post deleted, renamed, made a draft or dated
+    later) the index is made anew from every record. Any failure drops what is kept."""
+
+    def __init__(self) -> None:
+        self._service: PagefindService | None = None
+        self._keys: dict[str, str] = {}  # url -> key of the records the service holds
+        self._code = ""
+
+    def __enter__(self) -> KeptIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.close()
+        self._service, self._keys = None, {}
+
+    def load(self, source: SearchSource) -> None:
+        """Gives Pagefind what it lacks of `source` without writing (a watcher, once started)."""
+        keys = {entry.url: entry.key for entry in source.entries}
+        if self._service is None or self._code != source.code or not keys.keys() >= self._keys.keys():
+            self.close()
+            self._service = PagefindService({"force_language": source.code}, pagefind_command())
+            self._code = source.code
+        changed = [entry for entry in source.entries if self._keys.get(entry.url) != entry.key]
+        try:
+            self._service.add_records(each_payload(changed, source.code))
+        except BaseException:
+            self.close()
+            raise
+        self._keys = keys
+
+    def write(self, source: SearchSource, fresh: Path) -> dict[str, int] | None:
+        """The index of `source` written into `fresh`: its files and sizes once it reads whole."""
+        self.load(source)
+        assert self._service is not None
+        try:
+            self._service.write(fresh)
+            return _written(fresh)  # (while the service lives: it may still be writing)
+        except BaseException:
+            self.close()
+            raise
+
+
+def _written(index: Path, patience: float = 5.0) -> dict[str, int] | None:
+    """_readable(index) once Pagefind has finished writing it. Its service answers WriteFiles
+    before every file is on disk (pagefind-entry.json was found empty about once in 40 small
+    indexes) and drops what is left when it ends, so this waits for the index to read whole."""
+    deadline = time.monotonic() + patience
+    pause = 0.002
+    while (files := _readable(index)) is None and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+    return files
 
 
 def _readable(index: Path) -> dict[str, int] | None:
@@ -163,62 +301,3 @@ def pages_key(folder: Path) -> str:
                 found.append(f"{os.path.relpath(here, folder)}/{name}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}")
     found.sort()
     return hashlib.blake2b("\n".join(found).encode(), digest_size=16).hexdigest()
-
-
-# --- Chinese character by character (search helper's block) -------------------------------------
-# Pagefind cuts Chinese into words twice, with two dictionaries: at build time (the extended build)
-# and in the browser for the query (ICU's). Where they disagree, a query that appears in a post
-# finds nothing: 党风廉政 in 党风廉政建设, 漫记 in 西行漫记, about one in four random 2-4 character
-# runs of the demo's posts; on an English site Chinese is not cut at all. So Pagefind indexes a copy
-# of the pages in which each Chinese character is a word of its own, and templates/static/search.js
-# sends each Chinese character of a query as a word (as a phrase when the query is one word): every
-# run of characters that appears in a post finds it, on a Chinese or an English site alike. The
-# separator is a zero-width space on a Chinese site (Pagefind leaves it out of excerpts), a space
-# on an English one (where Pagefind splits words only at white space; search.js closes the gaps
-# that this leaves between Chinese characters in excerpts). data-pagefind-* attributes, where the
-# templates put titles, filters and sort keys, are copied as they are. The copy is made in
-# sitegen's private folder for each indexing and removed after it.
-
-PAGES_DIR = "pagefind-pages"
-_MARK = "\ue000"  # a private-use character: where a separator goes, until the attributes are restored
-_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_PAGEFIND_ATTRIBUTE = re.compile(f'data-pagefind-[a-z-]+="[^"]*{_MARK}[^"]*"')
-_SEPARATOR = {"zh": "\u200b"}  # any other index language: " "
-
-
-def han_words(html: str, language: str = "zh") -> str:
-    """The page with a separator either side of every Chinese character, except in the values of
-    data-pagefind-* attributes."""
-    marked = _HAN_RUN.sub(lambda run: _MARK + _MARK.join(run.group()) + _MARK, html)
-    marked = _PAGEFIND_ATTRIBUTE.sub(lambda attribute: attribute.group().replace(_MARK, ""), marked)
-    return marked.replace(_MARK, _SEPARATOR.get(language, " "))
-
-
-def copy_pages(output: Path, pages: Path, language: str) -> None:
-    """Writes han_words() of the pages of `output` that Pagefind will index into `pages`: those with
-    data-pagefind-body, or every page when none has it (sitegen's private folders and the index
-    left out)."""
-    unmarked: list[tuple[Path, str]] = []
-    marked = False
-    for folder, dirs, files in os.walk(output):
-        here = Path(folder)
-        dirs[:] = [d for d in dirs if not d.startswith(".") and not (here == output and d == INDEX_DIR)]
-        for name in files:
-            if name.endswith(".html"):
-                source = here / name
-                html = source.read_text("utf-8", errors="replace")
-                if "data-pagefind-body" in html:
-                    marked = True
-                    unmarked.clear()
-                    _write(pages / source.relative_to(output), han_words(html, language))
-                elif not marked:
-                    unmarked.append((source, html))
-    if not marked:
-        for source, html in unmarked:
-            _write(pages / source.relative_to(output), han_words(html, language))
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-# --- end of the search helper's block ---------------------------------------------------------------

@@ -68,15 +68,33 @@ def test_an_index_made_from_other_pages_is_made_again_by_the_next_build(searched
     assert index_valid(live(searched.output))
 
 
+# Pagefind's service as sitegen speaks to it (base64 JSON, each followed by a comma), writing
+# only empty files.
+FAKE_SERVICE = """\
+import base64, json, pathlib, sys
+message = b""
+while byte := sys.stdin.buffer.read(1):
+    if byte != b",":
+        message += byte
+        continue
+    request, message = json.loads(base64.b64decode(message)), b""
+    payload = request["payload"]
+    if payload["type"] == "WriteFiles":
+        out = pathlib.Path(payload["output_path"])
+        out.mkdir(parents=True)
+        for name in ("pagefind.js", "pagefind-entry.json", "pagefind-ui.js"):
+            (out / name).write_bytes(b"")
+    answer = {"message_id": request["message_id"], "payload": {"type": payload["type"], "index_id": 1}}
+    sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b",")
+    sys.stdout.buffer.flush()
+"""
+
+
 def test_an_index_pagefind_wrote_empty_files_into_is_never_put_live(searched, monkeypatch, tmp_path):
     """On a nearly full disk Pagefind wrote empty files and succeeded: that index is refused, the
     previous one stays, and the next build tries again."""
     script = tmp_path / "fake_pagefind.py"
-    script.write_text("import sys, pathlib\n"
-                      "out = pathlib.Path(sys.argv[sys.argv.index('--output-path') + 1])\n"
-                      "out.mkdir(parents=True)\n"
-                      "for name in ('pagefind.js', 'pagefind-entry.json', 'pagefind-ui.js'):\n"
-                      "    (out / name).write_bytes(b'')\n", "utf-8")
+    script.write_text(FAKE_SERVICE, "utf-8")
     before = (searched.output / INDEX_DIR / "pagefind.js").stat().st_ino
     monkeypatch.setattr("sitegen.search.pagefind_command", lambda: [sys.executable, str(script)])
     searched.write({"columns/news/2019-03-06-beta.md": post("Beta", "2019-03-06", body="Beta, edited.\n")})
@@ -124,7 +142,7 @@ def test_a_watchers_new_index_goes_live_in_a_recycled_version_with_the_pages_as_
         result = build(searched.root, searched.output, Options(search_index=False, now=NOW))
         assert result.index_wanted
         pages = pages_of(searched.output)
-        assert isinstance(index_site(searched.output, "en"), IndexResult)
+        assert result.search_source is not None and isinstance(index_site(searched.output, result.search_source), IndexResult)
         assert pages_of(searched.output) == pages  # the pages as the build left them
         assert index_valid(live(searched.output))
         assert stray_versions(searched.output) == []

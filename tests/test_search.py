@@ -37,7 +37,8 @@ from conftest import SiteDir, column, post, served
 from sitegen import watch as watch_module
 from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
-from sitegen.search import INDEX_DIR, IndexResult, han_words
+from sitegen.search import INDEX_DIR, IndexResult
+from sitegen.search_records import han_words_text, plain_text
 from sitegen.serve import make_server
 from sitegen.watch import Watcher
 
@@ -63,6 +64,7 @@ READING = "Reading Group on Red Star Over China"  # study, 2019, English, 西行
 DRAFT = "尚未发布的草稿"
 DRAFT_WORD = "琥珀色的蜻蜓"  # only in the draft
 ENGLISH_WORD = "bookmobile"  # only in LIBRARY's body
+TAG_ONLY = "党课"  # INTEGRITY's tag, in no post's text
 
 SITE_FILES = {
     "site.toml": ZH_SITE,
@@ -76,7 +78,7 @@ SITE_FILES = {
     "columns/dynamics/2020-03-library.md": post(LIBRARY, "2020-03-05", "author: Zhang Wei\n",
         "Twelve members spent the morning at the community library, sorting books for the "
         f"district {ENGLISH_WORD} that visits village schools.\n"),
-    "columns/study/2020-05-integrity.md": post(INTEGRITY, "2020-05-08", "",
+    "columns/study/2020-05-integrity.md": post(INTEGRITY, "2020-05-08", f"tags: [{TAG_ONLY}]\n",
         "全体党员学习了全面加强党风廉政建设的有关要求。\n\n"
         "会上还总结了上一年度的民主评议工作。\n"),
     "columns/study/2019-06-reading.md": post(READING, "2019-06-12", "",
@@ -196,27 +198,31 @@ def test_only_post_bodies_titles_and_column_intros_are_marked_for_the_index(zh_s
         assert element is None or not element.find_parent(attrs={"data-pagefind-body": True}), outside
 
 
-def test_the_index_holds_posts_and_column_intros_with_their_column_year_and_date(zh_site):
+def test_the_index_holds_posts_and_column_intros_with_their_column_tags_and_date(zh_site):
     pages = indexed(zh_site.output)
     assert set(pages) == {"/dynamics/appraisal/", "/dynamics/library/", "/study/integrity/", "/study/reading/",
                           "/dynamics/", "/study/", "/mailbox/"}  # never the draft, lists or the report
     appraisal = pages["/dynamics/appraisal/"]
-    assert appraisal["meta"]["title"] == APPRAISAL
-    assert appraisal["meta"][ZH["search_column"]] == "党建动态"
-    assert appraisal["meta"][ZH["search_date"]] == "2019年11月20日"
-    assert appraisal["filters"] == {ZH["search_column"]: ["党建动态"], ZH["search_year"]: ["2019"]}
+    # The names the search page is built against.
+    assert appraisal["meta"] == {"title": APPRAISAL, "column": "党建动态", "date": "2019年11月20日"}
+    assert appraisal["filters"] == {"column": ["党建动态"], "tag": ["民主评议"]}
     assert "开展民主评议党员活动" in appraisal["content"]
     assert "阅读约" not in appraisal["content"] and "评议过程" in appraisal["content"]  # no meta line; headings
     assert pages["/study/"]["meta"]["title"] == "专题学习" and "每月专题学习" in pages["/study/"]["content"]
+    assert pages["/dynamics/"]["filters"] == {"column": ["党建动态"]} and "支部工作动态" in pages["/dynamics/"]["content"]
     assert DRAFT_WORD not in json.dumps(pages, ensure_ascii=False)
 
 
-def test_each_chinese_character_becomes_a_word_except_in_pagefinds_attributes():
-    html = '<h1 data-pagefind-meta="title:民主评议，2019" data-pagefind-filter="栏目:党建动态">开展民主评议 2019年 CPC党员</h1>'
+def test_each_chinese_character_becomes_a_word():
     z = "\u200b"
-    assert han_words(html, "zh") == (f'<h1 data-pagefind-meta="title:民主评议，2019" data-pagefind-filter="栏目:党建动态">'
-                                     f'{z}开{z}展{z}民{z}主{z}评{z}议{z} 2019{z}年{z} CPC{z}党{z}员{z}</h1>')
-    assert han_words("<p>党员 party</p>", "en") == "<p> 党 员  party</p>"
+    assert han_words_text("开展民主评议 2019年 CPC党员", "zh") == f"{z}开{z}展{z}民{z}主{z}评{z}议{z} 2019{z}年{z} CPC{z}党{z}员{z}"
+    assert han_words_text("党员 party", "en") == " 党 员  party"
+
+
+def test_table_cells_list_items_and_headings_stay_apart_in_the_text():
+    html = ("<h2>安排</h2><table><tr><th>日常工作</th><th>党课</th></tr><tr><td>杨建华</td><td>6月</td></tr></table>"
+            "<ul><li>第一项</li><li>第二项</li></ul><p>句子结束。</p><p>Next &amp; <em>last</em></p>")
+    assert plain_text(html) == "安排 · 日常工作 · 党课 · 杨建华 · 6月 · 第一项 · 第二项 · 句子结束。 Next & last"
 
 
 def test_every_page_has_the_search_box_in_its_header_and_only_the_search_page_has_scripts(zh_site):
@@ -281,11 +287,11 @@ def test_a_failed_indexing_under_watch_is_a_warning_and_the_next_save_indexes_ag
         real = watch_module.index_site
         calls = []
 
-        def flaky(output, language):
+        def flaky(output, *rest):
             calls.append(output)
             if len(calls) == 1:
                 raise FileNotFoundError("a page went away while it was copied")
-            return real(output, language)
+            return real(output, *rest)
 
         monkeypatch.setattr(watch_module, "index_site", flaky)
         site.write({"columns/news/2019-08-new.md": post("Late Summer", "2019-08-20", body="A trip to Zanzibar.\n")})
@@ -396,14 +402,14 @@ def test_a_chinese_word_in_the_middle_of_a_sentence_finds_its_posts(browser, zh_
         assert titles[:2] == [INTEGRITY, APPRAISAL] and DRAFT not in titles
         shown = result(page, APPRAISAL)
         assert shown.locator("a").first.get_attribute("href") == "/party/dynamics/appraisal/"
-        tags = [t.inner_text().strip() for t in shown.locator(".pagefind-ui__result-tag").all()]
-        assert f"{ZH['search_column']}: 党建动态" in tags and f"{ZH['search_date']}: 2019年11月20日" in tags
+        tags = " ".join(t.inner_text().strip() for t in shown.locator(".pagefind-ui__result-tag").all())
+        assert "党建动态" in tags and "2019年11月20日" in tags
         excerpt = shown.locator(".pagefind-ui__result-excerpt")
         assert "开展民主评议党员活动" in excerpt.inner_text()
         assert "".join(m.inner_text() for m in excerpt.locator("mark").all()) == "民主评议"
         # Words that Pagefind's own Chinese dictionaries cut differently (党风/廉政 against 党风廉政),
-        # and two characters out of a book title in an English post.
-        for term, title in (("党风廉政", INTEGRITY), ("漫记", READING)):
+        # two characters out of a book title in an English post, and a tag that no text has.
+        for term, title in (("党风廉政", INTEGRITY), ("漫记", READING), (TAG_ONLY, INTEGRITY)):
             go(page, watch, zh_server.url(f"/party/search/?q={term}"))
             assert wait_for_results(page, term) == [title], term
 
@@ -424,28 +430,28 @@ def test_the_header_box_finds_an_english_post_on_a_chinese_site_from_any_page(br
         assert "q=appraisal" in page.url
 
 
-def test_filters_by_column_and_year_and_the_order_control(browser, zh_server):
+def test_filters_by_column_and_tag_and_the_order_control(browser, zh_server):
     with visit(browser, zh_server) as (page, watch):
         go(page, watch, zh_server.url("/party/search/?q=民主评议"))
         assert set(wait_for_results(page, "民主评议")) >= {APPRAISAL, INTEGRITY}
-        choose_filter(page, ZH["search_column"], "专题学习")
+        choose_filter(page, "column", "专题学习")
         page.wait_for_function("(title) => ![...document.querySelectorAll('.pagefind-ui__result-title')]"
                                ".some(t => t.textContent.includes(title))", arg=APPRAISAL)
         titles = wait_for_results(page, "民主评议")
         assert INTEGRITY in titles and APPRAISAL not in titles
-        # Oldest first, then by year: the filter and the query stay, the address keeps the order.
+        # Oldest first: the filter and the query stay, the address keeps the order.
         page.select_option("#search-order", "oldest")
         page.locator(".pagefind-ui__filter-label", has_text="专题学习").wait_for()  # its group stays open
         assert page.locator(".pagefind-ui__filter-checkbox:checked").count() == 1
         assert INTEGRITY in wait_for_results(page, "民主评议") and APPRAISAL not in wait_for_results(page, "民主评议")
         assert "sort=oldest" in page.url and "q=" in page.url
-        go(page, watch, zh_server.url("/party/search/?q=appraisal&sort=oldest"))
-        wait_for_results(page, "appraisal")
-        choose_filter(page, ZH["search_year"], "2019")
-        page.wait_for_function("() => [...document.querySelectorAll('.pagefind-ui__result-tag')]"
-                               ".every(t => !t.textContent.includes('2020年'))")
-        dates = [t.inner_text() for t in page.locator(".pagefind-ui__result-tag", has_text=ZH["search_date"]).all()]
-        assert dates and all("2019年" in d for d in dates)
+        # By tag: only the post tagged 民主评议, not the one that merely mentions it.
+        go(page, watch, zh_server.url("/party/search/?q=民主评议"))
+        wait_for_results(page, "民主评议")
+        choose_filter(page, "tag", "民主评议")
+        page.wait_for_function("(title) => ![...document.querySelectorAll('.pagefind-ui__result-title')]"
+                               ".some(t => t.textContent.includes(title))", arg=INTEGRITY)
+        assert wait_for_results(page, "民主评议") == [APPRAISAL]
 
 
 def test_newest_and_oldest_first_order_the_results_by_date(browser, zh_server):
