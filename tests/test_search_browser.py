@@ -366,6 +366,18 @@ def test_search_works_with_the_keyboard_alone(browser, server):
         assert page.url == server.url("/party/study/integrity/")
 
 
+def test_a_chinese_input_method_searches_for_the_characters_not_the_pinyin(browser, server):
+    with visit(browser, server) as (page, watch):
+        go(page, watch, server.url("/party/search/"))
+        ime = page.context.new_cdp_session(page)
+        ime.send("Input.imeSetComposition", {"text": "dangyuan", "selectionStart": 8, "selectionEnd": 8})
+        assert page.locator("#site-search-q").input_value() == "dangyuan"
+        page.wait_for_timeout(600)  # longer than the pause after typing: a search would have run
+        assert status(page) == ZH["search_hint"] and page.locator(".search-result").count() == 0
+        ime.send("Input.insertText", {"text": "党员"})
+        assert {APPRAISAL, INTEGRITY, LESSON} <= set(settled(page)) and status(page).endswith("与“党员”有关的文章")
+
+
 def test_more_results_come_by_a_button_and_the_focus_goes_to_the_first_new_one(browser, tmp_path):
     files = {**{k: v for k, v in SITE_FILES.items() if not k.startswith("columns/")},
              "columns/news/_index.md": column("新闻", 1),

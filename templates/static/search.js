@@ -307,7 +307,15 @@
     box.focus();
   }
 
-  box.addEventListener("input", function () {
+  // While a Chinese input method composes a word, the box holds its pinyin: the search waits for
+  // the characters.
+  box.addEventListener("input", function (event) {
+    if (!event.isComposing) {
+      remember();
+      schedule();
+    }
+  });
+  box.addEventListener("compositionend", function () {
     remember();
     schedule();
   });
@@ -323,7 +331,7 @@
   });
 
   box.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && box.value) {
+    if (event.key === "Escape" && box.value && !event.isComposing) {
       event.preventDefault();
       box.value = "";
       remember();
