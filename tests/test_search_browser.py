@@ -278,7 +278,7 @@ def test_the_count_is_said_in_a_live_region_in_the_sites_language(browser, serve
             assert status(page) == "1 post found for “民主评议”"
             go(page, watch, search_url(preview, "volunteers"))
             assert settled(page) == ["Volunteers Paint the School Gate"] and status(page) == found(1, "volunteers", EN)
-            assert page.locator(".search-filters summary").inner_text().strip() == EN["search_filters"]
+            assert page.locator(".search-filters-button").inner_text().strip() == EN["search_filters"]
     finally:
         preview.close()
 
@@ -286,9 +286,9 @@ def test_the_count_is_said_in_a_live_region_in_the_sites_language(browser, serve
 # ============================================================ filters and order
 
 def tick(page, group: str, value: str) -> None:
-    details = page.locator(".search-filters")
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
+    button = page.get_by_role("button", name=ZH["search_filters"])
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
     fieldset = page.locator(".search-filter").filter(has=page.locator("legend", has_text=group))
     fieldset.locator("label").filter(has_text=value).click()
 
@@ -298,7 +298,7 @@ def test_the_column_and_tag_filters_narrow_the_results_and_stay_in_the_address(b
         go(page, watch, search_url(server, "党员"))
         everything = settled(page)
         assert {APPRAISAL, INTEGRITY, LESSON} <= set(everything)
-        legends = page.locator(".search-filter legend").all_text_contents()  # (folded away until opened)
+        legends = page.locator(".search-filter legend").all_text_contents()  # (hidden until shown)
         assert legends == [ZH["search_column"], ZH["search_tag"]]
         tick(page, ZH["search_column"], "党建动态")
         titles = settled(page)
@@ -306,10 +306,11 @@ def test_the_column_and_tag_filters_narrow_the_results_and_stay_in_the_address(b
         tick(page, ZH["search_tag"], "党课")
         assert settled(page) == [LESSON] and status(page) == found(1, "党员")
         assert unquote(page.url).endswith("?q=党员&column=党建动态&tag=党课")
-        # The address brings them back, ticked and open.
+        # The address brings them back, ticked and shown.
         go(page, watch, page.url)
         assert settled(page) == [LESSON]
-        assert page.locator(".search-filters").get_attribute("open") is not None
+        assert page.locator(".search-filters-button").get_attribute("aria-expanded") == "true"
+        assert page.locator("#search-filters").is_visible()
         assert page.locator(".search-filter input:checked").count() == 2
         # The order is kept in the address too, the filters stay.
         page.select_option("#search-order", "oldest")
@@ -344,8 +345,10 @@ def test_search_works_with_the_keyboard_alone(browser, server):
         page.wait_for_function("() => document.activeElement.id === 'search-status'")
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS)
-        assert focus["tag"] == "SUMMARY" and focus["text"] == ZH["search_filters"] and focus["visible"], focus
-        page.keyboard.press("Enter")  # opens the filters
+        assert focus["tag"] == "BUTTON" and focus["text"] == ZH["search_filters"] and focus["visible"], focus
+        page.keyboard.press("Enter")  # shows the filters, under the line with the order
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUS)["id"] == "search-order" and page.evaluate(FOCUS)["visible"]
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS)
         assert focus["tag"] == "INPUT" and focus["name"] == "column" and focus["visible"], focus
@@ -353,9 +356,11 @@ def test_search_works_with_the_keyboard_alone(browser, server):
             page.keyboard.press("Tab")
         page.keyboard.press("Space")
         assert settled(page) == [INTEGRITY]
-        page.keyboard.press("Escape")  # folds the filters, the focus back on their line
+        page.keyboard.press("Escape")  # hides the filters, the focus back on their button
         focus = page.evaluate(FOCUS)
-        assert focus["tag"] == "SUMMARY" and page.locator(".search-filters").get_attribute("open") is None
+        assert focus["tag"] == "BUTTON" and focus["text"] == ZH["search_filters"]
+        assert page.locator(".search-filters-button").get_attribute("data-count") == "1"  # (shown on it)
+        assert page.locator("#search-filters").is_hidden()
         page.keyboard.press("Tab")
         assert page.evaluate(FOCUS)["id"] == "search-order" and page.evaluate(FOCUS)["visible"]
         page.keyboard.press("Tab")
@@ -413,7 +418,7 @@ def test_axe_finds_nothing_on_the_search_page_with_results_and_filters_shown(bro
     with visit(browser, server, viewport=size, bypass_csp=True) as (page, watch):
         go(page, watch, search_url(server, "民主评议"))
         settled(page)
-        page.locator(".search-filters summary").click()
+        page.locator(".search-filters-button").click()
         page.add_script_tag(path=str(AXE_JS))
         violations = page.evaluate(AXE_RUN)
         assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
@@ -425,7 +430,7 @@ def test_the_search_page_fits_a_phone_with_16px_text_and_44px_controls(browser, 
     with visit(browser, server, viewport=size, screen=size, is_mobile=True, has_touch=True) as (page, watch):
         go(page, watch, search_url(server, "党员"))
         settled(page)
-        page.locator(".search-filters summary").click()
+        page.locator(".search-filters-button").click()
         layout = page.evaluate("""() => ({scrollWidth: document.documentElement.scrollWidth,
             wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
                   .slice(0, 5).map(e => e.tagName + '.' + e.className)})""")
@@ -436,7 +441,7 @@ def test_the_search_page_fits_a_phone_with_16px_text_and_44px_controls(browser, 
             && parseFloat(getComputedStyle(e).fontSize) < 16).map(e => e.tagName + '.' + e.className + ': '
             + e.textContent.trim().slice(0, 20))""")
         assert not small, small
-        for control in (".site-search-input", ".site-search-button", "#search-order", ".search-filters summary",
+        for control in (".site-search-input", ".site-search-button", "#search-order", ".search-filters-button",
                         ".search-filter label"):
             box = page.locator(control).first.bounding_box()
             assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= width, (control, box)

@@ -6,8 +6,8 @@
  * phone's keyboard gets out of the way), Escape empties it. Results come from Pagefind's own
  * script (pagefind/pagefind.js, written by `sitegen build` with the index), drawn here rather than
  * by Pagefind's UI: the count goes into a live region (role=status) in the site's language, the
- * column and tag filters fold into one line beside the order, and the first result shows on a
- * phone without scrolling. Every text shown comes from search.html's data-* attributes. The
+ * column and tag filters wait behind one button beside the order, and the first result shows on
+ * a phone without scrolling. Every text shown comes from search.html's data-* attributes. The
  * address keeps the query, order and filters (?q=...&sort=...&column=...&tag=...), so reloading
  * or sharing it shows the same results. Nothing is fetched from outside the site, and nothing
  * needs an inline script or style (the Content-Security-Policy allows neither).
@@ -40,8 +40,8 @@
 
   var status = document.getElementById("search-status");
   var tools = root.querySelector(".search-tools");
-  var details = root.querySelector(".search-filters");
-  var groups = root.querySelector(".search-filter-groups");
+  var toggle = root.querySelector(".search-filters-button");
+  var panel = document.getElementById("search-filters");  // the filters, shown by the toggle
   var control = document.getElementById("search-order");
   var list = root.querySelector(".search-results");
   var more = root.querySelector(".search-more");
@@ -115,6 +115,7 @@
     list.textContent = "";
     more.hidden = true;
     tools.hidden = true;
+    panel.hidden = true;
     list.removeAttribute("aria-busy");
     status.textContent = message;
   }
@@ -152,6 +153,7 @@
         status.textContent = count === 0 ? text("found-none", { query: term })
           : text(count === 1 ? "found-one" : "found-other", { count: count, query: term });
         tools.hidden = false;
+        panel.hidden = toggle.getAttribute("aria-expanded") !== "true";
         list.removeAttribute("aria-busy");
         if (then) { then(); }
       });
@@ -244,10 +246,10 @@
     var active = 0;
     FILTERS.forEach(function (name) {
       var values = Object.keys(all[name] || {}).sort(function (a, b) { return a.localeCompare(b); });
-      var group = groups.querySelector("[data-filter=\"" + name + "\"]");
+      var group = panel.querySelector("[data-filter=\"" + name + "\"]");
       if (!group && values.length) {
         group = makeGroup(name, values);
-        groups.appendChild(group);
+        panel.appendChild(group);
       }
       if (!group) {
         return;
@@ -263,8 +265,7 @@
       });
       group.hidden = !visible;
     });
-    details.classList.toggle("is-active", active > 0);
-    details.querySelector("summary").setAttribute("data-count", active ? String(active) : "");
+    toggle.setAttribute("data-count", active ? String(active) : "");
   }
 
   function makeGroup(name, values) {
@@ -294,12 +295,17 @@
     return group;
   }
 
+  function showFilters(open) {
+    toggle.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open || tools.hidden;
+  }
+
   // ---- what the visitor does ----
 
   box.value = (params.get("q") || "").trim();
   box.setAttribute("aria-controls", list.id || "");
   control.value = order;
-  details.open = FILTERS.some(function (name) { return chosen[name].length > 0; });
+  showFilters(FILTERS.some(function (name) { return chosen[name].length > 0; }));
   if (box.value) {
     run();
   } else {
@@ -341,7 +347,7 @@
 
   status.addEventListener("blur", function () { status.removeAttribute("tabindex"); });
 
-  groups.addEventListener("change", function (event) {
+  panel.addEventListener("change", function (event) {
     var input = event.target;
     if (!input || input.type !== "checkbox") {
       return;
@@ -352,12 +358,16 @@
     run();
   });
 
-  // Escape in the open filters folds them and leaves the focus on their line.
-  details.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && details.open) {
+  toggle.addEventListener("click", function () {
+    showFilters(toggle.getAttribute("aria-expanded") !== "true");
+  });
+
+  // Escape in the filters hides them and leaves the focus on their button.
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
       event.preventDefault();
-      details.open = false;
-      details.querySelector("summary").focus();
+      showFilters(false);
+      toggle.focus();
     }
   });
 
