@@ -134,6 +134,14 @@
     // those loaded by then: so they are loaded first.
     load().then(function (module) {
       return module.filters().then(function (all) {
+        // A value the index no longer has (an old address) would find nothing, with no box to untick.
+        var before = JSON.stringify(chosen);
+        FILTERS.forEach(function (name) {
+          chosen[name] = chosen[name].filter(function (value) { return (all[name] || {})[value] !== undefined; });
+        });
+        if (JSON.stringify(chosen) !== before) {
+          remember();
+        }
         return module.search(processTerm(term), { filters: filtersInUse(), sort: ORDERS[order] || undefined })
           .then(function (search) { return [search, all]; });
       });
