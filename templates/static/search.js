@@ -1,5 +1,6 @@
 /*
- * sitegen default theme: the search page (/search/), the only page with JavaScript.
+ * sitegen default theme: the search page (/search/), the only page with JavaScript; a module
+ * (search.html loads it with type=module), so nothing of it is global.
  *
  * One search box: the header's (base.html). On this page it is the query: it shows ?q=, a search
  * runs as the visitor types (and at once on Enter, which then takes the focus to the results, so a
@@ -20,307 +21,301 @@
  * shows pages that have them apart, after the closer matches. Several words ("民主评议 2019") find
  * the pages that have all of them.
  */
-(function () {
-  "use strict";
+var root = document.getElementById("search");
+var box = document.getElementById("site-search-q");
+var ORDERS = { newest: { newest: "desc" }, oldest: { oldest: "asc" }, relevance: null };  // post.html
+var DEFAULT_ORDER = "newest";
+var FILTERS = ["column", "tag"];  // Pagefind's filter names (post.html), in the order shown
+var PAGE_SIZE = 10;
+var TYPING_PAUSE = 250;  // ms without a key before a search runs
+var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search.py
+var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
+// A space between two Chinese characters or punctuation marks, maybe at the edge of a highlight.
+var GAP = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef](?:<\/mark>)?) (?=(?:<mark>)?[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
 
-  var root = document.getElementById("search");
-  var box = document.getElementById("site-search-q");
-  if (!root || !box || !window.URLSearchParams) {
+var status = document.getElementById("search-status");
+var tools = document.querySelector(".search-tools");
+var toggle = document.querySelector(".search-filters-button");
+var panel = document.getElementById("search-filters");  // the filters, shown by the toggle
+var control = document.getElementById("search-order");
+var list = document.getElementById("search-results");
+var more = document.querySelector(".search-more");
+var params = new URLSearchParams(window.location.search);
+var order = orderOf(params.get("sort"));
+var chosen = {};  // filter name -> values ticked
+FILTERS.forEach(function (name) { chosen[name] = params.getAll(name); });
+var pagefind = null;
+var latest = 0;  // the newest search wins; an older one that ends later is dropped
+var timer = null;
+var shown = [];  // the results of the search on screen, and how many of them are drawn
+var drawn = 0;
+
+function text(name, values) {
+  return (root.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+    return Object.prototype.hasOwnProperty.call(values || {}, key) ? values[key] : all;
+  });
+}
+
+function orderOf(value) {
+  return Object.prototype.hasOwnProperty.call(ORDERS, value) ? value : DEFAULT_ORDER;
+}
+
+// The query as the index has it: each Chinese character a word (see above).
+function processTerm(term) {
+  if (!HAS_HAN.test(term)) {
+    return term;
+  }
+  var quoted = /^".*"$/.test(term);
+  var words = term.replace(/^"|"$/g, "").replace(EACH_HAN, " $1 ").replace(/\s+/g, " ").trim();
+  var phrase = quoted || (order !== "relevance" && !/\s/.test(term));
+  return phrase ? "\"" + words + "\"" : words;
+}
+
+function filtersInUse() {
+  var used = {};
+  FILTERS.forEach(function (name) {
+    if (chosen[name].length) {
+      // A post has one column: two ticked columns mean either; two tags mean both.
+      used[name] = name === "column" ? { any: chosen[name].slice() } : chosen[name].slice();
+    }
+  });
+  return used;
+}
+
+function remember() {
+  var next = new URLSearchParams();
+  var term = box.value.trim();
+  if (term) { next.set("q", term); }
+  if (order !== DEFAULT_ORDER) { next.set("sort", order); }
+  FILTERS.forEach(function (name) {
+    chosen[name].forEach(function (value) { next.append(name, value); });
+  });
+  var query = next.toString();
+  window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+}
+
+function load() {
+  if (!pagefind) {
+    pagefind = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
+      return module.options({ excerptLength: 30 }).then(function () { return module; });
+    });
+  }
+  return pagefind;
+}
+
+function clear(message) {
+  latest += 1;
+  shown = [];
+  drawn = 0;
+  list.textContent = "";
+  more.hidden = true;
+  tools.hidden = true;
+  panel.hidden = true;
+  list.removeAttribute("aria-busy");
+  status.textContent = message;
+}
+
+// Runs the search in the box; `then` (if given) runs once its results are drawn.
+async function run(then) {
+  window.clearTimeout(timer);
+  var term = box.value.trim();
+  if (!term) {
+    clear(text("hint"));
     return;
   }
-  var ORDERS = { newest: { newest: "desc" }, oldest: { oldest: "asc" }, relevance: null };  // post.html
-  var DEFAULT_ORDER = "newest";
-  var FILTERS = ["column", "tag"];  // Pagefind's filter names (post.html), in the order shown
-  var PAGE_SIZE = 10;
-  var TYPING_PAUSE = 250;  // ms without a key before a search runs
-  var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search.py
-  var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
-  // A space between two Chinese characters or punctuation marks, maybe at the edge of a highlight.
-  var GAP = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef](?:<\/mark>)?) (?=(?:<mark>)?[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
-
-  var status = document.getElementById("search-status");
-  var tools = root.querySelector(".search-tools");
-  var toggle = root.querySelector(".search-filters-button");
-  var panel = document.getElementById("search-filters");  // the filters, shown by the toggle
-  var control = document.getElementById("search-order");
-  var list = root.querySelector(".search-results");
-  var more = root.querySelector(".search-more");
-  var params = new URLSearchParams(window.location.search);
-  var order = orderOf(params.get("sort"));
-  var chosen = {};  // filter name -> values ticked
-  FILTERS.forEach(function (name) { chosen[name] = params.getAll(name); });
-  var pagefind = null;
-  var latest = 0;  // the newest search wins; an older one that ends later is dropped
-  var timer = null;
-  var shown = [];  // the results of the search on screen, and how many of them are drawn
-  var drawn = 0;
-
-  function text(name, values) {
-    return (root.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
-      return Object.prototype.hasOwnProperty.call(values || {}, key) ? values[key] : all;
-    });
-  }
-
-  function orderOf(value) {
-    return Object.prototype.hasOwnProperty.call(ORDERS, value) ? value : DEFAULT_ORDER;
-  }
-
-  // The query as the index has it: each Chinese character a word (see above).
-  function processTerm(term) {
-    if (!HAS_HAN.test(term)) {
-      return term;
-    }
-    var quoted = /^".*"$/.test(term);
-    var words = term.replace(/^"|"$/g, "").replace(EACH_HAN, " $1 ").replace(/\s+/g, " ").trim();
-    var phrase = quoted || (order !== "relevance" && !/\s/.test(term));
-    return phrase ? "\"" + words + "\"" : words;
-  }
-
-  function filtersInUse() {
-    var used = {};
-    FILTERS.forEach(function (name) {
-      if (chosen[name].length) {
-        // A post has one column: two ticked columns mean either; two tags mean both.
-        used[name] = name === "column" ? { any: chosen[name].slice() } : chosen[name].slice();
-      }
-    });
-    return used;
-  }
-
-  function remember() {
-    var next = new URLSearchParams();
-    var term = box.value.trim();
-    if (term) { next.set("q", term); }
-    if (order !== DEFAULT_ORDER) { next.set("sort", order); }
-    FILTERS.forEach(function (name) {
-      chosen[name].forEach(function (value) { next.append(name, value); });
-    });
-    var query = next.toString();
-    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
-  }
-
-  function load() {
-    if (!pagefind) {
-      pagefind = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
-        return module.options({ excerptLength: 30 }).then(function () { return module; });
-      });
-    }
-    return pagefind;
-  }
-
-  function clear(message) {
-    latest += 1;
-    shown = [];
-    drawn = 0;
-    list.textContent = "";
-    more.hidden = true;
-    tools.hidden = true;
-    panel.hidden = true;
-    list.removeAttribute("aria-busy");
-    status.textContent = message;
-  }
-
-  // Runs the search in the box; `then` (if given) runs once its results are drawn.
-  function run(then) {
-    window.clearTimeout(timer);
-    var term = box.value.trim();
-    if (!term) {
-      clear(text("hint"));
-      return;
-    }
-    var mine = ++latest;
-    list.setAttribute("aria-busy", "true");
+  var mine = ++latest;
+  list.setAttribute("aria-busy", "true");
+  try {
+    var module = await load();
     // Pagefind 1.5 loads its filters while the first search runs, and that search counts only
     // those loaded by then: so they are loaded first.
-    load().then(function (module) {
-      return module.filters().then(function (all) {
-        // A value the index no longer has (an old address) would find nothing, with no box to untick.
-        var before = JSON.stringify(chosen);
-        FILTERS.forEach(function (name) {
-          chosen[name] = chosen[name].filter(function (value) { return (all[name] || {})[value] !== undefined; });
-        });
-        if (JSON.stringify(chosen) !== before) {
-          remember();
-        }
-        return module.search(processTerm(term), { filters: filtersInUse(), sort: ORDERS[order] || undefined })
-          .then(function (search) { return [search, all]; });
-      });
-    }).then(function (found) {
-      if (mine !== latest) {
-        return null;
-      }
-      var search = found[0];
-      shown = search.results;
-      drawn = 0;
-      drawFilters(found[1], search.filters || {});
-      return drawMore(mine).then(function () {
-        if (mine !== latest) {
-          return;
-        }
-        var count = shown.length;
-        status.textContent = count === 0 ? text("found-none", { query: term })
-          : text(count === 1 ? "found-one" : "found-other", { count: count, query: term });
-        tools.hidden = false;
-        panel.hidden = toggle.getAttribute("aria-expanded") !== "true";
-        list.removeAttribute("aria-busy");
-        if (then) { then(); }
-      });
-    }).catch(function (error) {
-      if (mine === latest) {
-        clear(text("failed"));
-        if (window.console) { window.console.error("search failed:", error); }
-      }
-    });
-  }
-
-  function schedule() {
-    window.clearTimeout(timer);
-    list.setAttribute("aria-busy", "true");  // (until the results are drawn)
-    timer = window.setTimeout(function () { run(); }, TYPING_PAUSE);
-  }
-
-  // Draws the next PAGE_SIZE results; returns the first link it drew (or null).
-  function drawMore(mine) {
-    var start = drawn;
-    var next = shown.slice(start, start + PAGE_SIZE);
-    return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
-      if (mine !== latest) {
-        return null;
-      }
-      if (start === 0) {
-        list.textContent = "";
-      }
-      var first = null;
-      pages.forEach(function (page) {
-        var item = drawResult(page);
-        list.appendChild(item);
-        first = first || item.querySelector("a");
-      });
-      drawn = start + pages.length;
-      more.hidden = drawn >= shown.length;
-      return first;
-    });
-  }
-
-  function drawResult(page) {
-    var item = document.createElement("li");
-    item.className = "search-result";
-    var heading = document.createElement("h2");
-    heading.className = "search-result-title";
-    var link = document.createElement("a");
-    link.href = page.url;
-    link.textContent = (page.meta && page.meta.title) || page.url;
-    heading.appendChild(link);
-    item.appendChild(heading);
-    var facts = document.createElement("p");
-    facts.className = "search-result-meta";
-    ["date", "column"].forEach(function (name) {
-      if (page.meta && page.meta[name]) {
-        var fact = document.createElement("span");
-        fact.textContent = text("meta", { label: text("label-" + name), value: page.meta[name] });
-        facts.appendChild(fact);
-      }
-    });
-    if (facts.childNodes.length) {
-      item.appendChild(facts);
+    var all = await module.filters();
+    forgetLostFilters(all);
+    var search = await module.search(processTerm(term), { filters: filtersInUse(), sort: ORDERS[order] || undefined });
+    if (mine !== latest) {
+      return;
     }
-    var excerpt = document.createElement("p");
-    excerpt.className = "search-result-excerpt";
-    appendExcerpt(excerpt, (page.excerpt || "").replace(GAP, "$1"));
-    item.appendChild(excerpt);
-    return item;
+    shown = search.results;
+    drawn = 0;
+    drawFilters(all, search.filters || {});
+    await drawMore(mine);
+  } catch (error) {
+    if (mine === latest) {
+      clear(text("failed"));
+      window.console.error("search failed:", error);
+    }
+    return;
   }
+  if (mine !== latest) {
+    return;
+  }
+  var count = shown.length;
+  status.textContent = count === 0 ? text("found-none", { query: term })
+    : text(count === 1 ? "found-one" : "found-other", { count: count, query: term });
+  tools.hidden = false;
+  panel.hidden = toggle.getAttribute("aria-expanded") !== "true";
+  list.removeAttribute("aria-busy");
+  if (then) { then(); }
+}
 
-  // Pagefind's excerpt is HTML with <mark>s: only its text and the marks are kept.
-  function appendExcerpt(into, html) {
-    var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
-    parsed.querySelectorAll("mark").forEach(function (mark) {
-      mark.replaceWith("\u0000" + mark.textContent + "\u0001");
+// A value the index no longer has (an old address) would find nothing, with no box to untick.
+function forgetLostFilters(all) {
+  var before = JSON.stringify(chosen);
+  FILTERS.forEach(function (name) {
+    chosen[name] = chosen[name].filter(function (value) { return (all[name] || {})[value] !== undefined; });
+  });
+  if (JSON.stringify(chosen) !== before) {
+    remember();
+  }
+}
+
+function schedule() {
+  window.clearTimeout(timer);
+  list.setAttribute("aria-busy", "true");  // (until the results are drawn)
+  timer = window.setTimeout(function () { run(); }, TYPING_PAUSE);
+}
+
+// Draws the next PAGE_SIZE results; returns the first link it drew (or null).
+async function drawMore(mine) {
+  var start = drawn;
+  var pages = await Promise.all(shown.slice(start, start + PAGE_SIZE).map(function (result) { return result.data(); }));
+  if (mine !== latest) {
+    return null;
+  }
+  if (start === 0) {
+    list.textContent = "";
+  }
+  var items = pages.map(drawResult);
+  list.append.apply(list, items);
+  drawn = start + pages.length;
+  more.hidden = drawn >= shown.length;
+  return items.length ? items[0].querySelector("a") : null;
+}
+
+function drawResult(page) {
+  var item = document.createElement("li");
+  item.className = "search-result";
+  var heading = document.createElement("h2");
+  heading.className = "search-result-title";
+  var link = document.createElement("a");
+  link.href = page.url;
+  link.textContent = (page.meta && page.meta.title) || page.url;
+  heading.appendChild(link);
+  item.appendChild(heading);
+  var facts = document.createElement("p");
+  facts.className = "search-result-meta";
+  ["date", "column"].forEach(function (name) {
+    if (page.meta && page.meta[name]) {
+      var fact = document.createElement("span");
+      fact.textContent = text("meta", { label: text("label-" + name), value: page.meta[name] });
+      facts.appendChild(fact);
+    }
+  });
+  if (facts.childNodes.length) {
+    item.appendChild(facts);
+  }
+  var excerpt = document.createElement("p");
+  excerpt.className = "search-result-excerpt";
+  appendExcerpt(excerpt, (page.excerpt || "").replace(GAP, "$1"));
+  item.appendChild(excerpt);
+  return item;
+}
+
+// Pagefind's excerpt is HTML with <mark>s: only its text and the marks are kept.
+function appendExcerpt(into, html) {
+  var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
+  parsed.querySelectorAll("mark").forEach(function (mark) {
+    mark.replaceWith("\u0000" + mark.textContent + "\u0001");
+  });
+  parsed.textContent.split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
+    if (part.charAt(0) === "\u0000") {
+      var mark = document.createElement("mark");
+      mark.textContent = part.slice(1, -1);
+      into.appendChild(mark);
+    } else if (part) {
+      into.appendChild(document.createTextNode(part));
+    }
+  });
+}
+
+// One group of checkboxes per filter; each value with its number of results, those with none
+// hidden unless ticked. The boxes are made once and kept, so that the focus stays on them.
+function drawFilters(all, counts) {
+  var active = 0;
+  FILTERS.forEach(function (name) {
+    var values = Object.keys(all[name] || {}).sort(function (a, b) { return a.localeCompare(b); });
+    var group = panel.querySelector("[data-filter=\"" + name + "\"]");
+    if (!group && values.length) {
+      group = makeGroup(name, values);
+      panel.appendChild(group);
+    }
+    if (!group) {
+      return;
+    }
+    var visible = 0;
+    group.querySelectorAll("input").forEach(function (input) {
+      var count = (counts[name] || {})[input.value] || 0;
+      input.checked = chosen[name].indexOf(input.value) >= 0;
+      input.closest("li").hidden = !count && !input.checked;
+      input.closest("label").querySelector(".search-filter-count").textContent = String(count);
+      visible += input.closest("li").hidden ? 0 : 1;
+      active += input.checked ? 1 : 0;
     });
-    parsed.textContent.split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
-      if (part.charAt(0) === "\u0000") {
-        var mark = document.createElement("mark");
-        mark.textContent = part.slice(1, -1);
-        into.appendChild(mark);
-      } else if (part) {
-        into.appendChild(document.createTextNode(part));
-      }
-    });
-  }
+    group.hidden = !visible;
+  });
+  toggle.setAttribute("data-count", active ? String(active) : "");
+}
 
-  // One group of checkboxes per filter; each value with its number of results, those with none
-  // hidden unless ticked. The boxes are made once and kept, so that the focus stays on them.
-  function drawFilters(all, counts) {
-    var active = 0;
-    FILTERS.forEach(function (name) {
-      var values = Object.keys(all[name] || {}).sort(function (a, b) { return a.localeCompare(b); });
-      var group = panel.querySelector("[data-filter=\"" + name + "\"]");
-      if (!group && values.length) {
-        group = makeGroup(name, values);
-        panel.appendChild(group);
-      }
-      if (!group) {
-        return;
-      }
-      var visible = 0;
-      group.querySelectorAll("input").forEach(function (input) {
-        var count = (counts[name] || {})[input.value] || 0;
-        input.checked = chosen[name].indexOf(input.value) >= 0;
-        input.closest("li").hidden = !count && !input.checked;
-        input.closest("label").querySelector(".search-filter-count").textContent = String(count);
-        visible += input.closest("li").hidden ? 0 : 1;
-        active += input.checked ? 1 : 0;
-      });
-      group.hidden = !visible;
-    });
-    toggle.setAttribute("data-count", active ? String(active) : "");
-  }
+function makeGroup(name, values) {
+  var group = document.createElement("fieldset");
+  group.className = "search-filter";
+  group.setAttribute("data-filter", name);
+  var legend = document.createElement("legend");
+  legend.textContent = text("label-" + name);
+  group.appendChild(legend);
+  var items = document.createElement("ul");
+  values.forEach(function (value) {
+    var item = document.createElement("li");
+    var label = document.createElement("label");
+    var input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = name;
+    input.value = value;
+    var words = document.createElement("span");
+    words.textContent = value;
+    var count = document.createElement("span");
+    count.className = "search-filter-count";
+    label.append(input, " ", words, " ", count);
+    item.appendChild(label);
+    items.appendChild(item);
+  });
+  group.appendChild(items);
+  return group;
+}
 
-  function makeGroup(name, values) {
-    var group = document.createElement("fieldset");
-    group.className = "search-filter";
-    group.setAttribute("data-filter", name);
-    var legend = document.createElement("legend");
-    legend.textContent = text("label-" + name);
-    group.appendChild(legend);
-    var items = document.createElement("ul");
-    values.forEach(function (value) {
-      var item = document.createElement("li");
-      var label = document.createElement("label");
-      var input = document.createElement("input");
-      input.type = "checkbox";
-      input.name = name;
-      input.value = value;
-      var words = document.createElement("span");
-      words.textContent = value;
-      var count = document.createElement("span");
-      count.className = "search-filter-count";
-      label.append(input, " ", words, " ", count);
-      item.appendChild(label);
-      items.appendChild(item);
-    });
-    group.appendChild(items);
-    return group;
-  }
+function showFilters(open) {
+  toggle.setAttribute("aria-expanded", String(open));
+  panel.hidden = !open || tools.hidden;
+}
 
-  function showFilters(open) {
-    toggle.setAttribute("aria-expanded", String(open));
-    panel.hidden = !open || tools.hidden;
-  }
+// ---- what the visitor does ----
 
-  // ---- what the visitor does ----
-
+function start() {
   box.value = (params.get("q") || "").trim();
-  box.setAttribute("aria-controls", list.id || "");
+  box.setAttribute("aria-controls", list.id);
   control.value = order;
   showFilters(FILTERS.some(function (name) { return chosen[name].length > 0; }));
+  listenToTheBox();
+  listenToTheTools();
   if (box.value) {
     run();
   } else {
     status.textContent = text("hint");
     box.focus();
   }
+}
 
+function listenToTheBox() {
   // While a Chinese input method composes a word, the box holds its pinyin: the search waits for
   // the characters.
   box.addEventListener("input", function (event) {
@@ -354,7 +349,9 @@
   });
 
   status.addEventListener("blur", function () { status.removeAttribute("tabindex"); });
+}
 
+function listenToTheTools() {
   panel.addEventListener("change", function (event) {
     var input = event.target;
     if (!input || input.type !== "checkbox") {
@@ -391,4 +388,8 @@
       if (first) { first.focus(); }  // the keyboard goes on from the first new result
     });
   });
-})();
+}
+
+if (root && box) {
+  start();
+}
