@@ -227,7 +227,8 @@ function appendExcerpt(into, html) {
   parsed.querySelectorAll("mark").forEach(function (mark) {
     mark.replaceWith("\u0000" + mark.textContent + "\u0001");
   });
-  parsed.textContent.split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
+  // Marks side by side (an index with a mark for each Chinese character) become one.
+  parsed.textContent.replace(/\u0001[\u200b]*\u0000/g, "").split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
     if (part.charAt(0) === "\u0000") {
       var mark = document.createElement("mark");
       mark.textContent = part.slice(1, -1);
