@@ -11,8 +11,9 @@ scrolling; the page has one search box, the header's, which holds the query and 
 types; the count is said in a live region in the site's language, with Chinese punctuation in
 Chinese labels; the column and tag filters and the order; everything by keyboard alone; axe finds
 nothing with results and filters shown; without JavaScript the box still opens the page, which
-says search needs it. And after an edit, a delete and a rename, `sitegen build` again, the new
-words find the post at its new address and the old ones nothing. No request leaves the site, no
+says search needs it. And after an edit, a delete and a rename, by `sitegen build` again and
+under `sitegen watch` once it reports the index, the new words find the post at its new address
+and the old ones nothing. No request leaves the site, no
 request fails and the console stays clean (Watch). Missing tools skip these tests, or fail them
 under SITEGEN_REQUIRE_BROWSER=1 (CI).
 """
@@ -23,6 +24,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -32,7 +34,9 @@ import pytest
 from browser_support import AXE_JS, Demo, NginxServer, Server, Watch, browser, find_nginx, require  # noqa: F401 (browser: a fixture)
 from conftest import SiteDir, column, post
 from sitegen.i18n import STRINGS
+from sitegen.search import IndexResult
 from sitegen.serve import make_server
+from sitegen.watch import Watcher
 
 ZH = STRINGS["zh-CN"]
 EN = STRINGS["en"]
@@ -503,3 +507,45 @@ def test_an_edit_a_delete_and_a_rename_are_found_after_the_next_build(browser, t
             assert page.locator(".search-result-title a").get_attribute("href") == "/party/study/reading-month/"
     finally:
         preview.close()
+
+
+def test_an_edit_a_delete_and_a_rename_under_watch_are_found_once_indexed(browser, tmp_path):
+    files = {k: v for k, v in SITE_FILES.items() if k.startswith(("site.toml", "columns/study/"))}
+    site = SiteDir(tmp_path / "site").write(files)
+    indexes: list[object] = []
+    watcher = Watcher(site.root, site.output, on_build=lambda outcome: None, quiet=0.1, on_index=indexes.append)
+    watcher.start()  # (builds and indexes the site first)
+    preview = Preview(site.output)
+    try:
+        with visit(browser, preview) as (page, watch):
+            def found_links(term: str) -> list[str]:
+                go(page, watch, search_url(preview, term))
+                settled(page)
+                return [a.get_attribute("href") for a in page.locator(".search-result-title a").all()
+                        if a.inner_text().strip() != "专题学习"]
+
+            def until(term: str, links: list[str]) -> None:
+                """Searches again after each index the watcher reports, until `term` finds `links`."""
+                deadline = time.monotonic() + 60
+                while True:
+                    seen = len(indexes)
+                    got = found_links(term)
+                    if got == links:
+                        return
+                    while len(indexes) == seen:
+                        assert time.monotonic() < deadline, f"{term!r} finds {got}, not {links}, 60 s on: {indexes}"
+                        time.sleep(0.05)
+
+            until("廉政", ["/party/study/integrity/"])
+            source = site.root / "columns/study/2020-05-integrity.md"
+            source.write_text(source.read_text("utf-8").replace("党风廉政", "师德师风"), "utf-8")
+            until("师德", ["/party/study/integrity/"])
+            assert found_links("廉政") == []
+            (site.root / "columns/study/2019-06-reading.md").unlink()
+            (site.root / "columns/study/2020-04-books.md").rename(site.root / "columns/study/2020-04-reading-month.md")
+            until("漫记", [])
+            until("书香", ["/party/study/reading-month/"])
+            assert not [i for i in indexes if not isinstance(i, IndexResult)], indexes  # no indexing failed
+    finally:
+        preview.close()
+        watcher.stop()
