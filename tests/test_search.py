@@ -7,13 +7,7 @@ there; `search = false` writes none; a build that writes nothing leaves it alone
 bodies, titles and column intros are marked for it, and only those pages are in it (read from
 Pagefind's own files); the index follows a change while `sitegen watch` runs.
 
-In headless Chromium (tests/browser_support.py), through sitegen's preview server and through nginx
-with deploy/nginx.conf: a Chinese word in the middle of a sentence, one that Pagefind's two word
-dictionaries cut differently, an English word typed into the header's search box on another page,
-a column filter, the order control, a draft's unique word (nothing found), Chinese on an English
-site; without JavaScript the header box opens the search page, which says search needs it; the
-search page passes axe and fits a phone. No request leaves the site, the console stays clean.
-Missing tools skip the browser tests, or fail them under SITEGEN_REQUIRE_BROWSER=1 (CI).
+The search page in a browser: tests/test_search_browser.py.
 """
 
 from __future__ import annotations
@@ -21,25 +15,19 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import threading
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from urllib.parse import unquote
-
 import pytest
 
-from browser_support import AXE_JS, Demo, NginxServer, Server, Watch, browser, find_nginx, require  # noqa: F401 (browser: a fixture)
 from conftest import SiteDir, column, post, served
 from sitegen import watch as watch_module
 from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
 from sitegen.search import INDEX_DIR, IndexResult
 from sitegen.search_records import han_words_text, plain_text
-from sitegen.serve import make_server
 from sitegen.watch import Watcher
 
 NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -238,7 +226,7 @@ def test_every_page_has_the_search_box_in_its_header_and_only_the_search_page_ha
         assert form.select_one("button[type=submit]").get_text() == ZH["search_button"]
         scripts = [s.get("src") for s in page.select("script")]
         if rel == "search/index.html":
-            assert scripts[0] == "/party/pagefind/pagefind-ui.js" and re.fullmatch(r"/party/static/search\.\w+\.js", scripts[1])
+            assert len(scripts) == 1 and re.fullmatch(r"/party/static/search\.\w+\.js", scripts[0])
             assert all(not s.string for s in page.select("script")), "an inline script breaks the CSP"
             assert page.select_one("noscript").get_text(strip=True) == ZH["search_needs_js"]
         else:
@@ -307,233 +295,6 @@ def test_a_failed_indexing_under_watch_is_a_warning_and_the_next_save_indexes_ag
         assert "/news/new/" in indexed(site.output)
     finally:
         watcher.stop()
-
-
-# ============================================================ in the browser
-
-class Preview(Server):
-    """sitegen's preview server (no watcher, no live reload) on a loopback port, in a thread."""
-
-    name = "preview"
-
-    def __init__(self, output: Path) -> None:
-        self.server = make_server(output, "/party/", port=0)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@contextmanager
-def serving(output: Path, kind: str, root: Path):
-    if kind == "nginx":
-        binary = find_nginx()
-        require(binary, "nginx (Debian package nginx)")
-        server: Server = NginxServer(Demo(output, output), root, binary)
-    else:
-        server = Preview(output)
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-@pytest.fixture(scope="module", params=["preview", "nginx"])
-def zh_server(request, zh_site, tmp_path_factory):
-    with serving(zh_site.output, request.param, tmp_path_factory.mktemp(f"serve-{request.param}")) as server:
-        yield server
-
-
-@contextmanager
-def visit(browser, server: Server, **context_options):
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    watch = Watch(page, server.origin)
-    try:
-        yield page, watch
-        watch.assert_clean(page)
-    finally:
-        context.close()
-
-
-SEARCHING = {"zh-CN": "正在搜索", "en": "Searching for"}  # Pagefind UI's message while it searches
-
-
-def wait_for_results(page, term: str, language: str = "zh-CN") -> list[str]:
-    """Waits until Pagefind's UI has finished searching for `term`; returns the result titles."""
-    page.wait_for_function("""([term, searching]) => {
-        const message = document.querySelector('.pagefind-ui__message');
-        return message && message.textContent.includes(term) && !message.textContent.includes(searching)
-            && !document.querySelector('#search .pagefind-ui__loading');
-    }""", arg=[term, SEARCHING[language]])
-    return [t.inner_text().strip() for t in page.locator(".pagefind-ui__result-title").all()]
-
-
-def go(page, watch: Watch, url: str) -> None:
-    """Opens a page like a visitor, after everything the current page loads has arrived."""
-    with watch.navigating(page):
-        response = page.goto(url)
-    assert response is not None and response.status == 200, url
-
-
-def choose_filter(page, name: str, value: str) -> None:
-    """Opens a filter group (if Pagefind's UI has not) and ticks one of its values."""
-    block = page.locator(".pagefind-ui__filter-block").filter(has=page.locator(".pagefind-ui__filter-name", has_text=name))
-    label = block.locator(".pagefind-ui__filter-label", has_text=value)
-    label.wait_for(state="attached")
-    if not label.is_visible():
-        block.locator("summary").click()
-    label.click()
-
-
-def result(page, title: str):
-    return page.locator(".pagefind-ui__result").filter(has=page.locator(".pagefind-ui__result-title", has_text=title))
-
-
-def test_a_chinese_word_in_the_middle_of_a_sentence_finds_its_posts(browser, zh_server):
-    with visit(browser, zh_server) as (page, watch):
-        go(page, watch, zh_server.url("/party/search/?q=民主评议"))
-        titles = wait_for_results(page, "民主评议")
-        # Newest first: both posts that have it, then the column intro (no date); never the draft.
-        assert titles[:2] == [INTEGRITY, APPRAISAL] and DRAFT not in titles
-        shown = result(page, APPRAISAL)
-        assert shown.locator("a").first.get_attribute("href") == "/party/dynamics/appraisal/"
-        tags = " ".join(t.inner_text().strip() for t in shown.locator(".pagefind-ui__result-tag").all())
-        assert "党建动态" in tags and "2019年11月20日" in tags
-        excerpt = shown.locator(".pagefind-ui__result-excerpt")
-        assert "开展民主评议党员活动" in excerpt.inner_text()
-        assert "".join(m.inner_text() for m in excerpt.locator("mark").all()) == "民主评议"
-        # Words that Pagefind's own Chinese dictionaries cut differently (党风/廉政 against 党风廉政),
-        # two characters out of a book title in an English post, and a tag that no text has.
-        for term, title in (("党风廉政", INTEGRITY), ("漫记", READING), (TAG_ONLY, INTEGRITY)):
-            go(page, watch, zh_server.url(f"/party/search/?q={term}"))
-            assert wait_for_results(page, term) == [title], term
-
-
-def test_the_header_box_finds_an_english_post_on_a_chinese_site_from_any_page(browser, zh_server):
-    with visit(browser, zh_server) as (page, watch):
-        go(page, watch, zh_server.url("/party/study/integrity/"))
-        box = page.get_by_role("searchbox", name=ZH["search_label"])
-        box.fill(ENGLISH_WORD.capitalize())
-        with watch.navigating(page), page.expect_navigation():
-            box.press("Enter")
-        assert page.url == zh_server.url(f"/party/search/?q={ENGLISH_WORD.capitalize()}")
-        assert wait_for_results(page, ENGLISH_WORD.capitalize()) == [LIBRARY]
-        # Typing into the search page's own box searches again, and the address follows.
-        field = page.locator(".pagefind-ui__search-input")
-        field.fill("appraisal")
-        assert READING in wait_for_results(page, "appraisal")
-        assert "q=appraisal" in page.url
-
-
-def test_filters_by_column_and_tag_and_the_order_control(browser, zh_server):
-    with visit(browser, zh_server) as (page, watch):
-        go(page, watch, zh_server.url("/party/search/?q=民主评议"))
-        assert set(wait_for_results(page, "民主评议")) >= {APPRAISAL, INTEGRITY}
-        choose_filter(page, "column", "专题学习")
-        page.wait_for_function("(title) => ![...document.querySelectorAll('.pagefind-ui__result-title')]"
-                               ".some(t => t.textContent.includes(title))", arg=APPRAISAL)
-        titles = wait_for_results(page, "民主评议")
-        assert INTEGRITY in titles and APPRAISAL not in titles
-        # Oldest first: the filter and the query stay, the address keeps the order.
-        page.select_option("#search-order", "oldest")
-        page.locator(".pagefind-ui__filter-label", has_text="专题学习").wait_for()  # its group stays open
-        assert page.locator(".pagefind-ui__filter-checkbox:checked").count() == 1
-        assert INTEGRITY in wait_for_results(page, "民主评议") and APPRAISAL not in wait_for_results(page, "民主评议")
-        assert "sort=oldest" in page.url and "q=" in page.url
-        # By tag: only the post tagged 民主评议, not the one that merely mentions it.
-        go(page, watch, zh_server.url("/party/search/?q=民主评议"))
-        wait_for_results(page, "民主评议")
-        choose_filter(page, "tag", "民主评议")
-        page.wait_for_function("(title) => ![...document.querySelectorAll('.pagefind-ui__result-title')]"
-                               ".some(t => t.textContent.includes(title))", arg=INTEGRITY)
-        assert wait_for_results(page, "民主评议") == [APPRAISAL]
-
-
-def test_newest_and_oldest_first_order_the_results_by_date(browser, zh_server):
-    with visit(browser, zh_server) as (page, watch):
-        go(page, watch, zh_server.url("/party/search/?q=党员"))
-        newest = wait_for_results(page, "党员")
-        page.select_option("#search-order", "oldest")
-        page.wait_for_function("(first) => { const t = document.querySelector('.pagefind-ui__result-title');"
-                               " return t && !t.textContent.includes(first); }", arg=newest[0])
-        oldest = wait_for_results(page, "党员")
-        posts = [APPRAISAL, INTEGRITY]
-        assert [t for t in newest if t in posts] == [INTEGRITY, APPRAISAL]
-        assert [t for t in oldest if t in posts] == [APPRAISAL, INTEGRITY]
-
-
-def test_a_drafts_unique_word_finds_nothing(browser, zh_server):
-    with visit(browser, zh_server) as (page, watch):
-        go(page, watch, zh_server.url(f"/party/search/?q={DRAFT_WORD}"))
-        assert wait_for_results(page, DRAFT_WORD) == []
-        assert "未找到" in page.locator(".pagefind-ui__message").inner_text()
-
-
-def test_chinese_and_english_on_an_english_site(browser, en_site, tmp_path_factory):
-    with serving(en_site.output, "preview", tmp_path_factory.mktemp("serve-en")) as server:
-        with visit(browser, server) as (page, watch):
-            go(page, watch, server.url("/party/search/?q=民主评议"))
-            assert wait_for_results(page, "民主评议", "en") == ["支部开展主题党日活动"]
-            assert page.locator("input[type=search]").first.get_attribute("placeholder") == STRINGS["en"]["search_placeholder"]
-            go(page, watch, server.url("/party/search/?q=volunteers"))
-            assert wait_for_results(page, "volunteers", "en") == ["Volunteers Paint the School Gate"]
-
-
-def test_without_javascript_the_box_opens_the_search_page_which_says_search_needs_it(browser, zh_server):
-    with visit(browser, zh_server, java_script_enabled=False) as (page, watch):
-        go(page, watch, zh_server.url("/party/dynamics/"))
-        assert page.locator("h1").inner_text().strip() == "党建动态"
-        page.get_by_role("searchbox", name=ZH["search_label"]).fill("民主评议")
-        with watch.navigating(page), page.expect_navigation():
-            page.get_by_role("button", name=ZH["search_button"]).click()
-        assert unquote(page.url) == zh_server.url("/party/search/?q=民主评议")
-        message = page.locator(".search-needs-js")
-        assert message.is_visible() and message.inner_text().strip() == ZH["search_needs_js"]
-        assert page.locator(".search-order").is_hidden() and page.locator(".pagefind-ui__result").count() == 0
-
-
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-    .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
-
-
-def test_the_search_page_with_results_passes_axe(browser, zh_site, tmp_path_factory):
-    require(AXE_JS.is_file(), "axe-core (npm: tests/tools)", "run `npm ci --prefix tests/tools`")
-    with serving(zh_site.output, "preview", tmp_path_factory.mktemp("serve-axe")) as server:
-        with visit(browser, server) as (page, watch):
-            go(page, watch, server.url("/party/search/?q=民主评议"))
-            wait_for_results(page, "民主评议")
-            page.locator(".pagefind-ui__filter-name").first.click()  # an open filter group too
-            page.add_script_tag(path=str(AXE_JS))
-            serious = [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("critical", "serious")]
-            assert not serious, json.dumps(serious, ensure_ascii=False, indent=1)
-
-
-@pytest.mark.parametrize("width", [360, 390])
-def test_the_search_page_fits_a_phone_with_16px_text_and_44px_controls(browser, zh_site, tmp_path_factory, width):
-    size = {"width": width, "height": 780}
-    with serving(zh_site.output, "preview", tmp_path_factory.mktemp("serve-phone")) as server:
-        with visit(browser, server, viewport=size, screen=size, is_mobile=True, has_touch=True) as (page, watch):
-            go(page, watch, server.url("/party/search/?q=民主评议"))
-            wait_for_results(page, "民主评议")
-            page.locator(".pagefind-ui__filter-name").first.click()
-            layout = page.evaluate("""() => ({scrollWidth: document.documentElement.scrollWidth,
-                wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
-                      .slice(0, 5).map(e => e.tagName + '.' + e.className)})""")
-            assert layout["scrollWidth"] <= width and not layout["wide"], layout
-            small = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e =>
-                [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.getClientRects().length
-                && getComputedStyle(e).visibility !== 'hidden' && e.getBoundingClientRect().width > 1
-                && parseFloat(getComputedStyle(e).fontSize) < 16).map(e => e.tagName + '.' + e.className + ': '
-                + e.textContent.trim().slice(0, 20))""")
-            assert not small, small
-            for control in (".site-search-input", ".site-search-button", "#search-order", ".pagefind-ui__search-input"):
-                box = page.locator(control).bounding_box()
-                assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= width, (control, box)
 
 
 def test_a_future_preview_does_not_put_later_posts_into_search(tmp_path):

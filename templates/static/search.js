@@ -1,11 +1,17 @@
 /*
- * sitegen default theme: the search page (/search/), the only page with JavaScript.
+ * sitegen default theme: the search page (/search/), the only page with JavaScript; a module
+ * (search.html loads it with type=module), so nothing of it is global.
  *
- * Starts Pagefind's own UI (pagefind/pagefind-ui.js, written by `sitegen build` with the index)
- * in #search, in the page's language (<html lang>), and runs the query in ?q= (what the search box
- * in every page's header sends). Results come newest first; the order control also offers oldest
- * first and best match. The address keeps the query and the order (?q=...&sort=...), so reloading
- * or sharing it shows the same results. Nothing is fetched from outside the site.
+ * One search box: the header's (base.html). On this page it is the query: it shows ?q=, a search
+ * runs as the visitor types (and at once on Enter, which then takes the focus to the results, so a
+ * phone's keyboard gets out of the way), Escape empties it. Results come from Pagefind's own
+ * script (pagefind/pagefind.js, written by `sitegen build` with the index), drawn here rather than
+ * by Pagefind's UI: the count goes into a live region (role=status) in the site's language, the
+ * column and tag filters wait behind one button beside the order, and the first result shows on
+ * a phone without scrolling. Every text shown comes from search.html's data-* attributes. The
+ * address keeps the query, order and filters (?q=...&sort=...&column=...&tag=...), so reloading
+ * or sharing it shows the same results. Nothing is fetched from outside the site, and nothing
+ * needs an inline script or style (the Content-Security-Policy allows neither).
  *
  * Chinese: the index has each Chinese character as a word of its own (sitegen/search.py), and the
  * query is sent the same way. Sorted by date, a query typed as one word is a phrase: "民主评议"
@@ -15,129 +21,376 @@
  * shows pages that have them apart, after the closer matches. Several words ("民主评议 2019") find
  * the pages that have all of them.
  */
-(function () {
-  "use strict";
+var root = document.getElementById("search");
+var box = document.getElementById("site-search-q");
+var ORDERS = { newest: { newest: "desc" }, oldest: { oldest: "asc" }, relevance: null };  // post.html
+var DEFAULT_ORDER = "newest";
+var FILTERS = ["column", "tag"];  // Pagefind's filter names (post.html), in the order shown
+var PAGE_SIZE = 10;
+var TYPING_PAUSE = 250;  // ms without a key before a search runs
+var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search.py
+var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
+// A space between two Chinese characters or punctuation marks, maybe at the edge of a highlight.
+var GAP = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef](?:<\/mark>)?) (?=(?:<mark>)?[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
 
-  var root = document.getElementById("search");
-  if (!root || typeof window.PagefindUI !== "function") {
+var status = document.getElementById("search-status");
+var tools = document.querySelector(".search-tools");
+var toggle = document.querySelector(".search-filters-button");
+var panel = document.getElementById("search-filters");  // the filters, shown by the toggle
+var control = document.getElementById("search-order");
+var list = document.getElementById("search-results");
+var more = document.querySelector(".search-more");
+var params = new URLSearchParams(window.location.search);
+var order = orderOf(params.get("sort"));
+var chosen = {};  // filter name -> values ticked
+FILTERS.forEach(function (name) { chosen[name] = params.getAll(name); });
+var pagefind = null;
+var latest = 0;  // the newest search wins; an older one that ends later is dropped
+var timer = null;
+var shown = [];  // the results of the search on screen, and how many of them are drawn
+var drawn = 0;
+
+function text(name, values) {
+  return (root.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+    return Object.prototype.hasOwnProperty.call(values || {}, key) ? values[key] : all;
+  });
+}
+
+function orderOf(value) {
+  return Object.prototype.hasOwnProperty.call(ORDERS, value) ? value : DEFAULT_ORDER;
+}
+
+// The query as the index has it: each Chinese character a word (see above).
+function processTerm(term) {
+  if (!HAS_HAN.test(term)) {
+    return term;
+  }
+  var quoted = /^".*"$/.test(term);
+  var words = term.replace(/^"|"$/g, "").replace(EACH_HAN, " $1 ").replace(/\s+/g, " ").trim();
+  var phrase = quoted || (order !== "relevance" && !/\s/.test(term));
+  return phrase ? "\"" + words + "\"" : words;
+}
+
+function filtersInUse() {
+  var used = {};
+  FILTERS.forEach(function (name) {
+    if (chosen[name].length) {
+      // A post has one column: two ticked columns mean either; two tags mean both.
+      used[name] = name === "column" ? { any: chosen[name].slice() } : chosen[name].slice();
+    }
+  });
+  return used;
+}
+
+function remember() {
+  var next = new URLSearchParams();
+  var term = box.value.trim();
+  if (term) { next.set("q", term); }
+  if (order !== DEFAULT_ORDER) { next.set("sort", order); }
+  FILTERS.forEach(function (name) {
+    chosen[name].forEach(function (value) { next.append(name, value); });
+  });
+  var query = next.toString();
+  window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+}
+
+function load() {
+  if (!pagefind) {
+    pagefind = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
+      return module.options({ excerptLength: 30 }).then(function () { return module; });
+    });
+  }
+  return pagefind;
+}
+
+function clear(message) {
+  latest += 1;
+  shown = [];
+  drawn = 0;
+  list.textContent = "";
+  more.hidden = true;
+  tools.hidden = true;
+  panel.hidden = true;
+  list.removeAttribute("aria-busy");
+  status.textContent = message;
+}
+
+// Runs the search in the box; `then` (if given) runs once its results are drawn.
+async function run(then) {
+  window.clearTimeout(timer);
+  var term = box.value.trim();
+  if (!term) {
+    clear(text("hint"));
     return;
   }
-  var ORDERS = { newest: { newest: "desc" }, oldest: { oldest: "asc" }, relevance: null };  // post.html
-  var DEFAULT_ORDER = "newest";
-  var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search.py
-  var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
-  // A space between two Chinese characters or punctuation marks, maybe at the edge of a highlight.
-  var GAP = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef](?:<\/mark>)?) (?=(?:<mark>)?[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
-  var control = document.getElementById("search-order");
-  var order = orderOf(new URLSearchParams(window.location.search).get("sort"));
-  var ui = null;
-  var starts = 0;  // the latest start() wins
-
-  function orderOf(value) {
-    return Object.prototype.hasOwnProperty.call(ORDERS, value) ? value : DEFAULT_ORDER;
-  }
-
-  // The query as the index has it: each Chinese character a word (see above).
-  function processTerm(term) {
-    var typed = term.trim();
-    if (!HAS_HAN.test(typed)) {
-      return term;
+  var mine = ++latest;
+  list.setAttribute("aria-busy", "true");
+  try {
+    var module = await load();
+    // Pagefind 1.5 loads its filters while the first search runs, and that search counts only
+    // those loaded by then: so they are loaded first.
+    var all = await module.filters();
+    forgetLostFilters(all);
+    var search = await module.search(processTerm(term), { filters: filtersInUse(), sort: ORDERS[order] || undefined });
+    if (mine !== latest) {
+      return;
     }
-    var quoted = /^".*"$/.test(typed);
-    var words = typed.replace(/^"|"$/g, "").replace(EACH_HAN, " $1 ").replace(/\s+/g, " ").trim();
-    var phrase = quoted || (order !== "relevance" && !/\s/.test(typed));
-    return phrase ? "\"" + words + "\"" : words;
-  }
-
-  // On an English site Pagefind shows the Chinese characters of an excerpt as separate words.
-  function processResult(result) {
-    if (typeof result.excerpt === "string") {
-      result.excerpt = result.excerpt.replace(GAP, "$1");
+    shown = search.results;
+    drawn = 0;
+    drawFilters(all, search.filters || {});
+    await drawMore(mine);
+  } catch (error) {
+    if (mine === latest) {
+      clear(text("failed"));
+      window.console.error("search failed:", error);
     }
-    return result;
+    return;
   }
-
-  function currentTerm() {
-    var input = root.querySelector(".pagefind-ui__search-input");
-    return input ? input.value.trim() : "";
+  if (mine !== latest) {
+    return;
   }
+  var count = shown.length;
+  status.textContent = count === 0 ? text("found-none", { query: term })
+    : text(count === 1 ? "found-one" : "found-other", { count: count, query: term });
+  tools.hidden = false;
+  panel.hidden = toggle.getAttribute("aria-expanded") !== "true";
+  list.removeAttribute("aria-busy");
+  if (then) { then(); }
+}
 
-  function currentFilters() {
-    var filters = {};
-    root.querySelectorAll(".pagefind-ui__filter-checkbox:checked").forEach(function (box) {
-      (filters[box.name] = filters[box.name] || []).push(box.value);
+// A value the index no longer has (an old address) would find nothing, with no box to untick.
+function forgetLostFilters(all) {
+  var before = JSON.stringify(chosen);
+  FILTERS.forEach(function (name) {
+    chosen[name] = chosen[name].filter(function (value) { return (all[name] || {})[value] !== undefined; });
+  });
+  if (JSON.stringify(chosen) !== before) {
+    remember();
+  }
+}
+
+function schedule() {
+  window.clearTimeout(timer);
+  list.setAttribute("aria-busy", "true");  // (until the results are drawn)
+  timer = window.setTimeout(function () { run(); }, TYPING_PAUSE);
+}
+
+// Draws the next PAGE_SIZE results; returns the first link it drew (or null).
+async function drawMore(mine) {
+  var start = drawn;
+  var pages = await Promise.all(shown.slice(start, start + PAGE_SIZE).map(function (result) { return result.data(); }));
+  if (mine !== latest) {
+    return null;
+  }
+  if (start === 0) {
+    list.textContent = "";
+  }
+  var items = pages.map(drawResult);
+  list.append.apply(list, items);
+  drawn = start + pages.length;
+  more.hidden = drawn >= shown.length;
+  return items.length ? items[0].querySelector("a") : null;
+}
+
+function drawResult(page) {
+  var item = document.createElement("li");
+  item.className = "search-result";
+  var heading = document.createElement("h2");
+  heading.className = "search-result-title";
+  var link = document.createElement("a");
+  link.href = page.url;
+  link.textContent = (page.meta && page.meta.title) || page.url;
+  heading.appendChild(link);
+  item.appendChild(heading);
+  var facts = document.createElement("p");
+  facts.className = "search-result-meta";
+  ["date", "column"].forEach(function (name) {
+    if (page.meta && page.meta[name]) {
+      var fact = document.createElement("span");
+      fact.textContent = text("meta", { label: text("label-" + name), value: page.meta[name] });
+      facts.appendChild(fact);
+    }
+  });
+  if (facts.childNodes.length) {
+    item.appendChild(facts);
+  }
+  var excerpt = document.createElement("p");
+  excerpt.className = "search-result-excerpt";
+  appendExcerpt(excerpt, (page.excerpt || "").replace(GAP, "$1"));
+  item.appendChild(excerpt);
+  return item;
+}
+
+// Pagefind's excerpt is HTML with <mark>s: only its text and the marks are kept.
+function appendExcerpt(into, html) {
+  var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
+  parsed.querySelectorAll("mark").forEach(function (mark) {
+    mark.replaceWith("\u0000" + mark.textContent + "\u0001");
+  });
+  // Marks side by side (an index with a mark for each Chinese character) become one.
+  parsed.textContent.replace(/\u0001[\u200b]*\u0000/g, "").split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
+    if (part.charAt(0) === "\u0000") {
+      var mark = document.createElement("mark");
+      mark.textContent = part.slice(1, -1);
+      into.appendChild(mark);
+    } else if (part) {
+      into.appendChild(document.createTextNode(part));
+    }
+  });
+}
+
+// One group of checkboxes per filter; each value with its number of results, those with none
+// hidden unless ticked. The boxes are made once and kept, so that the focus stays on them.
+function drawFilters(all, counts) {
+  var active = 0;
+  FILTERS.forEach(function (name) {
+    var values = Object.keys(all[name] || {}).sort(function (a, b) { return a.localeCompare(b); });
+    var group = panel.querySelector("[data-filter=\"" + name + "\"]");
+    if (!group && values.length) {
+      group = makeGroup(name, values);
+      panel.appendChild(group);
+    }
+    if (!group) {
+      return;
+    }
+    var visible = 0;
+    group.querySelectorAll("input").forEach(function (input) {
+      var count = (counts[name] || {})[input.value] || 0;
+      input.checked = chosen[name].indexOf(input.value) >= 0;
+      input.closest("li").hidden = !count && !input.checked;
+      input.closest("label").querySelector(".search-filter-count").textContent = String(count);
+      visible += input.closest("li").hidden ? 0 : 1;
+      active += input.checked ? 1 : 0;
     });
-    return filters;
-  }
+    group.hidden = !visible;
+  });
+  toggle.setAttribute("data-count", active ? String(active) : "");
+}
 
-  function remember(term) {
-    var params = new URLSearchParams(window.location.search);
-    if (term) { params.set("q", term); } else { params.delete("q"); }
-    if (order !== DEFAULT_ORDER) { params.set("sort", order); } else { params.delete("sort"); }
-    var query = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
-  }
+function makeGroup(name, values) {
+  var group = document.createElement("fieldset");
+  group.className = "search-filter";
+  group.setAttribute("data-filter", name);
+  var legend = document.createElement("legend");
+  legend.textContent = text("label-" + name);
+  group.appendChild(legend);
+  var items = document.createElement("ul");
+  values.forEach(function (value) {
+    var item = document.createElement("li");
+    var label = document.createElement("label");
+    var input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = name;
+    input.value = value;
+    var words = document.createElement("span");
+    words.textContent = value;
+    var count = document.createElement("span");
+    count.className = "search-filter-count";
+    label.append(input, " ", words, " ", count);
+    item.appendChild(label);
+    items.appendChild(item);
+  });
+  group.appendChild(items);
+  return group;
+}
 
-  function start(term, filters) {
-    if (ui) {
-      ui.destroy();
-      ui = null;
+function showFilters(open) {
+  toggle.setAttribute("aria-expanded", String(open));
+  panel.hidden = !open || tools.hidden;
+}
+
+// ---- what the visitor does ----
+
+function start() {
+  box.value = (params.get("q") || "").trim();
+  box.setAttribute("aria-controls", list.id);
+  control.value = order;
+  showFilters(FILTERS.some(function (name) { return chosen[name].length > 0; }));
+  listenToTheBox();
+  listenToTheTools();
+  if (box.value) {
+    run();
+  } else {
+    status.textContent = text("hint");
+    box.focus();
+  }
+}
+
+function listenToTheBox() {
+  // While a Chinese input method composes a word, the box holds its pinyin: the search waits for
+  // the characters.
+  box.addEventListener("input", function (event) {
+    if (!event.isComposing) {
+      remember();
+      schedule();
     }
-    // Pagefind 1.5 loads its filters while the first search runs; a search that ends first shows
-    // only the filters loaded by then, for good. So the filters are loaded before the UI starts.
-    var bundle = root.getAttribute("data-bundle");
-    var mine = ++starts;
-    return import(bundle + "pagefind.js")
-      .then(function (pagefind) { return pagefind.filters(); })
-      .catch(function () { /* the UI reports what went wrong */ })
-      .then(function () {
-        if (mine !== starts) {
-          return;
-        }
-        ui = new window.PagefindUI({
-          element: root,
-          bundlePath: bundle,
-          showSubResults: false,
-          showImages: false,
-          excerptLength: 40,
-          openFilters: filters ? Object.keys(filters) : [],  // those in use stay open
-          autofocus: !term,
-          sort: ORDERS[order],
-          processTerm: processTerm,
-          processResult: processResult
-        });
-        // Pagefind's box has only a placeholder: the page's heading names it.
-        var input = root.querySelector(".pagefind-ui__search-input");
-        if (input) {
-          input.setAttribute("aria-labelledby", "search-title");
-        }
-        if (term) {
-          ui.triggerSearch(term);
-        }
-        if (filters && Object.keys(filters).length) {
-          ui.triggerFilters(filters);
-        }
-      });
-  }
+  });
+  box.addEventListener("compositionend", function () {
+    remember();
+    schedule();
+  });
 
-  start((new URLSearchParams(window.location.search).get("q") || "").trim(), null);
+  // Enter searches here, at once, instead of opening the page again; the focus moves to the count.
+  box.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    remember();
+    run(function () {
+      status.setAttribute("tabindex", "-1");
+      status.focus();
+    });
+  });
 
-  // The address follows what is typed, so that reloading shows the same results.
-  root.addEventListener("input", function (event) {
-    if (event.target.classList && event.target.classList.contains("pagefind-ui__search-input")) {
-      remember(event.target.value.trim());
+  box.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && box.value && !event.isComposing) {
+      event.preventDefault();
+      box.value = "";
+      remember();
+      run();
     }
   });
 
-  if (control) {
-    control.value = order;
-    control.closest(".search-order").hidden = false;
-    control.addEventListener("change", function () {
-      var term = currentTerm();
-      var filters = currentFilters();
-      order = orderOf(control.value);
-      start(term, filters);
-      remember(term);
+  status.addEventListener("blur", function () { status.removeAttribute("tabindex"); });
+}
+
+function listenToTheTools() {
+  panel.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "checkbox") {
+      return;
+    }
+    var values = chosen[input.name].filter(function (value) { return value !== input.value; });
+    chosen[input.name] = input.checked ? values.concat([input.value]) : values;
+    remember();
+    run();
+  });
+
+  toggle.addEventListener("click", function () {
+    showFilters(toggle.getAttribute("aria-expanded") !== "true");
+  });
+
+  // Escape in the filters hides them and leaves the focus on their button.
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      showFilters(false);
+      toggle.focus();
+    }
+  });
+
+  control.addEventListener("change", function () {
+    order = orderOf(control.value);
+    remember();
+    run();
+  });
+
+  more.querySelector("button").addEventListener("click", function () {
+    var mine = latest;
+    drawMore(mine).then(function (first) {
+      if (first) { first.focus(); }  // the keyboard goes on from the first new result
     });
-  }
-})();
+  });
+}
+
+if (root && box) {
+  start();
+}
