@@ -277,10 +277,8 @@ def list_pages(site: Site, now: datetime | None = None) -> list[Page]:
 def post_pages(site: Site, related: Related, home: Crumb, before: dict[tuple[Any, ...], Page] | None = None,
                after: dict[tuple[Any, ...], Page] | None = None) -> list[Page]:
     """Each post's own page, with the older and newer post of its column and its related posts.
-    `before`: the pages the last build of this process made, by the keys of all they hold (the
-    post's card and own key, its neighbours' and related posts' cards, its column: settings and
-    language are the store's, so the same for the caller); a page found there is taken as it
-    is. `after` gets this build's, for the next."""
+    `before`: the last build's pages, by the keys of all they hold (the post's card and own key,
+    its neighbours', related posts' and column's), taken as they are; `after` gets this build's."""
     base = site.config.base_path
     pages: list[Page] = []
     for column in site.columns:
