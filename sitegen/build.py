@@ -293,15 +293,13 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             except SiteError as exc:
                 staging.abort()
                 raise BuildFailed([exc]) from None
-            result.index_wanted = staging.index_wanted
-            result.search_source = source_of_index
+            result.index_wanted, result.search_source = staging.index_wanted, source_of_index
             if isinstance(staging.indexed, IndexResult):
                 result.search = staging.indexed
             elif isinstance(staging.indexed, SiteError):  # the previous index stays
                 result.warnings.append(staging.indexed)
             if record is not None:  # what the site's pages were made from, as of this manifest
-                record_key, *made_from = record
-                store.put(record_key, (*made_from, staging.manifest_id))
+                store.put(record[0], (*record[1:], staging.manifest_id))
             photos.touch()
             store.save()
             if options.reusable:
