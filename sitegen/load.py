@@ -110,8 +110,7 @@ class Loader:
         self.slugs.spell([name for source in sources for name in source.meta.tags])
         columns = {c.column.slug: self.with_intro(c.column, c.doc) for c in found}
         self.sources = {source.path: source for source in sources}
-        unchanged = {c.column.slug: c.memo[1] for c in found if c.kept is not None and c.memo is not None}
-        posts = self.make_posts(sources, cached, columns, unchanged)
+        posts = self.make_posts(sources, cached, columns)
         self.problems.extend(self.photos.unshown(self.problems))  # bad pictures no page shows
         if any(p.is_error for p in self.problems):
             return None
@@ -186,26 +185,22 @@ class Loader:
     # ------------------------------------------------------------------ posts
 
     def make_posts(self, sources: list[PostSource], cached: dict[Path, CachedBody],
-                   columns: dict[str, Column], unchanged: dict[str, str]) -> list[Post]:
+                   columns: dict[str, Column]) -> list[Post]:
         """Each source's Post, in order. A watcher's build takes the last build's Post of a source
-        whose entry, column, bundle and scheduling are as they were, while every link target and
-        every post's tags are too (nothing a Post is made of can differ then); those of the
-        `unchanged` columns (by their files' key in the scan) all at once. The others are made."""
-        context = _context(self.links, sources)
+        whose entry, column, bundle and scheduling are as they were, while every link target
+        and every post's tags in the site are too: nothing a Post is made from can differ then
+        (its body's links, its cover, its tags). The others are made, their bodies from the
+        cache or rendered."""
+        context = self._context(sources)
         column_keys = {slug: column.key.hex() for slug, column in columns.items()}
-        found: list[Post | None] = [None] * len(sources)
-        inputs: list[str] = [""] * len(sources)
-        by_column = _by_column(sources)
-        whole = _take_columns(self.cache, sources, by_column, unchanged, context, column_keys, found, inputs)
-        for i, source in enumerate(sources):
-            if found[i] is not None:
-                continue
+        inputs, found = [], []
+        for source in sources:
             bundle = _digest(repr(self.assets.attachments(source.bundle))) if source.bundle is not None else ""
-            inputs[i] = (f"post\x1f{context}\x1f{column_keys[source.column.slug]}\x1f{source.path}"
-                         f"\x1f{source.meta.date > self.now}\x1f{bundle}")
-            found[i] = self.cache.made_before(source.key, inputs[i])
-            if found[i] is not None and found[i].body.key is not None:  # type: ignore[union-attr]
-                self.cache.touch(found[i].body.key)  # type: ignore[union-attr]
+            inputs.append(f"post\x1f{context}\x1f{column_keys[source.column.slug]}\x1f{source.path}"
+                          f"\x1f{source.meta.date > self.now}\x1f{bundle}")
+            found.append(self.cache.made_before(source.key, inputs[-1]))
+            if found[-1] is not None and found[-1].body.key is not None:
+                self.cache.touch(found[-1].body.key)  # the store keeps its body's entry
         todo = [i for i, post in enumerate(found) if post is None]
         bodies = dict(zip(todo, self.bodies.bodies([sources[i] for i in todo], cached)))
         # A post made now names its tags as first met in the site's order: every post before it
@@ -215,24 +210,27 @@ class Loader:
         table = self.cache.made_before(table_key, context)
         if table is not None and todo:
             self.tags.seed(table)
-        made_clean = set()  # posts taken or made without a problem
         for i, source in enumerate(sources):
             if found[i] is not None:
                 if table is None and todo:
                     self.tags.of_post(source.path, source.meta.tags, 1)
-                made_clean.add(i)  # (only what was made clean is kept)
                 continue
             known = len(self.problems)
             post = found[i] = self.make_post(source, bodies[i], columns[source.column.slug])
             if len(self.problems) == known and not bodies[i][0].problems:  # a post with a problem says it again next time
                 self.cache.keep_made(source.key, inputs[i], post)
-                made_clean.add(i)
-        for slug, (key, column_inputs) in whole.items():
-            if all(i in made_clean for i in by_column.get(slug, [])):
-                self.cache.keep_made(key, column_inputs, tuple((found[i], inputs[i]) for i in by_column.get(slug, [])))
         if todo and table is None and not any(p.is_error for p in self.problems):
             self.cache.keep_made(table_key, context, self.tags.table())
-        return [post for post in found if post is not None]
+        return [post for post in found]
+
+    def _context(self, sources: list[PostSource]) -> str:
+        """What every post's Post depends on beside its own sources: the site's link targets
+        (and posts left out), and every post's tags in order (a tag is named as first met)."""
+        links = self.links
+        text = "\n".join([*(f"{path}\t{url}" for path, url in links.targets.items()), "",
+                          *(f"{path}\t{why}" for path, why in links.left_out.items()), "",
+                          *(f"{source.path}\t{source.meta.tags!r}" for source in sources)])
+        return _digest(text)
 
     def make_post(self, source: PostSource, body: tuple[Rendered, Body], column: Column) -> Post:
         rendered, kept = body
@@ -301,40 +299,6 @@ class Loader:
             self.problems.extend(refused)
             for path in files:
                 self.add_asset(path, path.relative_to(folder).as_posix())
-
-
-def _context(links: Links, sources: list[PostSource]) -> str:
-    """What every post's Post depends on beside its own sources: the site's link targets
-    (and posts left out), and every post's tags in order (a tag is named as first met)."""
-    text = "\n".join([*(f"{path}\t{url}" for path, url in links.targets.items()), "",
-                      *(f"{path}\t{why}" for path, why in links.left_out.items()), "",
-                      *(f"{source.path}\t{source.meta.tags!r}" for source in sources)])
-    return _digest(text)
-
-
-def _by_column(sources: list[PostSource]) -> dict[str, list[int]]:
-    by_column: dict[str, list[int]] = {}
-    for i, source in enumerate(sources):
-        by_column.setdefault(source.column.slug, []).append(i)
-    return by_column
-
-
-def _take_columns(cache: Cache, sources: list[PostSource], by_column: dict[str, list[int]], unchanged: dict[str, str],
-                  context: str, column_keys: dict[str, str], found: list[Post | None], inputs: list[str]) -> dict[str, tuple[str, str]]:
-    """Fills `found` (and `inputs`) with the Posts of the columns whose files are unchanged, as
-    the last build of this process made them, while every link and tag is as it was (context).
-    Returns each such column's key and inputs, to keep this build's Posts under."""
-    whole: dict[str, tuple[str, str]] = {}
-    for slug, files in unchanged.items():
-        whole[slug] = (cache.key("column posts", slug), f"{context}\x1f{column_keys[slug]}\x1f{files}")
-        kept = cache.made_before(*whole[slug])
-        if kept is not None and len(kept) == len(by_column.get(slug, ())):
-            for i, (post, post_inputs) in zip(by_column.get(slug, ()), kept):
-                found[i], inputs[i] = post, post_inputs
-                cache.keep_made(sources[i].key, post_inputs, post)  # for when the column changes
-                if post.body.key is not None:
-                    cache.touch(post.body.key)  # the store keeps its body's entry
-    return whole
 
 
 def _digest(text: str) -> str:

@@ -237,14 +237,12 @@ def paginate(items: Sequence[Card], per_page: int, first_url: str) -> list[tuple
 
 
 def plan(site: Site, now: datetime | None = None, related: Related | None = None,
-         lists: list[Page] | None = None, before: dict[tuple[Any, ...], Page] | None = None,
-         after: dict[tuple[Any, ...], Page] | None = None) -> list[Page]:
+         lists: list[Page] | None = None) -> list[Page]:
     """Every HTML page of the site, posts first, so they are written before the pages linking to them.
     `now` (default: the current time) decides which academic year the work report calls current;
-    `related` is related_posts(site), and `lists` list_pages(site, now), when the caller has them;
-    `before` and `after`: post_pages()'s."""
+    `related` is related_posts(site), and `lists` list_pages(site, now), when the caller has them."""
     home = Crumb(Translator(site.config.language)("home"), site.config.base_path)
-    pages: list[Page] = post_pages(site, related_posts(site) if related is None else related, home, before, after)
+    pages: list[Page] = post_pages(site, related_posts(site) if related is None else related, home)
     return pages + (list_pages(site, now) if lists is None else lists)
 
 
@@ -274,33 +272,21 @@ def list_pages(site: Site, now: datetime | None = None) -> list[Page]:
     return pages
 
 
-def post_pages(site: Site, related: Related, home: Crumb, before: dict[tuple[Any, ...], Page] | None = None,
-               after: dict[tuple[Any, ...], Page] | None = None) -> list[Page]:
-    """Each post's own page, with the older and newer post of its column and its related posts.
-    `before`: the last build's pages, by the keys of all they hold (the post's card and own key,
-    its neighbours', related posts' and column's), taken as they are; `after` gets this build's."""
+def post_pages(site: Site, related: Related, home: Crumb) -> list[Page]:
+    """Each post's own page, with the older and newer post of its column and its related posts."""
     base = site.config.base_path
     pages: list[Page] = []
     for column in site.columns:
         crumb = Crumb(column.title, column.url)
-        posts = site.posts_in(column)
-        cards = [post.card for post in posts] + [None]  # (the oldest has no older one)
-        for index, post in enumerate(posts):
+        cards = [post.card for post in site.posts_in(column)] + [None]  # (the oldest has no older one)
+        for index, post in enumerate(site.posts_in(column)):
             card, older, newer = cards[index], cards[index + 1], cards[index - 1] if index else None
-            shown = related[post.url]
-            key = (post.url, card.key, post.own_key, older.key if older else None, newer.key if newer else None,
-                   tuple(c.key for c in shown), column.key)
-            page = before.get(key) if before is not None else None
-            if page is None:
-                page = PostPage(
-                    url=post.url, output=output_of(base, post.url), title=post.title,
-                    breadcrumbs=(home, crumb, Crumb(post.title, None)), current_column=column,
-                    posts=(card, older, newer) if older and newer else tuple(c for c in (card, older, newer) if c),
-                    post=post, prev_post=older, next_post=newer, related=shown,
-                )
-            if after is not None:
-                after[key] = page
-            pages.append(page)
+            pages.append(PostPage(
+                url=post.url, output=output_of(base, post.url), title=post.title,
+                breadcrumbs=(home, crumb, Crumb(post.title, None)), current_column=column,
+                posts=(card, older, newer) if older and newer else tuple(c for c in (card, older, newer) if c),
+                post=post, prev_post=older, next_post=newer, related=related[post.url],
+            ))
     return pages
 
 

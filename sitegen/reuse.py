@@ -70,11 +70,7 @@ def plan(site: Site, now: datetime, cache: Cache) -> tuple[list[Page], str]:
         h.update(post.card.key)
     shown = h.hexdigest()
     lists = cache.derived(cache.key("lists"), shown, lambda: list_pages(site, now))
-    posts_key = cache.key("post pages")  # (in memory only: a watcher's next build takes the unchanged ones)
-    before, after = cache.made_before(posts_key, ""), {}
-    pages = plan_pages(site, now, related(site, cache), lists, before, after)
-    cache.keep_made(posts_key, "", after)
-    return pages, shown
+    return plan_pages(site, now, related(site, cache), lists), shown
 
 
 def sitemap_of(site: Site, pages: list[Page], shown: str, cache: Cache) -> bytes:
