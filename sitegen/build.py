@@ -52,6 +52,7 @@ class Options:
     search_index: bool = True  # False: leave the search index to the caller (a watcher does it after reporting)
     reusable: bool = False  # keep in the result what the next build of this process may reuse (a watcher)
     on_wait: Callable[[str], None] | None = None  # says that another build holds the output folder (default: stderr)
+    on_live: Callable[[], None] | None = None  # called the moment the new version is live (serve reloads pages then)
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
                 source_of_index = search_source(site, bodies) if site.config.search else None
                 indexer = (lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR, output / INDEX_DIR)) \
                     if options.search_index and source_of_index else None  # (a watcher indexes after putting the pages online)
-                result.stats = staging.commit(staged, site.config.search, indexer)
+                result.stats = staging.commit(staged, site.config.search, indexer, options.on_live)
                 result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
                 staging.abort()

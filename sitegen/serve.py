@@ -79,17 +79,27 @@ LIVE_RELOAD_JS = r"""(function () {
 
 
 class BuildState:
-    """The latest build's outcome and a version counter that waiting clients follow."""
+    """The latest build's outcome and the version counter that waiting clients follow. A build's
+    version counts as soon as its pages are live (went_live), before its outcome is reported: open
+    pages reload then, not after the bookkeeping that follows."""
 
     def __init__(self) -> None:
         self.changed = threading.Condition()
         self.outcome: Outcome | None = None
+        self.live = 0  # the version of the pages being served, once they are live
         self.root: Path | None = None
         self.closing = False
 
     def publish(self, outcome: Outcome) -> None:
         with self.changed:
             self.outcome = outcome
+            if outcome.ok:
+                self.live = max(self.live, outcome.version)
+            self.changed.notify_all()
+
+    def went_live(self, version: int) -> None:
+        with self.changed:
+            self.live = max(self.live, version)
             self.changed.notify_all()
 
     def close(self) -> None:
@@ -97,15 +107,33 @@ class BuildState:
             self.closing = True
             self.changed.notify_all()
 
-    def as_json(self, outcome: Outcome | None) -> str:
-        if outcome is None:
-            return json.dumps({"version": 0, "ok": True, "problems": []})
+    def snapshot(self) -> tuple[Outcome | None, int]:
+        """(outcome, live version), read together; call with self.changed held."""
+        return self.outcome, self.live
+
+    def as_json(self, outcome: Outcome | None, live: int = 0) -> str:
+        """What a page is told of the build `outcome` (or of pages live since, `live`)."""
+        if outcome is None or (outcome.ok and live > outcome.version):  # live before it is reported
+            return json.dumps({"version": live, "ok": True, "problems": []})
         language = site_language(self.root) if self.root is not None else "en"
         problems = [p.format(self.root, language) for p in outcome.problems if p.is_error]
-        state = {"version": outcome.version, "ok": outcome.ok, "problems": problems}
+        state = {"version": max(outcome.version, live) if outcome.ok else outcome.version, "ok": outcome.ok,
+                 "problems": problems}
         if not outcome.ok:  # the error box's first line
             state["heading"] = say("serve.failed", language)
         return json.dumps(state, ensure_ascii=False)
+
+
+def _event(seen: tuple[Outcome | None, int], current: tuple[Outcome | None, int]) -> str | None:
+    """What a page that saw `seen` is told now: "reload" when newer pages are live (once per
+    version: the outcome reported after a switch adds nothing), "failed" for a build that
+    failed, None when nothing it shows has changed."""
+    (before, live_before), (outcome, live) = seen, current
+    if outcome is not before and outcome is not None and not outcome.ok:
+        return "failed"
+    if live > live_before or (outcome is not before and outcome is not None and outcome.version > live_before):
+        return "reload"
+    return None
 
 
 def content_type(name: str) -> str:
@@ -239,22 +267,21 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         with state.changed:
-            seen = state.outcome
+            seen = state.snapshot()
         try:
-            self.wfile.write(f"retry: 1000\nevent: hello\ndata: {state.as_json(seen)}\n\n".encode())
+            self.wfile.write(f"retry: 1000\nevent: hello\ndata: {state.as_json(*seen)}\n\n".encode())
             self.wfile.flush()
             while True:
                 with state.changed:
-                    state.changed.wait_for(lambda: state.outcome is not seen or state.closing, timeout=15)
+                    state.changed.wait_for(lambda: state.outcome is not seen[0] or state.live != seen[1] or state.closing,
+                                           timeout=15)
                     if state.closing:
                         return
-                    current = state.outcome
-                if current is seen:
-                    self.wfile.write(b": keep-alive\n\n")  # also notices a closed browser tab
-                else:
-                    seen = current
-                    name = "reload" if current is not None and current.ok else "failed"
-                    self.wfile.write(f"event: {name}\ndata: {state.as_json(current)}\n\n".encode())
+                    current = state.snapshot()
+                event = _event(seen, current)
+                seen = current
+                self.wfile.write(f"event: {event}\ndata: {state.as_json(*current)}\n\n".encode() if event
+                                 else b": keep-alive\n\n")  # (also notices a closed browser tab)
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the tab closed, or stopped reading
             return
@@ -303,7 +330,8 @@ def serve(source: Path, output: Path | None, host: str, port: int, options: Opti
         report(outcome, source)
         state.publish(outcome)
 
-    watcher = Watcher(source, output, options, on_build=on_build, poll=poll, on_index=lambda i: report_index(i, source))
+    watcher = Watcher(source, output, options, on_build=on_build, poll=poll, on_index=lambda i: report_index(i, source),
+                      on_live=state.went_live)
     try:
         server = make_server(watcher.output, base_path, host, port, state)
     except OSError as exc:

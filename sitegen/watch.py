@@ -75,12 +75,16 @@ class Watcher:
     def __init__(self, source: Path, output: Path | None = None, options: Options = Options(),
                  on_build: Callable[[Outcome], None] | None = None, poll: bool = False,
                  quiet: float = QUIET_SECONDS,
-                 on_index: Callable[[IndexResult | SiteError], None] | None = None) -> None:
+                 on_index: Callable[[IndexResult | SiteError], None] | None = None,
+                 on_live: Callable[[int], None] | None = None) -> None:
+        """on_build(outcome): after each build, once its state is recorded; on_live(version): the
+        moment a build's new version is live, before that (serve reloads open pages then)."""
         self.source = source.resolve()
         self.output = (output or self.source / "output").resolve()
         self.options = options
         self.on_build = on_build or report
         self.on_index = on_index or report_index
+        self.on_live = on_live
         self.quiet = quiet
         self.version = 0
         self.last: Outcome | None = None
@@ -225,7 +229,8 @@ class Watcher:
     def rebuild(self, index_now: bool = False) -> Outcome:
         self.version += 1
         try:
-            options = replace(self.options, search_index=index_now, reusable=True)
+            went_live = (lambda version=self.version: self.on_live(version)) if self.on_live else None  # type: ignore[misc]
+            options = replace(self.options, search_index=index_now, reusable=True, on_live=went_live)
             result = build(self.source, self.output, options, self._previous)
             self._previous = result
             index = result.search is None and needs_index(result, self.output)

@@ -251,11 +251,12 @@ class Staging:
         except OSError:
             self.abort()
 
-    def commit(self, staged: list[Staged], search: bool = False,
-               indexer: Callable[[Path], object] | None = None) -> WriteStats:
+    def commit(self, staged: list[Staged], search: bool = False, indexer: Callable[[Path], object] | None = None,
+               on_live: Callable[[], None] | None = None) -> WriteStats:
         """Completes the new version and puts it live; with nothing to change, it is dropped
         and the site left as it is. search: the site has a search index (kept from the live
-        version unless pages changed); indexer(folder) makes it anew in the new version."""
+        version unless pages changed); indexer(folder) makes it anew in the new version;
+        on_live() is called once it is live, before the tidying that follows."""
         from .search import INDEX_DIR, index_valid
 
         current: Manifest = {item.relpath: item.entry for item in staged}
@@ -308,6 +309,8 @@ class Staging:
             self.abort()
             raise _write_error(self.root, exc, language=self.language) from None
         self.manifest_id = manifest_id
+        if on_live is not None:
+            on_live()
         self._after_switch(names)
         if self.live is not None and not self.old_layout:
             recycle.distrust(self.live, self.previous, self.sizes, current)

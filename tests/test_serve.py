@@ -84,6 +84,7 @@ class EventStream:
     def __init__(self, port: int, path: str = BASE + "__sitegen__/events") -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         self.conn.request("GET", path)
+        self.socket = self.conn.sock  # (the connection lets go of it once the response is read)
         self.response = self.conn.getresponse()
         self.seen: list[tuple[str, str]] = []
 
@@ -756,3 +757,50 @@ def test_a_visitor_who_leaves_mid_download_costs_no_traceback(party, serving, ca
     time.sleep(0.5)  # (the reset is met on the request's own thread, which says nothing when done)
     err = capfd.readouterr().err
     assert "Traceback" not in err and "Exception occurred" not in err, err
+
+
+def test_open_pages_reload_as_soon_as_the_new_pages_are_live_and_only_once(party, serving, streams):
+    """serve tells open pages to reload the moment a build's version is live, before the build
+    has recorded its state and reported; the report that follows does not reload them again."""
+    state = BuildState()
+    state.root = party.root.resolve()
+    reported = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def on_build(outcome: Outcome) -> None:
+        order.append("reported")
+        if outcome.version > 1:
+            reported.set()
+            release.wait(TIMEOUT)  # the report held back: a reload cannot have come from it
+        state.publish(outcome)
+
+    def on_live(version: int) -> None:
+        order.append(f"live {version}")
+        state.went_live(version)
+
+    watcher = Watcher(party.root, party.output, on_build=on_build, on_live=on_live)
+    watcher.start()
+    try:
+        port = serving(party.output, state)
+        stream = streams(port)
+        assert stream.wait_for("hello")["version"] == 1
+        party.write({ALPHA: post("Alpha", "2019-03-05", body="Changed text.\n")})
+        reload = stream.wait_for("reload")
+        assert reload == {"version": 2, "ok": True, "problems": []}
+        assert reported.wait(TIMEOUT) and order == ["live 1", "reported", "live 2", "reported"]
+        assert "Changed text." in fetch(port, "/party/news/alpha/").text  # what the reload fetches
+        late = streams(port)  # a page opened between the switch and the report
+        assert late.wait_for("hello")["version"] == 2
+        release.set()
+        deadline = time.monotonic() + TIMEOUT
+        while (state.outcome is None or state.outcome.version < 2) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert state.outcome is not None and state.outcome.version == 2
+        stream.socket.settimeout(1.5)
+        with pytest.raises(TimeoutError):  # the report sends no second reload: nothing comes
+            stream.next()
+    finally:
+        release.set()
+        state.close()
+        watcher.stop()
