@@ -33,6 +33,7 @@ from .write import WriteStats, check_output_folder
 if TYPE_CHECKING:
     from .cache import Bodies
     from .feeds import Feed
+    from .listing import Listing
     from .model import Site
     from .pages import Page
     from .render import Theme
@@ -66,6 +67,7 @@ class Reuse:
     made: dict[str, dict[str, Any]]
     templates: dict[str, bytes]
     state: tuple[str, State] | None = None  # the state it saved, and the token it saved it under
+    listings: tuple[Listing, ...] = ()  # the last two versions' folders, as listed (listing.py)
 
 
 @dataclass
@@ -269,7 +271,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         _stop_on_errors(problems)
         try:
             outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
-            staging = Staging(output, outputs, published, site.config.language) if output else None
+            staging = Staging(output, outputs, published, site.config.language,
+                              reuse.listings if reuse else ()) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
@@ -304,7 +307,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             photos.touch()
             store.save()
             if options.reusable:
-                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled)
+                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled, listings=staging.listings)
     finally:
         store.close()
     result.seconds = time.perf_counter() - started

@@ -21,7 +21,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .manifest import MANIFEST, OTHERS, Entry, Manifest, read_version, write_manifest
+from .listing import files_of
+from .manifest import MANIFEST, Entry, Manifest, read_version, write_manifest
 from .publish import UNPUBLISHED, copy_entry, fill, previous_version
 from .search import INDEX_DIR, INDEX_RECORD
 
@@ -125,12 +126,12 @@ def _remove(path: Path, folders: bool = True) -> None:
 
 
 def bring_up_to_date(new: Path, live: Path, recycled: Recycled, live_files: Manifest, live_others: list[str] | None,
-                     current: Manifest, written: set[str]) -> list[str]:
+                     current: Manifest, written: set[str], listed: list[str] | None = None) -> list[str]:
     """Makes the recycled version `new` hold exactly the new site: `current` (sitegen's files,
     those in `written` already written into it, the others as the live version has them) and
-    the files of others the live version holds now. Returns the latter. The search index is
-    left to match_index()."""
-    others = [relpath for relpath in files_of(live) if relpath not in live_files]
+    the files of others the live version holds now (`listed`: every file of the live version, when
+    the caller has listed them). Returns the latter. The search index is left to match_index()."""
+    others = [relpath for relpath in (listed if listed is not None else files_of(live)[0]) if relpath not in live_files]
     wanted = set(current).union(others)
     held = set(recycled.files).union(recycled.others, live_others or ())
     for relpath in held - wanted:
@@ -203,34 +204,3 @@ def _prune(root: Path, relpath: str) -> None:
         except OSError:
             return
         parts.pop()
-
-
-def files_of(folder: Path) -> list[str]:
-    """Every file and symlink of a version, by path relative to it, but its search index and
-    sitegen's marks. (Folders are opened by descriptor: this lists every file of a large site.)"""
-    found: list[str] = []
-    top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    try:
-        _list(top, "", found)
-    finally:
-        os.close(top)
-    return found
-
-
-_SKIPPED_AT_TOP = frozenset((MANIFEST, OTHERS, UNPUBLISHED, INDEX_DIR))
-
-
-def _list(fd: int, prefix: str, found: list[str]) -> None:
-    with os.scandir(fd) as listing:
-        entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in listing]
-    for name, is_dir in entries:
-        if not prefix and name in _SKIPPED_AT_TOP:
-            continue
-        if is_dir:
-            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            try:
-                _list(inner, f"{prefix}{name}/", found)
-            finally:
-                os.close(inner)
-        else:
-            found.append(prefix + name)

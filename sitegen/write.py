@@ -21,6 +21,7 @@ from .messages import os_reason
 from .manifest import MANIFEST, OTHERS, Entry, Manifest, Published, read_manifest, read_others, unchanged, \
     write_manifest, write_others
 from . import recycle
+from .listing import Listing, files_of
 from .migrate import finish_migration, start_migration
 from .publish import LIVE, UNPUBLISHED, fill, go_live, is_top_link, live_folder, new_version, tidy, top_blockers
 from .urls import safe_relpath
@@ -159,10 +160,12 @@ class Staging:
     (publish.py). abort() removes the new version: the site stays as it was."""
 
     def __init__(self, output: Path, files: list[str], published: Published | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", listings: tuple[Listing, ...] = ()) -> None:
         """published: what check_output_folder() found, when the build has just asked it;
-        language: the site's, for the one message everybody may meet (a full disk)."""
+        language: the site's, for the one message everybody may meet (a full disk); listings:
+        the versions as the last build of this process listed them (listing.py)."""
         self.language = language
+        self.listings = listings
         manifest, self.manifest_id = published if published is not None else check_output_folder(output)
         self.previous = dict(manifest) if manifest else {}  # (manifest_id: of the one on disk; commit() writes another)
         try:
@@ -288,8 +291,12 @@ class Staging:
             self.new.mkdir(parents=True, exist_ok=True)
             (self.new / UNPUBLISHED).touch()
             if self.recycled is not None and self.live is not None:
+                listed, listing = files_of(self.live, self.listings)
+                # Kept for the next builds: the live one's, and the one of the version being
+                # made now (listed when it was live; what changed since is read again).
+                self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
                 others = recycle.bring_up_to_date(self.new, self.live, self.recycled, self.previous,
-                                                  read_others(self.live), current, written)
+                                                  read_others(self.live), current, written, listed)
                 recycle.match_index(self.new, self.live, keep_index)
             elif self.live is not None or self.old_layout:
                 fill(self.new, self.served, take, self._old_tops() if self.old_layout else None)

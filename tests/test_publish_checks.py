@@ -16,6 +16,7 @@ import pytest
 
 from conftest import NOW, NO_SEARCH, SITE_TOML, SiteDir, column, post, run_cli, served, served_files, stray_versions
 from sitegen import watch as watch_module
+from sitegen.build import Options, build
 from sitegen.errors import BuildFailed, SiteError
 from sitegen.publish import LIVE, VERSIONS
 from sitegen.search import INDEX_DIR, IndexResult, index_valid
@@ -416,3 +417,49 @@ def test_a_file_changing_during_a_watchers_build_makes_it_build_again_not_report
         watcher.stop()
     assert len(calls) == 3 and [o.ok for o in outcomes] == [True]
     assert site.exists("news/a/index.html")
+
+
+def test_a_watchers_builds_carry_what_others_put_into_the_live_site_folder_by_folder(site, tmp_path):
+    """A watcher's builds list the live version anew only where a folder changed since they last
+    listed it (listing.py): whatever someone adds, removes or replaces in the live site between
+    two saves, in a folder the builds did not touch, is carried into the next versions as a
+    build without that memory carries it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not the site's", "utf-8")
+    site.write({"columns/news/a.md": post("A"), "columns/news/b.md": post("B", "2019-03-06"),
+                "columns/study/_index.md": column("Study", 2), "columns/study/c.md": post("C", "2019-03-07")})
+    options = Options(now=NOW, reusable=True, search_index=False)
+    result = build(site.root, site.output, options)
+    saves = iter(range(100))
+
+    def save() -> None:  # an edit in news/ only: study/ stays as it was listed
+        nonlocal result
+        time.sleep(0.1)  # (a folder changed within 50 ms of its listing is read again anyway)
+        site.write({"columns/news/a.md": post("A", body=f"Edit {next(saves)}.\n")})
+        result = build(site.root, site.output, options, result)
+        assert result.stats is not None and result.stats.written
+
+    for _ in range(4):  # each of the two versions listed once
+        save()
+    (site.output / "study/c/notes.txt").write_text("added", "utf-8")
+    (site.output / "study/extra").mkdir()
+    (site.output / "study/extra/deep.txt").write_text("deeper", "utf-8")
+    (site.output / "study/c/link").symlink_to(outside)
+    for _ in range(3):
+        save()
+        assert (site.output / "study/c/notes.txt").read_text("utf-8") == "added"
+        assert (site.output / "study/extra/deep.txt").read_text("utf-8") == "deeper"
+        assert os.readlink(site.output / "study/c/link") == str(outside)
+    (site.output / "study/c/notes.txt").unlink()
+    shutil.rmtree(site.output / "study/extra")
+    (site.output / "study/extra").write_text("a file now", "utf-8")
+    for _ in range(3):
+        save()
+        assert not (site.output / "study/c/notes.txt").exists()
+        assert (site.output / "study/extra").read_text("utf-8") == "a file now"
+    assert stray_versions(site.output) == []
+    assert (outside / "secret.txt").read_text("utf-8") == "not the site's" and len(os.listdir(outside)) == 1
+    clean = build(site.root, tmp_path / "clean", Options(now=NOW))
+    assert clean.stats is not None
+    assert served_files(site.output) - served_files(tmp_path / "clean") == {"study/c/link/secret.txt", "study/extra"}
