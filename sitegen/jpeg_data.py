@@ -15,6 +15,9 @@ JPEGTRAN = shutil.which("jpegtran")
 DJPEG = shutil.which("djpeg")
 TOOLS = ("t" if JPEGTRAN else "") + ("d" if DJPEG else "")  # part of photos.RECIPE
 _SECONDS = 120  # a 48 MP photo takes about a second; a tool that hangs is not waited for
+# A progressive JPEG has about 10 scans; thousands in a small file only make a reader spin (a
+# known denial of service), and libjpeg-turbo's tools refuse them when asked: "damaged".
+_SCANS = ("-maxscans", "1000")
 
 # Segments an upright JPEG's original keeps: APP2 only when it is the colour profile, APP14
 # ("Adobe": how to read the colours). APP0 (JFIF) goes too: it may hold a thumbnail of the
@@ -76,7 +79,7 @@ def turned_upright(data: bytes, orientation: int) -> bytes | None:
     if JPEGTRAN is None:
         return None
     try:
-        done = subprocess.run([JPEGTRAN, "-copy", "icc", *_TURNS[orientation], "-trim"],
+        done = subprocess.run([JPEGTRAN, *_SCANS, "-copy", "icc", *_TURNS[orientation], "-trim"],
                               input=jpeg_without_metadata(data), capture_output=True, timeout=_SECONDS, check=False)
     except (OSError, subprocess.SubprocessError, SyntaxError, ValueError, IndexError):
         return None
@@ -91,7 +94,7 @@ def damage(data: bytes) -> str | None:
     if DJPEG is None:
         return None
     try:
-        done = subprocess.run([DJPEG, "-scale", "1/8", "-outfile", os.devnull], input=data, capture_output=True,
+        done = subprocess.run([DJPEG, *_SCANS, "-scale", "1/8", "-outfile", os.devnull], input=data, capture_output=True,
                               timeout=_SECONDS, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
