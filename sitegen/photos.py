@@ -103,11 +103,12 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool, p
     largest = min(max(widths), upright_width)
     # A JPEG's original keeps its compressed data (only metadata goes, and a turn moves its
     # blocks): no full decode needed. Without jpegtran a turned one is decoded and encoded again.
-    upright_original = None
-    if originals and jpeg and orientation != 1 and not probe:
-        upright_original = jpeg_data.turned_upright(data, orientation)
+    # (A side shorter than one block row, up to 32 px, has no whole block to move: jpegtran
+    # would leave such a picture as it was, unturned.)
+    turnable = jpeg and orientation != 1 and min(width, height) >= 32
+    upright_original = jpeg_data.turned_upright(data, orientation) if originals and turnable and not probe else None
     lossless = originals and jpeg and (orientation == 1 or upright_original is not None
-                                       or probe and jpeg_data.JPEGTRAN is not None)
+                                       or probe and turnable and jpeg_data.JPEGTRAN is not None)
     if jpeg and (lossless or not originals):
         largest = _drafted(image, largest, upright_width, width, height)
     targets = sorted({w for w in widths if w < largest} | {largest}, reverse=True)

@@ -91,6 +91,15 @@ def test_a_side_that_is_not_whole_blocks_loses_its_part_block_not_its_quality(si
     assert decoded(data, "YCbCr", 8).getchannel("Y").tobytes() == dc.tobytes()
 
 
+def test_a_picture_smaller_than_a_block_is_turned_all_the_same(site):
+    # jpegtran leaves a picture with no whole block as it was: it is encoded again instead
+    site_with(site, "![a](a.jpg)\n", {"a.jpg": phone_jpeg(24, 20, orientation=6)}, ORIGINALS)
+    site.build()
+    _, original = original_of(site)
+    assert original.size == (20, 24) and not original.getexif()
+    assert original.getpixel((17, 2))[0] > 150 > original.getpixel((2, 21))[0]  # red top-right, as seen
+
+
 def test_without_jpegtran_a_turned_original_is_encoded_again_whole(site, monkeypatch):
     monkeypatch.setattr(jpeg_data, "JPEGTRAN", None)
     photo = phone_jpeg(1200, 900, orientation=6, quality=95)
