@@ -57,7 +57,7 @@ class Made:
 def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, originals: bool = False,
          probe: bool = False) -> Made:
     """The versions of one picture. Never raises for a bad picture: says what is wrong.
-    probe: only what the header tells (sizes and problems; every version's bytes empty)."""
+    probe: sizes and problems, no versions made (every version's bytes empty)."""
     if not data:
         return Made(problem="empty")
     try:
@@ -166,8 +166,9 @@ def _sizes(stored: tuple[int, int], targets: list[int], turned: bool) -> list[tu
 
 def _probed(image: Image.Image, data: bytes, targets: list[int], fallback_width: int, turned: bool,
             located: bool, tagged: bool, originals: bool, lossless: bool) -> Made:
-    """What make() would give, read from the picture's header alone (sizes, flags, problems a
-    header shows), with no bytes: for `sitegen check` and `report`, which publish nothing."""
+    """What make() would give, read from the picture's header (sizes, flags) and its data as far
+    as damage shows (_jpeg_damage; a PNG's checksums), with no bytes: for `sitegen check` and
+    `report`, which publish nothing."""
     if image.format == "PNG":
         # Every chunk's checksum, without inflating the pixels (on a fresh opening: Pillow verifies
         # only one nothing was read from yet, and reading its orientation has read from this one).
