@@ -1,6 +1,8 @@
 """What phone photos cost (issue 19): the CPU time of making all the versions of one 12 MP photo
-(target: under 0.3 s), what AVIF would cost instead of WebP, and cold, no-change and one-edit
-builds of a site with 50 phone photos.
+(target: under 0.3 s), what `sitegen check` spends on one, what a turned photo's original costs
+(jpegtran, or encoded again without it), what AVIF would cost instead of WebP, and cold,
+no-change and one-edit builds of a site with 50 phone photos. CPU includes the libjpeg-turbo
+tools' processes (jpeg_data.py).
 
     python bench/photos.py [--photos 50] [--runs 3] [--dir /dev/shm] [--jobs N]
 
@@ -30,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from photo_samples import phone_jpeg  # noqa: E402
 from PIL import Image, features  # noqa: E402
 
+from sitegen import jpeg_data  # noqa: E402
 from sitegen.photos import make  # noqa: E402
 
 TOML = """title = "照片基准"
@@ -41,6 +44,12 @@ study_column = ""
 """
 
 
+def cpu() -> float:
+    """CPU seconds of this process and of the processes it waited for (djpeg, jpegtran)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def per_photo(runs: int) -> list[tuple[str, float, int, int]]:
     """(kind, median CPU seconds, original bytes, bytes of all versions) per kind of photo."""
     rows = []
@@ -49,10 +58,37 @@ def per_photo(runs: int) -> list[tuple[str, float, int, int]]:
         make(data)  # the first call loads codecs
         times = []
         for _ in range(runs):
-            started = time.process_time()
+            started = cpu()
             made = make(data)
-            times.append(time.process_time() - started)
+            times.append(cpu() - started)
         rows.append((kind, statistics.median(times), len(data), sum(len(v[2]) for v in made.versions)))
+    return rows
+
+
+def other_costs(runs: int) -> list[tuple[str, float, float]]:
+    """(what, median CPU seconds, median wall seconds) for one 12 MP photo: `sitegen check`'s
+    reading (make(probe=True)) with djpeg and without, and a turned photo with photo_originals
+    (all versions and the original), with jpegtran and without."""
+    data = phone_jpeg(4032, 3024, orientation=6, seed=6, quality=92)
+    rows = []
+    for what, call, tools in (("check, djpeg reading it all (1/8 size)", lambda: make(data, probe=True), True),
+                              ("check, without djpeg (Pillow at 1/8)", lambda: make(data, probe=True), False),
+                              ("versions + original, jpegtran turning it", lambda: make(data, originals=True), True),
+                              ("versions + original, encoded again (no jpegtran)", lambda: make(data, originals=True), False)):
+        saved = jpeg_data.JPEGTRAN, jpeg_data.DJPEG
+        if not tools:
+            jpeg_data.JPEGTRAN = jpeg_data.DJPEG = None
+        try:
+            call()
+            cpus, walls = [], []
+            for _ in range(runs):
+                started, wall = cpu(), time.perf_counter()
+                call()
+                cpus.append(cpu() - started)
+                walls.append(time.perf_counter() - wall)
+        finally:
+            jpeg_data.JPEGTRAN, jpeg_data.DJPEG = saved
+        rows.append((what, statistics.median(cpus), statistics.median(walls)))
     return rows
 
 
@@ -140,6 +176,7 @@ def main() -> int:
     parser.add_argument("--photos", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--no-builds", action="store_true", help="one photo's costs only")
     parser.add_argument("--dir", type=Path, default=Path("/dev/shm") if Path("/dev/shm").is_dir() else None)
     args = parser.parse_args()
     print("| photo | CPU for all versions (median) | original | all versions |")
@@ -147,10 +184,16 @@ def main() -> int:
     for kind, cpu, size, made in per_photo(args.runs):
         print(f"| {kind} | {cpu:.3f} s {'(target 0.3 s: met)' if cpu < 0.3 else '(target 0.3 s: NOT met)'} | "
               f"{size / 1e6:.1f} MB | {made / 1e3:.0f} KB |")
+    print("\n| one 12 MP portrait photo (EXIF 6) | CPU (median) | wall (median) |")
+    print("|---|---|---|")
+    for what, seconds, wall in other_costs(args.runs):
+        print(f"| {what} | {seconds * 1000:.0f} ms | {wall * 1000:.0f} ms |")
     print("\n| the 1600 px version of a 12 MP photo, encoded as | CPU (median) | bytes |")
     print("|---|---|---|")
     for name, cpu, size in formats(args.runs):
         print(f"| {name} | {cpu:.3f} s | {size / 1e3:.0f} KB |")
+    if args.no_builds:
+        return 0
     print(f"\n| build of {args.photos} phone photos | wall (median, min-max) | CPU (median) |")
     print("|---|---|---|")
     for name, samples in builds(args.dir, args.photos, args.runs, args.jobs).items():

@@ -3,7 +3,7 @@
 #
 # Besides .venv/ (scripts/setup.sh), it installs what the browser, HTML and web-server tests
 # (tests/test_browser.py) need, each only when missing, so a second run starts the tests at once:
-#   Debian packages  chromium, nginx, fonts-noto-cjk, and default-jre-headless without Java
+#   Debian packages  chromium, nginx, fonts-noto-cjk, libjpeg-turbo-progs, and default-jre-headless without Java
 #                    (apt-get, as root or through sudo; nginx is only run by the tests, on loopback)
 #   npm packages     axe-core and vnu-jar, pinned in tests/tools/package-lock.json (npm ci)
 # Without root or sudo it names what is missing and the browser tests skip, unless
@@ -21,6 +21,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v jpegtran >/dev/null 2>&1 || missing+=(libjpeg-turbo-progs)  # (setup.sh's too: photos' lossless turns, check)
 if command -v dpkg-query >/dev/null 2>&1 &&
    ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; then
   missing+=(fonts-noto-cjk)  # Chinese text in the screenshots

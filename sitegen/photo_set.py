@@ -98,7 +98,7 @@ class PhotoSet:
         self.progress = progress
         self.settings = f"{RECIPE}\x1f{config.photo_quality}\x1f{WIDTHS}"
         # Without a store nothing is published (sitegen check, report) or it is a --no-cache
-        # build: pictures are read as far as their headers, their versions made when staged.
+        # build: pictures are read for their sizes and damage, their versions made when staged.
         self.probe = cache.path is None
         self.by_url: dict[str, Photo] = {}
         self.by_address: dict[str, Path] = {}  # a picture's own site-root URL(s) -> its file

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, UnidentifiedImageError
 
+from . import jpeg_data
+from .jpeg_data import TOOLS, jpeg_without_metadata
+
 try:  # iPhones' HEIC; without pillow-heif such a file is "not a picture sitegen can read"
     from pillow_heif import register_heif_opener
     register_heif_opener()
@@ -28,7 +31,7 @@ WIDTHS = (480, 960, 1600)  # what the theme needs: phones at 1x-3x, and a deskto
 MAX_PIXELS = 80_000_000  # a 48 MP phone photo fits; more is a scan or a bomb (memory ~4 bytes a pixel)
 _FORMATS = {"JPEG", "PNG", "WEBP", "AVIF", "HEIF", "GIF", "MPO"}
 # Bumped whenever what make() gives for the same bytes changes: it names kept versions.
-RECIPE = "3"
+RECIPE = f"4{TOOLS}"  # (and whether jpeg_data's tools were there: see there)
 FALLBACK_WIDTH = 960  # the one JPEG (or PNG) a browser without WebP gets: as wide as this, or less
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
@@ -54,7 +57,7 @@ class Made:
 def make(data: bytes, quality: int = 80, widths: tuple[int, ...] = WIDTHS, originals: bool = False,
          probe: bool = False) -> Made:
     """The versions of one picture. Never raises for a bad picture: says what is wrong.
-    probe: only what the header tells (sizes and problems; every version's bytes empty)."""
+    probe: sizes and problems, no versions made (every version's bytes empty)."""
     if not data:
         return Made(problem="empty")
     try:
@@ -90,13 +93,23 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool, p
             image.seek(frame)
             image.load()
         return Made(((width, height, b"" if probe else data),), ".gif", located, tagged)
+    jpeg = image.format in ("JPEG", "MPO")
+    problem = _jpeg_damage(data, probe) if jpeg else None
+    if problem is not None:
+        return Made(problem=problem)
     orientation = exif.get(_ORIENTATION, 1)
     turned = orientation in (5, 6, 7, 8)
     upright_width = height if turned else width
     largest = min(max(widths), upright_width)
-    # An upright JPEG's original keeps its compressed data (only metadata goes): no full decode needed.
-    lossless = originals and image.format in ("JPEG", "MPO") and orientation == 1
-    if image.format in ("JPEG", "MPO") and (lossless or not originals):
+    # A JPEG's original keeps its compressed data (only metadata goes, and a turn moves its
+    # blocks): no full decode needed. Without jpegtran a turned one is decoded and encoded again.
+    # (A side shorter than one block row, up to 32 px, has no whole block to move: jpegtran
+    # would leave such a picture as it was, unturned.)
+    turnable = jpeg and orientation != 1 and min(width, height) >= 32
+    upright_original = jpeg_data.turned_upright(data, orientation) if originals and turnable and not probe else None
+    lossless = originals and jpeg and (orientation == 1 or upright_original is not None
+                                       or probe and turnable and jpeg_data.JPEGTRAN is not None)
+    if jpeg and (lossless or not originals):
         largest = _drafted(image, largest, upright_width, width, height)
     targets = sorted({w for w in widths if w < largest} | {largest}, reverse=True)
     fallback_width = max([w for w in targets if w <= FALLBACK_WIDTH], default=targets[-1])
@@ -122,11 +135,25 @@ def _make(data: bytes, quality: int, widths: tuple[int, ...], originals: bool, p
             fallback = (upright.width, upright.height, fallback_data)
     original = suffix = None
     if lossless:
-        original, suffix = jpeg_without_metadata(data), ".jpg"
+        original, suffix = upright_original or jpeg_without_metadata(data), ".jpg"
     elif originals:
         original, suffix = _stripped(_turned(image, orientation), icc, kind)
     return Made(tuple(reversed(versions)), ".webp", located, tagged, original=original, original_suffix=suffix,
                 fallback=fallback, fallback_suffix=fallback_suffix)
+
+
+def _jpeg_damage(data: bytes, probe: bool) -> str | None:
+    """A JPEG's damage, found as `sitegen check` and `build` both find it: by djpeg reading all of
+    its data; without djpeg, by Pillow decoding it at 1/8 size (a build decodes it anyway),
+    which finds a file cut short or a marker in the middle, not bytes changed in it."""
+    if jpeg_data.DJPEG is not None:
+        return jpeg_data.damage(data)
+    if not probe:
+        return None
+    opened = Image.open(io.BytesIO(data))  # (draft() changes what the caller's image decodes)
+    opened.draft(opened.mode if opened.mode in ("RGB", "L") else None, (opened.width // 8, opened.height // 8))
+    opened.load()  # make() says what an OSError here means, as a build's decoding would
+    return None
 
 
 def _sizes(stored: tuple[int, int], targets: list[int], turned: bool) -> list[tuple[int, int]]:
@@ -139,13 +166,9 @@ def _sizes(stored: tuple[int, int], targets: list[int], turned: bool) -> list[tu
 
 def _probed(image: Image.Image, data: bytes, targets: list[int], fallback_width: int, turned: bool,
             located: bool, tagged: bool, originals: bool, lossless: bool) -> Made:
-    """What make() would give, read from the picture's header alone (sizes, flags, problems a
-    header shows), with no bytes: for `sitegen check` and `report`, which publish nothing."""
-    if image.format in ("JPEG", "MPO"):
-        try:  # a JPEG cut anywhere lacks its end marker (and a phone's motion photo has one, then its video)
-            jpeg_without_metadata(data)
-        except (SyntaxError, ValueError, IndexError):
-            return Made(problem="truncated")
+    """What make() would give, read from the picture's header (sizes, flags) and its data as far
+    as damage shows (_jpeg_damage; a PNG's checksums), with no bytes: for `sitegen check` and
+    `report`, which publish nothing."""
     if image.format == "PNG":
         # Every chunk's checksum, without inflating the pixels (on a fresh opening: Pillow verifies
         # only one nothing was read from yet, and reading its orientation has read from this one).
@@ -241,49 +264,3 @@ def _webp(image: Image.Image, quality: int, icc: bytes | None) -> bytes:
     options = {"icc_profile": icc} if icc else {}
     image.save(out, "WEBP", quality=quality, method=2, exif=b"", xmp=b"", **options)
     return out.getvalue()
-
-
-
-# Segments an upright JPEG's original keeps: APP2 only when it is the colour profile, APP14
-# ("Adobe": how to read the colours). APP0 (JFIF) goes too: it may hold a thumbnail of the
-# photo as it was before cropping; decoders read a three-colour JPEG as YCbCr without it.
-_KEPT_SEGMENTS = {0xE2: b"ICC_PROFILE\x00", 0xEE: b"Adobe"}
-
-
-def jpeg_without_metadata(data: bytes) -> bytes:
-    """The JPEG's own compressed data, untouched, without EXIF, GPS, XMP, IPTC, comments or
-    thumbnails: nothing is decoded or encoded again, so nothing is lost. A phone's second
-    picture after the first one's end (MPO: a depth map or preview, with its own EXIF) goes."""
-    out = bytearray(data[:2])  # SOI
-    index = 2
-    while index + 4 <= len(data):
-        if data[index] != 0xFF:
-            raise SyntaxError("not a JPEG segment")
-        marker = data[index + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            index += 1
-            continue
-        length = int.from_bytes(data[index + 2 : index + 4], "big")
-        segment = data[index : index + 2 + length]
-        if 0xE0 <= marker <= 0xEF or marker == 0xFE:  # APPn, COM
-            if marker in _KEPT_SEGMENTS and segment[4:].startswith(_KEPT_SEGMENTS[marker]):
-                out += segment
-        else:
-            out += segment
-        index += 2 + length
-        if marker == 0xDA:  # start of scan: compressed data until a marker that is not RSTn or a stuffed 0
-            end = _scan_end(data, index)
-            out += data[index:end]
-            index = end
-            if data[index + 1 : index + 2] == b"\xd9":
-                return bytes(out + b"\xff\xd9")
-    raise SyntaxError("the JPEG has no end")
-
-
-def _scan_end(data: bytes, index: int) -> int:
-    while True:
-        index = data.index(b"\xff", index)
-        following = data[index + 1] if index + 1 < len(data) else 0xD9
-        if following != 0x00 and not 0xD0 <= following <= 0xD7:
-            return index
-        index += 2

@@ -137,7 +137,9 @@ def test_a_site_may_offer_the_originals_stripped_and_upright(site):
     site.build()
     link = images(site)[0].find_parent("a")["href"]
     original = published(site, link)
-    assert original.format == "JPEG" and original.size == (900, 1200) and no_metadata(original)
+    # turned by moving its compressed blocks (test_photos_jpeg.py): 900 is not whole 16-pixel
+    # blocks, and the part block that would start the turned picture is left off
+    assert original.format == "JPEG" and original.size in ((896, 1200), (900, 1200)) and no_metadata(original)
 
 
 # ----------------------------------------------------------------------------- bad pictures
