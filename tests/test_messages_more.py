@@ -165,10 +165,10 @@ FILE_CASES = {
               "(split it, move large media into attachments, or raise max_file_size_mb in site.toml)"}),
     "folder_as_post": (lambda site, tmp: (site.root / "static/logo.png").mkdir(parents=True), (), None),
     "template": (lambda site, tmp: site.write({"templates/post.html": "<h1>{{ post.title }}</h1>\n{% if %}\n"}), (), {
-        "zh-CN": "templates/post.html:2: 模板写错了：Expected an expression, got 'end of statement block'"
-                 "（请检查模板这一行的 {{{{ }}}} 和 {{% %}} 是否都成对）",
+        "zh-CN": "templates/post.html:2: 模板写错了：这里缺少内容：应该写一个变量或值，却直接遇到了“%}}”"
+                 "（请在这里写上要显示或要判断的内容，例如 {{{{ post.title }}}} 或 {{% if post.tags %}}）",
         "en": "templates/post.html:2: template error: Expected an expression, got 'end of statement block' "
-              "(check that each {{{{ }}}} and {{% %}} on this line is closed)"}),
+              "(write what to show or to test there, as in {{{{ post.title }}}} or {{% if post.tags %}})"}),
 }
 
 
@@ -370,8 +370,8 @@ def test_the_serve_error_box_shows_a_site_toml_and_a_template_mistake_in_chinese
             build(site.root, site.output, Options())
         shown.append(json.loads(state.as_json(Outcome(1, None, tuple(failed.value.problems))))["problems"])
     assert shown == [["site.toml:4: “feed_limit”要大于 0，不能写 0（例如 feed_limit = 20）"],
-                     [("templates/post.html:2: 模板写错了：Expected an expression, got 'end of statement block'"
-                       "（请检查模板这一行的 {{ }} 和 {% %} 是否都成对）")]]
+                     [("templates/post.html:2: 模板写错了：这里缺少内容：应该写一个变量或值，却直接遇到了“%}”"
+                       "（请在这里写上要显示或要判断的内容，例如 {{ post.title }} 或 {% if post.tags %}）")]]
 
 
 def test_the_systems_reasons_are_said_in_chinese_and_unchanged_in_english(tmp_path):
