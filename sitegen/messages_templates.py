@@ -16,7 +16,7 @@ _NAME = {"en": "check the name's spelling (upper and lower case count)", "zh-CN"
 _FILTER = {"en": "check the word after |, as in {{{{ post.date | date }}}}",
            "zh-CN": "请检查 | 后面的词是否拼对，例如 {{{{ post.date | date }}}}"}
 _TEST = {"en": "check the word after 'is', as in {{% if post.cover is defined %}}",
-         "zh-CN": "请检查 is 后面的词是否拼对，例如 {{% if post.cover is defined %}}"}
+         "zh-CN": "请检查 is 后面的词是否拼对，例如 is defined（判断有没有这一项）"}
 _CLOSE = {"en": "close each {{% for %}}, {{% if %}} and {{% block %}} with {{% endfor %}}, {{% endif %}} and {{% endblock %}}",
           "zh-CN": "每个 {{% for %}}、{{% if %}}、{{% block %}} 都要用 {{% endfor %}}、{{% endif %}}、{{% endblock %}} 结束"}
 

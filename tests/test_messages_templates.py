@@ -65,7 +65,7 @@ TEMPLATE_CASES = {
         '模板写错了：没有名叫“bold”的过滤器（| 后面的词）（请检查 | 后面的词是否拼对，例如 {{ post.date | date }}）',
         "template error: No filter named 'bold'. (check the word after |, as in {{ post.date | date }})"),
     'no_test': ('{% if post.tags is full %}{% endif %}',
-        '生成 /news/lesson/ 时模板出错：没有名叫“full”的判断（is 后面的词）（请检查 is 后面的词是否拼对，例如 {% if post.cover is defined %}）',
+        '生成 /news/lesson/ 时模板出错：没有名叫“full”的判断（is 后面的词）（请检查 is 后面的词是否拼对，例如 is defined（判断有没有这一项））',
         "template error while rendering /news/lesson/: No test named 'full' found. (check the word after 'is', as in {% if post.cover is defined %})"),
     'full_width_bar': ('{{ post.title｜upper }}',
         '模板写错了：认不出字符“｜”：{{ }} 和 {% %} 里只能用英文的标点和空格（请把中文的 ，（）｜“” 和全角空格换成英文的 , ( ) | " 和空格；引号要成对）',
