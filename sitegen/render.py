@@ -151,8 +151,9 @@ class Renderer:
             where = exc.filename or exc.name
             raise SiteError.of(Path(where) if where else None, exc.lineno, "tpl.syntax",
                                **syntax_reason(exc.message or "")) from None
-        except jinja2.TemplateNotFound as exc:
-            raise SiteError.of(None, None, "tpl.not_found", name=exc.name,
+        except jinja2.TemplateNotFound as exc:  # the page's own template, or one it includes, extends or imports
+            path, line = _template_frame(exc)
+            raise SiteError.of(path, line, "tpl.not_found", name=exc.name,
                                folders=", ".join(map(str, self.theme.folders))) from None
         except SiteError:  # a problem with what the page shows (a post's body could not be made): it says where
             raise

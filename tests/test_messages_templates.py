@@ -108,6 +108,16 @@ def test_a_template_mistake_is_said_at_its_line_in_the_sites_language(tmp_path, 
     assert said(site, language) == ["templates/post.html:2: " + (chinese if language == "zh-CN" else english)]
 
 
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-CN", "templates/post.html:2: 找不到模板 _share.html（请把它放进 templates/ 文件夹（找过的地方：{site}/templates, {theme}））"),
+    ("en", "templates/post.html:2: template not found: _share.html (add it to templates/ (looked in {site}/templates, {theme}))"),
+])
+def test_a_missing_template_is_said_at_the_line_that_includes_it(tmp_path, language, expected):
+    site = a_site(tmp_path, language, {"templates/post.html": "<h1>{{ post.title }}</h1>\n{% include '_share.html' %}\n"})
+    theme = (Path(__file__).resolve().parent.parent / "templates").resolve()
+    assert said(site, language) == [expected.format(site=site.root.resolve(), theme=theme)]
+
+
 def test_a_missing_asset_is_said_once_naming_the_template_its_line_and_the_file(tmp_path):
     """base.html is on every page: the file it asks for is missing once, not once a page."""
     base = (Path(__file__).resolve().parent.parent / "templates/base.html").read_text("utf-8")
