@@ -166,3 +166,20 @@ def test_a_posts_slug_cover_or_link_mistake_is_said_in_the_sites_language(tmp_pa
     no other), so none is left in English on a Chinese site."""
     files, expected = POST_CASES[case]
     assert expected[language] in said(a_site(tmp_path, language, files), language)
+
+
+CARD_TEMPLATE = '{% extends "base.html" %}\n{% block content %}\n{% for post in posts %}{{ post.FIELD }}{% endfor %}\n{% endblock %}\n'
+
+
+@pytest.mark.parametrize(("field", "language", "expected"), [
+    ("body_html", "zh-CN", "templates/tag.html:3: 模板写错了：列表页把文章显示成卡片；“body_html”只有文章自己的页面（post.html）上才有"),
+    ("body_html", "en", "templates/tag.html:3: template error: a list shows posts as cards; "
+                        "'body_html' is only on the post's own page (post.html)"),
+    ("no_such_field", "zh-CN", "templates/tag.html:3: 模板写错了：列表页把文章显示成卡片；卡片上没有“no_such_field”"),
+    ("no_such_field", "en", "templates/tag.html:3: template error: a list shows posts as cards; a card has no 'no_such_field'"),
+])
+def test_a_list_asking_a_card_for_more_than_it_has_is_said_in_the_sites_language(tmp_path, field, language, expected):
+    site = a_site(tmp_path, language, {"templates/tag.html": CARD_TEMPLATE.replace("FIELD", field)})
+    [line] = said(site, language)
+    hint = {"zh-CN": "（卡片只有这些内容：", "en": " (a card has only title, url, "}[language]
+    assert line.startswith(expected + hint), line
