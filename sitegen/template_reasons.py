@@ -55,6 +55,7 @@ _RUNTIME = [(key, _sentence(pattern)) for key, pattern in (
     ("tpl.card_no", r"a card has no '(?P<name>[^']*)'"),
 )]
 
+
 def syntax_reason(text: str) -> dict[str, str]:
     """Values for a tpl.syntax problem: `inner`, the reason's keys, with their values."""
     return _recognised(text, _SYNTAX) or {"inner": "jinja.other_syntax", "reason": text}
@@ -78,7 +79,7 @@ def _recognised(text: str, sentences: list[tuple[str, re.Pattern[str]]]) -> dict
         values.update(_values(found[1]))
         at = found[1].end() + 1
     english = " ".join(render(key, "en", values)[0] for key in keys)
-    return {"inner": SENTENCES.join(keys), **values} if english == text else None
+    return {"inner": SENTENCES.join(keys), **values} if keys and english == text else None
 
 
 def _values(match: re.Match[str]) -> dict[str, str]:
