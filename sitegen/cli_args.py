@@ -7,6 +7,7 @@ import argparse
 import errno
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,11 +49,72 @@ def _speaking(language: str) -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
+def _columns(text: str) -> int:
+    """The columns `text` takes in a terminal: two for a Chinese character (or a full-width sign)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+_NO_LINE_START = "，。、；：？！）》”’"  # Chinese punctuation that closes: never the first of a line
+
+
+class _WideFormatter(argparse.HelpFormatter):
+    """argparse's help laid out by the columns a terminal shows. argparse counts characters, and
+    a Chinese character takes two columns: a help text after a Chinese placeholder (--source 文件夹)
+    started a column late for each of them, a usage line's second line began three columns early
+    (用法：), and a Chinese help text ran past the terminal's edge."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:  # the help column: after the widest, in columns
+            shown = [self._format_action_invocation(a) for a in (action, *self._iter_indented_subactions(action))]
+            self._action_max_length = max(self._action_max_length, max(map(_columns, shown)) + self._current_indent)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        lead = " " * self._current_indent + header
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        if _columns(header) == len(header) or not action.help or not text.startswith(lead + " "):
+            return text  # (argparse put the help on the next line already, or there is none)
+        first, newline, rest = text.partition("\n")
+        said = first[len(lead):].lstrip(" ")
+        if self._current_indent + _columns(header) + 2 <= help_position:
+            first = lead + " " * (help_position - self._current_indent - _columns(header)) + said
+        else:  # too wide for the help column after all: the help starts on the next line
+            first = lead + "\n" + " " * help_position + said
+        return first + newline + rest
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if text.isascii():
+            return super()._split_lines(text, width)
+        lines, line = [], ""
+        for piece in re.findall(r"[!-~]+ ?| |.", " ".join(text.split())):  # an English word is not broken
+            if line and _columns(line + piece.rstrip()) > width and piece[0] not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        text = super()._format_usage(usage, actions, groups, prefix)
+        if _columns(text) > len(text):  # wrapped again as if the terminal were narrower by what Chinese adds
+            width, self._width = self._width, self._width - (_columns(text) - len(text))
+            try:
+                text = super()._format_usage(usage, actions, groups, prefix)
+            finally:
+                self._width = width
+        said = argparse._("usage: ") if prefix is None else prefix  # type: ignore[attr-defined]
+        wider = " " * (_columns(said) - len(said))  # the usage's second line lines up under its first
+        return re.sub(r"\n(?=[ ]+\S)", "\n" + wider, text) if wider else text
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that speaks the site's language (its subcommands' parsers too)."""
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         self.language = language
+        kwargs.setdefault("formatter_class", _WideFormatter)
         with _speaking(language):  # (the section titles and -h's help are made here)
             super().__init__(*args, **kwargs)
 
@@ -98,6 +160,17 @@ def _path_checker(language: str) -> Callable[[str], str]:
     return given_path
 
 
+def _port_checker(language: str) -> Callable[[str], int]:
+    def port(text: str) -> int:
+        """A port a server can listen on (a word that is no number: argparse says so)."""
+        number = int(text)
+        if not 0 <= number <= 65535:  # (0: any free port, for tests)
+            raise argparse.ArgumentTypeError(say("args.port_range", language, port=text))
+        return number
+
+    return port
+
+
 def parser(language: str = "en") -> argparse.ArgumentParser:
     from . import cli
 
@@ -134,7 +207,7 @@ def parser(language: str = "en") -> argparse.ArgumentParser:
     p = command("serve", cli.cmd_serve)
     content_options(p)
     p.add_argument("--host", default="127.0.0.1", metavar=words("args.HOST"), help=words("args.host"))
-    p.add_argument("--port", type=int, default=8000, metavar=words("args.PORT"), help=words("args.port"))
+    p.add_argument("--port", type=_port_checker(language), default=8000, metavar=words("args.PORT"), help=words("args.port"))
     p.add_argument("--poll", action="store_true", help=words("args.poll"))
     p = command("watch", cli.cmd_watch)
     content_options(p)

@@ -88,8 +88,7 @@ class ColumnPosts:
         if slug is None and meta.slug is not None:
             reason = unsafe_slug_reason(meta.slug)
             if reason:
-                read.problems.append(SiteError(path, doc.line("slug"), f"{reason}: {meta.slug!r}",
-                                               "use lowercase letters, digits and '-', such as 'party-lesson'"))
+                read.problems.append(SiteError.of(path, doc.line("slug"), reason, slug=repr(meta.slug)))
                 return None
             slug = self.slugs.of(meta.slug)
         elif slug is None:

@@ -356,7 +356,4 @@ def load_site(root: Path, config: SiteConfig, *, drafts: bool = False, future: b
 
 
 def _cover_problem(path: Path, line: int | None, cover: str, problem: LinkProblem) -> SiteError:
-    if problem.key is not None:
-        return SiteError.of(path, line, "cover.problem", target=cover, inner=problem.key, **dict(problem.values))
-    # A picture photos.py refused: said in the site's language already.
-    return SiteError(path, line, f"cover: {problem.message}: '{cover}'", problem.hint)
+    return SiteError.of(path, line, "cover.problem", target=cover, inner=problem.key, **dict(problem.values))

@@ -21,7 +21,6 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from . import cjk
 from .errors import SiteError
-from .messages import render
 from .sanitise import sanitise
 from .summary import cut_summary, reading_minutes
 
@@ -35,15 +34,15 @@ Resolver = Callable[[Path], "str | LinkProblem"]
 
 @dataclass(frozen=True)
 class LinkProblem:
-    message: str
-    hint: str | None = None
-    key: str | None = None  # its entry in messages.py, with {target} and these values
+    """Why a link cannot be made: a catalogue entry (messages.py), said with {target} and these
+    values in the site's language once the link's post and line are known."""
+
+    key: str
     values: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, key: str, **values: str) -> "LinkProblem":
-        message, hint = render(key, "en", {"target": "", **values})
-        return cls(message, hint, key, tuple(values.items()))
+        return cls(key, tuple(values.items()))
 
 
 @dataclass(frozen=True)
@@ -210,10 +209,7 @@ class _Job:
     def fail(self, target: str, problem: LinkProblem) -> None:
         nth = self.failures[target] = self.failures.get(target, 0) + 1
         line = self.line_of(target, nth)
-        if problem.key is not None:  # said in the site's language at the edge
-            self.problems.append(SiteError.of(self.path, line, problem.key, target=target, **dict(problem.values)))
-        else:
-            self.problems.append(SiteError(self.path, line, f"{problem.message}: '{target}'", problem.hint))
+        self.problems.append(SiteError.of(self.path, line, problem.key, target=target, **dict(problem.values)))
 
     def fail_once(self, target: str, problem: LinkProblem) -> None:
         """A raw <img>'s target, unless the tree-processor reported it already (a Markdown

@@ -24,10 +24,13 @@ from .messages_front import FRONT
 from .messages_output import OUTPUT
 from .messages_photos import PHOTOS
 from .messages_search import SEARCH
+from .messages_templates import TEMPLATES
 
 Entry = dict[str, tuple[str, str | None]]
 
-CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **PHOTOS, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS, **SEARCH}
+CATALOGUE: dict[str, Entry] = {**FRONT, **CONTENT, **PHOTOS, **CLI, **CONFIG, **FILES, **OUTPUT, **ARGS, **SEARCH,
+                               **TEMPLATES}
+SENTENCES = "+"  # between the keys of an `inner` said one after the other
 WORD = "word."  # a value naming such an entry (a FIFO, 'Permission denied') is said in the language too
 
 
@@ -43,10 +46,14 @@ def render(key: str, language: str, values: Mapping[str, str]) -> tuple[str, str
     entry = CATALOGUE[key]
     message, hint = entry.get(language) or entry["en"]
     fill = _Blank({name: _word(value, language) for name, value in values.items()})
-    if values.get("inner") in CATALOGUE:  # a message within a message ('cover: ' + a link's problem)
-        inner, inner_hint = render(values["inner"], language, {k: v for k, v in values.items() if k != "inner"})
-        fill["inner"], hint = inner, hint or inner_hint
-    return message.format_map(fill), (hint.format_map(fill) if hint else None)
+    hint = hint.format_map(fill) if hint else None
+    inner = values.get("inner", "").split(SENTENCES)
+    if all(part in CATALOGUE for part in inner):  # a message within a message ('cover: ' + a link's problem)
+        rest = {k: v for k, v in values.items() if k != "inner"}
+        said = [render(part, language, rest) for part in inner]  # (a template's reason: sentence after sentence)
+        fill["inner"] = ("" if language == "zh-CN" else " ").join(text for text, _ in said if text)
+        hint = hint or next((part_hint for _, part_hint in said if part_hint), None)
+    return message.format_map(fill), hint
 
 
 def _word(value: str, language: str) -> str:

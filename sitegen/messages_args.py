@@ -50,6 +50,8 @@ HELP: dict[str, dict[str, tuple[str, str | None]]] = {
                  "zh-CN": ("把数字保存成 CSV 文件，可以用 Excel 打开（写 - 就直接显示出来）", None)},
     "args.html": {"en": ("write the report, posts per person included, as an HTML file outside the published site", None),
                   "zh-CN": ("把报告（含每个人的文章数）保存成网页文件，放在发布的网站以外", None)},
+    "args.port_range": {"en": ("there is no port {port}: write a number from 1 to 65535, such as 8000", None),
+                        "zh-CN": ("没有 {port} 这个端口：请写 1 到 65535 之间的数，例如 8000", None)},
     "args.loop": {"en": ("{path}: symlink loop (a symlink on this path leads back to itself)", None),
                   "zh-CN": ("{path}：链接循环（这个路径上的某个链接又指回了自己）", None)},
     # metavars: the words the usage line shows for what to type

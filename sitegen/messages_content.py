@@ -83,6 +83,12 @@ CONTENT: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("the post's web address would be {length} characters long, over the limit of {limit}",
                "add a shorter 'slug: ...' line to the front matter"),
         "zh-CN": ("文章的网址会有 {length} 个字符，超过了 {limit} 个", "在设置里加一行短一些的“slug: ……”")},
+    "post.slug_slash": {
+        "en": ("a slug cannot contain '/' or '\\': {slug}", "use lowercase letters, digits and '-', such as 'party-lesson'"),
+        "zh-CN": ("“slug:”里不能有“/”或“\\”：{slug}", "网址只用小写英文字母、数字和“-”，例如 slug: party-lesson")},
+    "post.slug_dots": {
+        "en": ("a slug cannot contain '..': {slug}", "use lowercase letters, digits and '-', such as 'party-lesson'"),
+        "zh-CN": ("“slug:”里不能有“..”：{slug}", "网址只用小写英文字母、数字和“-”，例如 slug: party-lesson")},
     "tag.no_slug": {
         "en": ("the tag {name} gives no usable web address", "use words, digits or Chinese characters in tags"),
         "zh-CN": ("标签 {name} 无法变成网址", "标签请用汉字、字母或数字")},

@@ -1,5 +1,5 @@
 """Messages about making the site: the output folder (write.py, publish.py), its lock (lock.py),
-the theme's templates (render.py), and a build or a preview request that failed unexpectedly."""
+and a build or a preview request that failed unexpectedly."""
 
 from __future__ import annotations
 
@@ -70,24 +70,6 @@ OUTPUT: dict[str, dict[str, tuple[str, str | None]]] = {
     "word.build": {"en": ("build", None), "zh-CN": ("生成", None)},
     "word.watch": {"en": ("watch", None), "zh-CN": ("监视", None)},
     "word.search indexing": {"en": ("search indexing", None), "zh-CN": ("搜索索引", None)},
-    # -- the theme's templates: the template's file and line are the problem's location
-    "tpl.syntax": {
-        "en": ("template error: {reason}", "check that each {{{{ }}}} and {{% %}} on this line is closed"),
-        "zh-CN": ("模板写错了：{reason}", "请检查模板这一行的 {{{{ }}}} 和 {{% %}} 是否都成对")},
-    "tpl.not_found": {
-        "en": ("template not found: {name}", "add it to templates/ (looked in {folders})"),
-        "zh-CN": ("找不到模板 {name}", "请把它放进 templates/ 文件夹（找过的地方：{folders}）")},
-    "tpl.card": {
-        "en": ("template error: {shown}; {reason}",
-               "a card has only {fields}: show the rest in post.html, and summary_html where a list would show the body"),
-        "zh-CN": ("模板写错了：{shown}；{reason}",
-                  "卡片只有这些内容：{fields}；其余的请放在 post.html 里，列表要显示正文时用 summary_html")},
-    "word.cards_post": {"en": ("a post's page shows its neighbours and related posts as cards", None),
-                        "zh-CN": ("文章页把上一篇、下一篇和相关文章显示成卡片", None)},
-    "word.cards_list": {"en": ("a list shows posts as cards", None), "zh-CN": ("列表页把文章显示成卡片", None)},
-    "tpl.runtime": {
-        "en": ("template error while rendering {url}: {reason}", None),
-        "zh-CN": ("生成 {url} 时模板出错：{reason}", "请检查模板的这一行")},
     # -- what went wrong unexpectedly
     "watch.crashed": {
         "en": ("build crashed: {reason}", _SEND["en"]),

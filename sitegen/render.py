@@ -20,6 +20,7 @@ from .model import CARD_FIELDS, Card, Post, Site
 from .pages import Page, PostPage
 from .picture_html import BODY_SIZES
 from .sources import readable_files
+from .template_reasons import runtime_reason, syntax_reason
 from .urls import file_url, join_url
 
 FINGERPRINTED = (".css", ".js")
@@ -139,28 +140,42 @@ class Renderer:
         try:
             return file_url(self.site.config.base_path, self.theme.files[name].relpath)
         except KeyError:
-            raise LookupError(f"asset({name!r}): no such file in templates/static/") from None
+            raise MissingAsset(name) from None
 
     def render(self, page: Page, **extra: Any) -> bytes:
         """One page -> bytes; template mistakes become SiteErrors naming the template and line."""
         try:
             template = self.env.get_template(page.template)
             html = template.render(**page.template_variables(), **extra)
-        except jinja2.TemplateSyntaxError as exc:
-            raise SiteError.of(Path(exc.filename) if exc.filename else None, exc.lineno, "tpl.syntax", reason=exc.message) from None
-        except jinja2.TemplateNotFound as exc:
-            raise SiteError.of(None, None, "tpl.not_found", name=exc.name,
+        except jinja2.TemplateSyntaxError as exc:  # (an unclosed comment or raw names its file as exc.name)
+            where = exc.filename or exc.name
+            raise SiteError.of(Path(where) if where else None, exc.lineno, "tpl.syntax",
+                               **syntax_reason(exc.message or "")) from None
+        except jinja2.TemplateNotFound as exc:  # the page's own template, or one it includes, extends or imports
+            path, line = _template_frame(exc)
+            raise SiteError.of(path, line, "tpl.not_found", name=exc.name,
                                folders=", ".join(map(str, self.theme.folders))) from None
         except SiteError:  # a problem with what the page shows (a post's body could not be made): it says where
             raise
-        except NotOnCard as exc:  # the same on every page that uses the template: said once (render_stale)
+        except (NotOnCard, MissingAsset) as exc:  # the same on every page that uses the template: said once (render_stale)
             path, line = _template_frame(exc)
+            if isinstance(exc, MissingAsset):
+                raise SiteError.of(path, line, "tpl.asset", name=exc.name) from None
             shown = "word.cards_post" if isinstance(page, PostPage) else "word.cards_list"
-            raise SiteError.of(path, line, "tpl.card", shown=shown, reason=exc, fields=", ".join(CARD_FIELDS)) from None
+            raise SiteError.of(path, line, "tpl.card", shown=shown, fields=", ".join(CARD_FIELDS),
+                               **runtime_reason(exc)) from None
         except Exception as exc:  # a runtime error inside a template: report where it happened
             path, line = _template_frame(exc)
-            raise SiteError.of(path, line, "tpl.runtime", url=page.url, reason=exc) from None
+            raise SiteError.of(path, line, "tpl.runtime", url=page.url, **runtime_reason(exc)) from None
         return html.encode("utf-8")
+
+
+class MissingAsset(LookupError):
+    """A template asked asset() for a file templates/static/ does not have."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"asset({name!r}): no such file in templates/static/")
+        self.name = name
 
 
 class NotOnCard(jinja2.UndefinedError):

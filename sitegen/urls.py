@@ -73,11 +73,11 @@ def _spell_into(texts: list[str], writer: Connection) -> None:
 
 
 def unsafe_slug_reason(slug: str) -> str | None:
-    """Why a slug written by hand cannot be used as one path segment, or None if it can."""
+    """Why a slug written by hand cannot be used as one path segment (a message's key), or None if it can."""
     if "/" in slug or "\\" in slug:
-        return "a slug cannot contain '/' or '\\'"
+        return "post.slug_slash"
     if ".." in slug:
-        return "a slug cannot contain '..'"
+        return "post.slug_dots"
     return None
 
 
