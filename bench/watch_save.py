@@ -1,23 +1,28 @@
 """A watched save (issue 17's target: a saved post shows within 300 ms at 4,000 posts): the time
-from saving a post to its page being rewritten under `sitegen watch`, for this checkout and
-others, each watching its own copy of one corpus, saves taking turns, so that what else the
-machine does weighs on all alike.
+from saving a post to its page being rewritten under `sitegen watch` (or, with --serve, to
+`sitegen serve` telling open pages to reload), for this checkout and others, each watching its
+own copy of one corpus, saves taking turns, so that what else the machine does weighs on all
+alike.
 
-    python bench/watch_save.py [--against DIR ...] [--posts 4000] [--saves 9]
+    python bench/watch_save.py [--against DIR ...] [--posts 4000] [--saves 9] [--serve]
 
 Prints each save and, per checkout, the median and minimum."""
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import socket
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -25,11 +30,17 @@ from corpus import make_corpus  # noqa: E402
 
 
 class Watched:
-    """`sitegen watch` of one checkout over its own copy of the corpus."""
+    """`sitegen watch` (or `serve`) of one checkout over its own copy of the corpus."""
 
-    def __init__(self, code: Path, source: Path, output: Path) -> None:
+    def __init__(self, code: Path, source: Path, output: Path, serve: bool = False) -> None:
         self.source, self.output = source, output
-        self.process = subprocess.Popen([sys.executable, "-m", "sitegen", "watch", "--source", str(source),
+        command = ["watch"]
+        if serve:
+            with socket.socket() as probe:  # a free port
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
+            command = ["serve", "--port", str(self.port)]
+        self.process = subprocess.Popen([sys.executable, "-m", "sitegen", *command, "--source", str(source),
                                          "--output", str(output)], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(code)})
         assert self.process.stderr is not None
@@ -44,12 +55,34 @@ class Watched:
                 raise SystemExit(f"{code}: `sitegen watch` did not publish {self.page}")
             time.sleep(0.05)
         time.sleep(1.0)  # the watcher records its state after publishing
+        self.events = None
+        if serve:  # an open page's event stream, as the reload script opens it
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            base = urlsplit(tomllib.loads((source / "site.toml").read_text("utf-8"))["base_url"]).path
+            connection.request("GET", f"{base.rstrip('/')}/__sitegen__/events")
+            self.events = connection.getresponse()
+            self._event()  # hello
+
+    def _event(self) -> str:
+        """The next event's name (keep-alives skipped)."""
+        assert self.events is not None
+        name = ""
+        while True:
+            line = self.events.readline().decode().rstrip("\r\n")
+            if not line and name:
+                return name
+            if line.startswith("event:"):
+                name = line.split(":", 1)[1].strip()
 
     def save(self, number: int) -> float:
         before = self.page.read_bytes()
         started = time.perf_counter()
         with open(self.post, "a", encoding="utf-8") as handle:
             handle.write(f"\nWatched edit {number}.\n")
+        if self.events is not None:
+            while self._event() != "reload":
+                pass
+            return time.perf_counter() - started
         while self.page.read_bytes() == before:
             if time.perf_counter() > started + 60:
                 raise SystemExit(f"{self.output}: the page was not rewritten within 60 s")
@@ -67,6 +100,7 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=4000)
     parser.add_argument("--saves", type=int, default=9)
     parser.add_argument("--dir", default="/dev/shm" if Path("/dev/shm").is_dir() else "/tmp")
+    parser.add_argument("--serve", action="store_true", help="until `sitegen serve` tells open pages to reload")
     args = parser.parse_args()
     codes = {"this": HERE.parent, **{Path(d).name: Path(d).resolve() for d in args.against}}
     root = Path(args.dir) / f"sitegen-watch-save-{args.posts}"
@@ -76,7 +110,7 @@ def main() -> int:
         corpus = make_corpus(root / "corpus", args.posts)
         for name, code in codes.items():
             shutil.copytree(corpus, root / name / "src")
-            watched[name] = Watched(code, root / name / "src", root / name / "out")
+            watched[name] = Watched(code, root / name / "src", root / name / "out", args.serve)
         times: dict[str, list[float]] = {name: [] for name in codes}
         for number in range(args.saves):
             order = list(codes) if number % 2 == 0 else list(codes)[::-1]

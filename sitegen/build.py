@@ -101,7 +101,7 @@ class BuildResult:
         text += say("sum.seconds", language, seconds=f"{self.seconds:.2f}")
         if self.search is not None:
             text += say("sum.search", language, size=f"{self.search.size / 1048576:.1f}", seconds=f"{self.search.seconds:.2f}")
-        return "; ".join([text, *self.remarks])
+        return say("sum.remark_separator", language).join([text, *self.remarks])
 
     def as_plain(self) -> dict[str, Any]:
         """What a build that finds nothing changed says again (kept in the state, as JSON)."""

@@ -14,6 +14,7 @@ CLI: dict[str, dict[str, tuple[str, str | None]]] = {
     "sum.files": {"en": (", {written} written, {unchanged} unchanged, {removed} removed", None),
                   "zh-CN": ("，写入 {written} 个文件，{unchanged} 个没有变化，删除 {removed} 个", None)},
     "sum.seconds": {"en": (", {seconds} s", None), "zh-CN": ("，用时 {seconds} 秒", None)},
+    "sum.remark_separator": {"en": ("; ", None), "zh-CN": ("；", None)},
     "sum.search": {"en": ("; search index {size} MB in {seconds} s", None),
                    "zh-CN": ("；搜索索引 {size} MB，用时 {seconds} 秒", None)},
     # -- build, check, watch

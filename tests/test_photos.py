@@ -74,7 +74,7 @@ def test_a_rotated_phone_photo_with_a_location_is_published_small_upright_and_wi
 def test_a_chinese_site_says_in_chinese_how_many_locations_were_removed(site):
     trip(site, "![a](a.jpg) ![b](b.jpg) ![c](c.jpg)\n",
          {"a.jpg": phone_jpeg(seed=1), "b.jpg": phone_jpeg(seed=2), "c.jpg": phone_jpeg(seed=3, gps=False)}, ZH_TOML)
-    assert "2 张照片带有拍摄地点（GPS），发布的图片中已全部去除" in site.build().summary()
+    assert "秒；2 张照片带有拍摄地点（GPS），发布的图片中已全部去除" in site.build().summary("zh-CN")  # (a Chinese semicolon before it)
     done = run_cli("build", cwd=site.root)  # said again by a build that finds nothing changed
     assert "2 张照片带有拍摄地点" in done.stdout + done.stderr
 
