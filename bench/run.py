@@ -210,7 +210,7 @@ def edit_template(source: Path, run: int) -> None:
 def index_version(output: Path) -> int:
     """Changes whenever a build puts a new search index live in output/pagefind/."""
     try:
-        return os.stat(output / "pagefind" / "pagefind.js").st_ino  # (a new index is a new file)
+        return os.stat(output / "pagefind" / ".sitegen-index.json").st_ino  # (written anew with every index, whichever shards changed)
     except FileNotFoundError:
         return 0
 

@@ -21,6 +21,7 @@ under SITEGEN_REQUIRE_BROWSER=1 (CI).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -107,9 +108,11 @@ def cold_build(root: Path, files: dict[str, str]) -> SiteDir:
     return site
 
 
-def rebuild(site: SiteDir) -> None:
+def rebuild(site: SiteDir, shard: int | None = None) -> None:
+    """`shard`: records per shard of the index (search_shards.py), for a small site in shards."""
+    env = {**os.environ, "SITEGEN_SEARCH_SHARD": str(shard)} if shard else None
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--source", str(site.root),
-                           "--output", str(site.output)], capture_output=True, text=True, timeout=300)
+                           "--output", str(site.output)], capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -321,6 +324,32 @@ def test_the_column_and_tag_filters_narrow_the_results_and_stay_in_the_address(b
         assert settled(page) == [LESSON] and "sort=oldest" in page.url
 
 
+@pytest.fixture(scope="module")
+def sharded_server(tmp_path_factory):
+    """The same site as `server`'s, its index in shards of two records (five shards)."""
+    site = SiteDir(tmp_path_factory.mktemp("search-shards") / "site").write(SITE_FILES)
+    rebuild(site, shard=2)
+    assert len(json.loads((site.output / "pagefind" / "shards.json").read_text("utf-8"))["shards"]) > 2
+    served = NginxServer(Demo(site.output, site.output), tmp_path_factory.mktemp("nginx-shards"), find_nginx())
+    yield served
+    served.close()
+
+
+def test_an_index_in_shards_shows_the_same_results_in_the_same_date_order_and_counts(browser, server, sharded_server):
+    def seen(where: Server, term: str, sort: str) -> tuple[list[str], str, list[str]]:
+        with visit(browser, where) as (page, watch):
+            go(page, watch, search_url(where, term, sort))
+            titles = settled(page)
+            page.get_by_role("button", name=ZH["search_filters"]).click()
+            counts = page.locator(".search-filter li:not([hidden])").all_inner_texts()
+            return titles, status(page), counts
+    for term in ("党员", "民主评议", "学习"):
+        for sort in ("", "&sort=oldest"):
+            assert seen(sharded_server, term, sort) == seen(server, term, sort)
+        one, sharded = seen(server, term, "&sort=relevance"), seen(sharded_server, term, "&sort=relevance")
+        assert sorted(sharded[0]) == sorted(one[0]) and sharded[1:] == one[1:]  # (best match: scored per shard)
+
+
 def test_newest_and_oldest_first_order_the_results_by_date(browser, server):
     with visit(browser, server) as (page, watch):
         go(page, watch, search_url(server, "党员"))
@@ -420,7 +449,7 @@ def test_when_the_index_cannot_be_loaded_the_page_says_so_in_the_sites_language(
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()
-        page.route("**/pagefind/pagefind.js", lambda route: route.abort())
+        page.route("**/pagefind/pagefind.js*", lambda route: route.abort())  # (the page tries twice)
         page.goto(search_url(server, "民主评议"))
         page.wait_for_function("() => !document.getElementById('search-results').hasAttribute('aria-busy')")
         assert status(page) == ZH["search_failed"] and page.locator(".search-result").count() == 0
