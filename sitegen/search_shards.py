@@ -69,35 +69,32 @@ def split(entries: tuple[Entry, ...], count: int, salt: str) -> list[Shard]:
     return shards
 
 
-def in_shard(name: str, number: int) -> bool:
-    """Whether an index file (relative to the index folder) belongs to shard `number`."""
-    first = name.split("/", 1)[0]
-    return first == str(number) if number else not (first.isdigit() and "/" in name)
-
-
 def make_shards(shards: list[Shard], language: str, fresh: Path, previous: dict[str, object] | None,
                 previous_folder: Path | None, command: list[str] | None = None) -> dict[str, int] | None:
     """Every shard's files in `fresh`: linked from the previous index where its key is the same
     and its files are whole, else made by Pagefind; the files with their sizes, or None when
     an index did not read whole. Raises ServiceError when Pagefind fails."""
-    kept = _previous_shards(previous)
-    files: dict[str, int] = {}
-    to_make = []
+    kept, grouped = _previous_shards(previous), _by_shard(previous)
     shards = [shard for shard in shards if shard.entries or not shard.number]  # (shard 0 always: the script is there)
-    for shard in shards:
-        linked = None
-        if previous_folder is not None and previous is not None and kept.get(shard.number) == shard.key:
-            linked = _link_shard(previous, previous_folder, shard.number, fresh)
-        if linked is None:
-            to_make.append(shard)
-        else:
-            files.update(linked)
+    reusable = previous_folder is not None and previous is not None
+    same = [shard for shard in shards if reusable and kept.get(shard.number) == shard.key]
+    files: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        made = list(pool.map(lambda shard: _make_shard(shard, language, fresh, command), to_make))
-    for one in made:
-        if one is None:
-            return None
-        files.update(one)
+        # Pagefind makes the changed shards in processes of their own while this thread links the others.
+        linking = {shard.number for shard in same}
+        making = {shard.number: pool.submit(_make_shard, shard, language, fresh, command)
+                  for shard in shards if shard.number not in linking}
+        for shard in same:
+            linked = _link_shard(grouped.get(shard.number, {}), previous_folder, fresh)  # type: ignore[arg-type]
+            if linked is None:  # (damaged: made after all)
+                making[shard.number] = pool.submit(_make_shard, shard, language, fresh, command)
+            else:
+                files.update(linked)
+        for future in making.values():
+            made = future.result()
+            if made is None:
+                return None
+            files.update(made)
     listing = json.dumps({"shards": [shard.prefix for shard in shards]}).encode()
     (fresh / SHARDS_FILE).write_bytes(listing)
     files[SHARDS_FILE] = len(listing)
@@ -109,25 +106,38 @@ def _previous_shards(previous: dict[str, object] | None) -> dict[int, str]:
     return {n: key for n, key in enumerate(shards) if isinstance(key, str)} if isinstance(shards, list) else {}
 
 
-def _link_shard(previous: dict[str, object], folder: Path, number: int, fresh: Path) -> dict[str, int] | None:
-    """The files of shard `number` of the index in `folder`, linked into `fresh`; None (and
-    what was linked taken back) when one is missing or not the size recorded."""
-    files = previous.get("files")
-    if not isinstance(files, dict):
-        return None
-    mine = {name: size for name, size in files.items() if in_shard(name, number) and name != SHARDS_FILE}
-    done: list[Path] = []
+def _by_shard(previous: dict[str, object] | None) -> dict[int, dict[str, int]]:
+    """The files of the previous index by shard, with their sizes."""
+    files = previous.get("files") if isinstance(previous, dict) else None
+    grouped: dict[int, dict[str, int]] = {}
+    for name, size in (files.items() if isinstance(files, dict) else ()):
+        first, slash, _ = name.partition("/")
+        number = int(first) if slash and first.isdigit() else 0
+        if name != SHARDS_FILE:
+            grouped.setdefault(number, {})[name] = size
+    return grouped
+
+
+def _link_shard(mine: dict[str, int], folder: Path, fresh: Path) -> dict[str, int] | None:
+    """The files of one shard of the index in `folder`, linked into `fresh`; None (and what was
+    linked taken back) when one is missing or not the size recorded."""
+    done: list[str] = []
+    made = {str(fresh)}
+    source, target_root = f"{folder}/", f"{fresh}/"
     try:
         for name, size in mine.items():
-            target = fresh / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(folder / name, target)
+            target = target_root + name
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            os.link(source + name, target)
             done.append(target)
-            if target.stat().st_size != size:
+            if os.stat(target).st_size != size:
                 raise ValueError(name)
     except (OSError, ValueError, TypeError):
         for target in done:
-            target.unlink(missing_ok=True)
+            os.unlink(target)
         return None
     return mine
 
