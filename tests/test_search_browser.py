@@ -566,12 +566,17 @@ def test_an_edit_a_delete_and_a_rename_under_watch_are_found_once_indexed(browse
             def until(term: str, links: list[str]) -> None:
                 """Searches again after each index the watcher reports, until `term` finds `links`.
                 A search that a new index's switch cut across (pagefind.js from one version, its
-                files from the next: a 404) is searched again; any other failure stays."""
+                files from the next: a 404) must still show results: the page searches once more
+                with the index now live (search.js). Only such problems of Pagefind's files are
+                let pass; any other failure, or the page saying search failed, stays."""
                 deadline = time.monotonic() + 60
                 while True:
                     seen, problems = len(indexes), len(watch.problems)
                     got = found_links(term)
                     if len(watch.problems) > problems:
+                        cut = watch.problems[problems:]
+                        assert all("pagefind" in problem.lower() for problem in cut), cut
+                        assert status(page) != ZH["search_failed"], cut  # (the page searched again)
                         switch = time.monotonic() + 5  # (the watcher reports an index just after its switch)
                         while len(indexes) == seen and time.monotonic() < switch:
                             time.sleep(0.05)

@@ -229,21 +229,13 @@ async function run(then) {
   var mine = ++latest;
   list.setAttribute("aria-busy", "true");
   try {
-    var search;
     try {
-      search = await searchAll(processTerm(term), false);
+      await show(processTerm(term), mine, false);
     } catch (cut) {
       // An index put live while this search read the one before (its files gone): once more,
       // with the index now live.
-      search = await searchAll(processTerm(term), true);
+      await show(processTerm(term), mine, true);
     }
-    if (mine !== latest) {
-      return;
-    }
-    shown = search.results;
-    drawn = 0;
-    drawFilters(search.all, search.filters || {});
-    await drawMore(mine);
   } catch (error) {
     if (mine === latest) {
       clear(text("failed"));
@@ -261,6 +253,18 @@ async function run(then) {
   panel.hidden = toggle.getAttribute("aria-expanded") !== "true";
   list.removeAttribute("aria-busy");
   if (then) { then(); }
+}
+
+// Searches and draws the first results (unless a newer search began meanwhile).
+async function show(term, mine, again) {
+  var search = await searchAll(term, again);
+  if (mine !== latest) {
+    return;
+  }
+  shown = search.results;
+  drawn = 0;
+  drawFilters(search.all, search.filters || {});
+  await drawMore(mine);
 }
 
 // A value the index no longer has (an old address) would find nothing, with no box to untick.
