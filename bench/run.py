@@ -210,7 +210,7 @@ def edit_template(source: Path, run: int) -> None:
 def index_version(output: Path) -> int:
     """Changes whenever a build puts a new search index live in output/pagefind/."""
     try:
-        return os.stat(output / "pagefind" / "pagefind.js").st_ino  # (a new index is a new file)
+        return os.stat(output / "pagefind" / ".sitegen-index.json").st_ino  # (written anew with every index, whichever shards changed)
     except FileNotFoundError:
         return 0
 
@@ -223,13 +223,17 @@ def watch_latency(source: Path, output: Path, saves: int, with_index: bool = Fal
                                env={**os.environ, **CODE} if CODE else None)
     try:
         assert process.stderr is not None
-        for line in process.stderr:  # wait for the first build
-            if "built" in line or "failed" in line:
-                break
-        post = sorted((source / "columns" / "study").glob("post-*.md"))[7]
-        page = output / "study" / post.stem / "index.html"
         drain = threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True)  # type: ignore[union-attr]
         drain.start()
+        post = sorted((source / "columns" / "study").glob("post-*.md"))[7]
+        page = output / "study" / post.stem / "index.html"
+        # The first build is done when its page is there (and its index, with_index); waiting for
+        # a word of its summary would depend on the site's language.
+        deadline = time.perf_counter() + 1800
+        while not page.exists() or (with_index and index_version(output) == 0):
+            if process.poll() is not None or time.perf_counter() > deadline:
+                raise SystemExit("watch: the first build did not finish")
+            time.sleep(0.05)
         results, indexed = [], []
         for run in range(saves):
             before, index_before = page.read_bytes(), index_version(output)

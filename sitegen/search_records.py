@@ -4,7 +4,7 @@ post and per column intro (a single-page column's text too), never a draft's or 
 parsing every page again.
 
 The names the search page is built against (templates/static/search.js): filters `column` and
-`tag`; meta `title`, `date` (as the site shows it) and `column`; sort keys `newest` and `oldest`
+`tag`; meta `title`, `date` (as the site shows it), `column` and `sort` (ISO 8601); sort keys `newest` and `oldest`
 (a post's date; an intro, which has none, comes after the posts either way). Tags and the
 column's title are in the searchable text too, so a post tagged 党课 is found by 党课.
 
@@ -52,6 +52,8 @@ class SearchRecord:
         meta = {"title": self.title, "column": self.column}
         if self.date:
             meta["date"] = self.date
+        if self.sort_date:  # (search.js merges the shards' results by it: search_shards.py)
+            meta["sort"] = self.sort_date
         filters = {"column": [self.column]}
         if self.tags:
             filters["tag"] = list(self.tags)
@@ -67,6 +69,7 @@ class Entry:
     url: str
     key: str
     make: Callable[[], SearchRecord]
+    intro: bool = False  # a column's: kept in the index's first shard (search_shards.py)
 
 
 def entries(site: Site, body_of: Callable[[Post], str]) -> list[Entry]:
@@ -100,7 +103,7 @@ def _intro(column: Column, base: str) -> Entry:
     url = _url(column.url, base)
     text = BREAK.join(part for part in (column.description, plain_text(column.intro_html)) if part)
     record = SearchRecord(url, column.title, column.title, "", "", (), text)
-    return Entry(url, _key("intro", url, column.title, text), lambda: record)
+    return Entry(url, _key("intro", url, column.title, text), lambda: record, intro=True)
 
 
 def _url(url: str, base: str) -> str:

@@ -30,7 +30,7 @@ from .layout import COLUMNS_DIR, STATIC_DIR, TEMPLATES_DIR
 from .load import is_ignored
 from .lock import WATCH_FILE, OutputLock
 from .messages import say, site_language
-from .search import IndexResult, KeptIndex, SearchSource, index_site
+from .search import IndexResult, SearchSource, index_site
 from .write import check_output_folder
 
 QUIET_SECONDS = 0.05  # a burst of events (git pull, save-by-rename) ends when none came for this long
@@ -95,7 +95,6 @@ class Watcher:
         self._thread = threading.Thread(target=self._loop, name="sitegen-watch", daemon=True)
         self._index_wanted = threading.Event()
         self._search: SearchSource | None = None  # what the index holds, from the last build that changed it
-        self._kept = KeptIndex()  # the index, held by Pagefind between saves (search.py)
         self._indexer = threading.Thread(target=self._index_loop, name="sitegen-index", daemon=True)
         self._retries = 0  # builds in a row that failed only because a file changed while they read it
         self._due: float | None = None  # when the last good build's site changes by time alone
@@ -171,7 +170,6 @@ class Watcher:
         self._thread.join(timeout=10)
         if self._indexer.is_alive():  # an index goes live in one step or not at all: it can be abandoned
             self._indexer.join(timeout=10)
-        self._kept.close()
         if self._watch_lock is not None:
             self._watch_lock.release()
             self._watch_lock = None
@@ -202,7 +200,6 @@ class Watcher:
     def _index_loop(self) -> None:
         """Indexes the site whenever builds asked for it; saves that come meanwhile are built
         at once and make one more indexing afterwards."""
-        self._warm()
         while True:
             self._index_wanted.wait()
             if self._stop.is_set():
@@ -210,21 +207,12 @@ class Watcher:
             self._index_wanted.clear()
             try:
                 source = self._search
-                indexed = index_site(self.output, source, self._kept) if source is not None else None
+                indexed = index_site(self.output, source) if source is not None else None  # (only changed shards)
             except Exception as exc:  # anything unforeseen: the next save asks again
                 indexed = SiteError.of(None, None, "search.crashed", "warning", reason=repr(exc))
             if indexed is None:
                 continue
             self.on_index(indexed)
-
-    def _warm(self) -> None:
-        """Gives Pagefind the started site's records, so the first save indexes only itself."""
-        source = self._search
-        if source is not None and not self._index_wanted.is_set():
-            try:
-                self._kept.load(source)
-            except Exception:  # noqa: BLE001 (the first save then makes the index whole)
-                self._kept.close()
 
     def rebuild(self, index_now: bool = False) -> Outcome:
         self.version += 1

@@ -1,5 +1,6 @@
 """Searching a built site's index as the search page does, without a browser: Pagefind's own
-pagefind.js, run by Node (network imports) against the output folder served on loopback.
+pagefind.js of each shard (pagefind/shards.json), run by Node (network imports) against the
+output folder served on loopback; the URLs found in every shard.
 
 A query is sent as templates/static/search.js sends it: each Chinese character a word, and a
 query of one word containing Chinese as a phrase."""
@@ -24,12 +25,17 @@ _HAN = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _SCRIPT = """
 const [bundle, ...terms] = process.argv.slice(1);
 globalThis.window = globalThis; globalThis.location = new URL(bundle);
-const pagefind = await import(bundle + "pagefind.js?" + Date.now());
-await pagefind.options({ basePath: bundle });
+const listed = await fetch(bundle + "shards.json");
+const shards = listed.ok ? (await listed.json()).shards : [""];
 const found = {};
-for (const term of terms) {
-  const search = await pagefind.search(term);
-  found[term] = await Promise.all(search.results.map(async (r) => { const d = await r.data(); return d.url; }));
+for (const prefix of shards) {
+  const pagefind = await import(bundle + prefix + "pagefind.js?" + Date.now());
+  await pagefind.options({ basePath: bundle + prefix });
+  for (const term of terms) {
+    const search = await pagefind.search(term);
+    const urls = await Promise.all(search.results.map(async (r) => { const d = await r.data(); return d.url; }));
+    found[term] = (found[term] || []).concat(urls);
+  }
 }
 console.log(JSON.stringify(found));
 """

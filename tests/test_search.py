@@ -192,7 +192,8 @@ def test_the_index_holds_posts_and_column_intros_with_their_column_tags_and_date
                           "/dynamics/", "/study/", "/mailbox/"}  # never the draft, lists or the report
     appraisal = pages["/dynamics/appraisal/"]
     # The names the search page is built against.
-    assert appraisal["meta"] == {"title": APPRAISAL, "column": "党建动态", "date": "2019年11月20日"}
+    assert appraisal["meta"] == {"title": APPRAISAL, "column": "党建动态", "date": "2019年11月20日",
+                                 "sort": "2019-11-20T00:00:00+08:00"}
     assert appraisal["filters"] == {"column": ["党建动态"], "tag": ["民主评议"]}
     assert "开展民主评议党员活动" in appraisal["content"]
     assert "阅读约" not in appraisal["content"] and "评议过程" in appraisal["content"]  # no meta line; headings

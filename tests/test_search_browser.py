@@ -21,6 +21,7 @@ under SITEGEN_REQUIRE_BROWSER=1 (CI).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -107,9 +108,11 @@ def cold_build(root: Path, files: dict[str, str]) -> SiteDir:
     return site
 
 
-def rebuild(site: SiteDir) -> None:
+def rebuild(site: SiteDir, shard: int | None = None) -> None:
+    """`shard`: records per shard of the index (search_shards.py), for a small site in shards."""
+    env = {**os.environ, "SITEGEN_SEARCH_SHARD": str(shard)} if shard else None
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--source", str(site.root),
-                           "--output", str(site.output)], capture_output=True, text=True, timeout=300)
+                           "--output", str(site.output)], capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -239,6 +242,16 @@ def test_on_a_phone_the_first_result_shows_without_scrolling(browser, server):
         whole = first.bounding_box()
         assert title and whole and whole["y"] >= 0 and whole["y"] + whole["height"] <= PHONE["height"], whole
         assert title["x"] >= 0 and title["x"] + title["width"] <= PHONE["width"], title
+        # Opening the filters leaves the first result on the screen (compact rows), with
+        # two columns and four tags to choose from.
+        go(page, watch, search_url(server, "学习"))
+        assert len(settled(page)) == 5
+        page.get_by_role("button", name=ZH["search_filters"]).click()
+        assert page.locator("#search-filters").is_visible()
+        whole, panel = first.bounding_box(), page.locator("#search-filters").bounding_box()
+        assert page.evaluate("() => window.scrollY") == 0
+        assert whole and whole["y"] + whole["height"] <= PHONE["height"], whole
+        assert panel and panel["height"] <= 2 * 56, panel  # one row of 44 px controls per group
 
 
 def test_the_page_has_one_search_box_the_headers_which_holds_the_query(browser, server):
@@ -270,7 +283,7 @@ def test_the_count_is_said_in_a_live_region_in_the_sites_language(browser, serve
         settled(page)
         region = page.locator("#search-status")
         assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") == "polite"
-        assert status(page) == "找到 2 篇与“民主评议”有关的文章"
+        assert status(page) == "找到 2 条与“民主评议”有关的结果"  # (results: posts and column pages)
         page.get_by_role("searchbox", name=ZH["search_label"]).fill(DRAFT_WORD)
         assert settled(page) == [] and status(page) == found(0, DRAFT_WORD)
     en = cold_build(tmp_path_factory.mktemp("search-en") / "site", EN_FILES)
@@ -279,7 +292,7 @@ def test_the_count_is_said_in_a_live_region_in_the_sites_language(browser, serve
         with visit(browser, preview) as (page, watch):
             go(page, watch, search_url(preview, "民主评议"))
             assert settled(page) == ["支部开展主题党日活动"]
-            assert status(page) == "1 post found for “民主评议”"
+            assert status(page) == "1 result for “民主评议”"
             go(page, watch, search_url(preview, "volunteers"))
             assert settled(page) == ["Volunteers Paint the School Gate"] and status(page) == found(1, "volunteers", EN)
             assert page.locator(".search-filters-button").inner_text().strip() == EN["search_filters"]
@@ -319,6 +332,32 @@ def test_the_column_and_tag_filters_narrow_the_results_and_stay_in_the_address(b
         # The order is kept in the address too, the filters stay.
         page.select_option("#search-order", "oldest")
         assert settled(page) == [LESSON] and "sort=oldest" in page.url
+
+
+@pytest.fixture(scope="module")
+def sharded_server(tmp_path_factory):
+    """The same site as `server`'s, its index in shards of two records (five shards)."""
+    site = SiteDir(tmp_path_factory.mktemp("search-shards") / "site").write(SITE_FILES)
+    rebuild(site, shard=2)
+    assert len(json.loads((site.output / "pagefind" / "shards.json").read_text("utf-8"))["shards"]) > 2
+    served = NginxServer(Demo(site.output, site.output), tmp_path_factory.mktemp("nginx-shards"), find_nginx())
+    yield served
+    served.close()
+
+
+def test_an_index_in_shards_shows_the_same_results_in_the_same_date_order_and_counts(browser, server, sharded_server):
+    def seen(where: Server, term: str, sort: str) -> tuple[list[str], str, list[str]]:
+        with visit(browser, where) as (page, watch):
+            go(page, watch, search_url(where, term, sort))
+            titles = settled(page)
+            page.get_by_role("button", name=ZH["search_filters"]).click()
+            counts = page.locator(".search-filter li:not([hidden])").all_inner_texts()
+            return titles, status(page), counts
+    for term in ("党员", "民主评议", "学习"):
+        for sort in ("", "&sort=oldest"):
+            assert seen(sharded_server, term, sort) == seen(server, term, sort)
+        one, sharded = seen(server, term, "&sort=relevance"), seen(sharded_server, term, "&sort=relevance")
+        assert sorted(sharded[0]) == sorted(one[0]) and sharded[1:] == one[1:]  # (best match: scored per shard)
 
 
 def test_newest_and_oldest_first_order_the_results_by_date(browser, server):
@@ -384,7 +423,7 @@ def test_a_chinese_input_method_searches_for_the_characters_not_the_pinyin(brows
         page.wait_for_timeout(600)  # longer than the pause after typing: a search would have run
         assert status(page) == ZH["search_hint"] and page.locator(".search-result").count() == 0
         ime.send("Input.insertText", {"text": "党员"})
-        assert {APPRAISAL, INTEGRITY, LESSON} <= set(settled(page)) and status(page).endswith("与“党员”有关的文章")
+        assert {APPRAISAL, INTEGRITY, LESSON} <= set(settled(page)) and status(page).endswith("与“党员”有关的结果")
 
 
 def test_more_results_come_by_a_button_and_the_focus_goes_to_the_first_new_one(browser, tmp_path):
@@ -420,7 +459,7 @@ def test_when_the_index_cannot_be_loaded_the_page_says_so_in_the_sites_language(
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()
-        page.route("**/pagefind/pagefind.js", lambda route: route.abort())
+        page.route("**/pagefind/pagefind.js*", lambda route: route.abort())  # (the page tries twice)
         page.goto(search_url(server, "民主评议"))
         page.wait_for_function("() => !document.getElementById('search-results').hasAttribute('aria-busy')")
         assert status(page) == ZH["search_failed"] and page.locator(".search-result").count() == 0
@@ -455,7 +494,8 @@ def test_the_search_page_fits_a_phone_with_16px_text_and_44px_controls(browser, 
         settled(page)
         page.locator(".search-filters-button").click()
         layout = page.evaluate("""() => ({scrollWidth: document.documentElement.scrollWidth,
-            wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+            wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1
+                  && !e.closest('.search-filter ul'))  // (a row of filter values scrolls sideways on a phone)
                   .slice(0, 5).map(e => e.tagName + '.' + e.className)})""")
         assert layout["scrollWidth"] <= width and not layout["wide"], layout
         small = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e =>
@@ -526,12 +566,17 @@ def test_an_edit_a_delete_and_a_rename_under_watch_are_found_once_indexed(browse
             def until(term: str, links: list[str]) -> None:
                 """Searches again after each index the watcher reports, until `term` finds `links`.
                 A search that a new index's switch cut across (pagefind.js from one version, its
-                files from the next: a 404) is searched again; any other failure stays."""
+                files from the next: a 404) must still show results: the page searches once more
+                with the index now live (search.js). Only such problems of Pagefind's files are
+                let pass; any other failure, or the page saying search failed, stays."""
                 deadline = time.monotonic() + 60
                 while True:
                     seen, problems = len(indexes), len(watch.problems)
                     got = found_links(term)
                     if len(watch.problems) > problems:
+                        cut = watch.problems[problems:]
+                        assert all("pagefind" in problem.lower() for problem in cut), cut
+                        assert status(page) != ZH["search_failed"], cut  # (the page searched again)
                         switch = time.monotonic() + 5  # (the watcher reports an index just after its switch)
                         while len(indexes) == seen and time.monotonic() < switch:
                             time.sleep(0.05)

@@ -1,10 +1,11 @@
 """The search index through real builds, queried with Pagefind's own search code (tests/search_query.py):
 what it finds after a cold build, and that it follows an edit, a delete, a rename and a post made a
-draft at once; a damaged index is made again; and the same under `sitegen watch`, whose index is
-kept by Pagefind between saves (only changed records are given again)."""
+draft at once; a damaged index is made again; and the same under `sitegen watch`. An index in
+shards (search_shards.py) finds what one index finds, and an edit makes only its post's shard."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from conftest import SiteDir, column, post
 from search_query import QueryFailed, search
 
 from sitegen.errors import SiteError
+import sitegen.search_shards as search_shards
 from sitegen.search import INDEX_DIR
 from sitegen.watch import Watcher
 
@@ -100,7 +102,8 @@ def until_found(output: Path, expected: dict[str, set[str]], what: str) -> None:
         time.sleep(0.2)
 
 
-def test_under_watch_the_kept_index_follows_an_edit_a_delete_a_rename_and_a_draft(tmp_path: Path) -> None:
+def test_under_watch_the_index_in_shards_follows_an_edit_a_delete_a_rename_and_a_draft(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 2)  # (the site's 4 records: 2 shards)
     site = SiteDir(tmp_path / "site").write(FILES)
     indexings: list[object] = []
     watcher = Watcher(site.root, site.output, on_build=lambda outcome: None, quiet=0.1, on_index=indexings.append)
@@ -138,3 +141,50 @@ def test_an_edit_that_changes_no_record_keeps_the_index_as_it_was(tmp_path: Path
     site.write({"columns/news/2020-02-library.md": post("Library Morning", "2020-02-10", "", "Members sorted books.\n")})
     site.build(now=NOW)
     assert entry.stat().st_ino != before and search(site.output, "bookmobile") == {"bookmobile": set()}
+
+
+MORE = {f"columns/news/2020-05-day{n}.md": post(f"五月第{n}天", f"2020-05-{n:02d}", "tags: [党课]\n" if n % 3 else "",
+                                                f"第{n}天的学习记录，讨论了作风建设。\n") for n in range(1, 13)}
+QUERIES = ("党课", "作风建设", "学习", "bookmobile", "党建动态", "第7天")
+
+
+def shards_of(output: Path) -> list[str]:
+    return json.loads((output / INDEX_DIR / "shards.json").read_text("utf-8"))["shards"]
+
+
+def test_an_index_in_shards_finds_the_same_pages_as_one_index(tmp_path: Path, monkeypatch) -> None:
+    one = SiteDir(tmp_path / "one").write({**FILES, **MORE})
+    build(one)
+    assert shards_of(one.output) == [""]  # a small site: one index, as before shards
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 4)
+    sharded = SiteDir(tmp_path / "sharded").write({**FILES, **MORE})
+    build(sharded)
+    assert len(shards_of(sharded.output)) == 4  # 16 records
+    expected = search(one.output, *QUERIES)
+    assert expected["党课"] and expected["第7天"] == {"/news/day7/"}
+    assert search(sharded.output, *QUERIES) == expected
+
+
+def test_an_edit_or_a_delete_makes_only_the_shard_of_its_post_again(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 4)
+    site = SiteDir(tmp_path / "site").write({**FILES, **MORE})
+    build(site)
+
+    def entries() -> dict[str, tuple[int, str]]:  # shard -> its entry file: inode (a linked shard keeps it), text
+        files = {prefix: site.output / INDEX_DIR / prefix / "pagefind-entry.json" for prefix in shards_of(site.output)}
+        return {prefix: (path.stat().st_ino, path.read_text("utf-8")) for prefix, path in files.items()}
+
+    def one_made_again(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> bool:
+        made = [p for p in before if after[p][1] != before[p][1]]  # (an inode may be used again)
+        return len(made) == 1 and all(after[p][0] == before[p][0] for p in before if p not in made)
+    before = entries()
+    site.write({"columns/news/2020-05-day7.md": post("五月第7天", "2020-05-07", "", "第7天参观了纪念馆。\n")})
+    build(site)
+    after = entries()
+    assert after.keys() == before.keys() and one_made_again(before, after)
+    assert search(site.output, "纪念馆", "党课") == {"纪念馆": {"/news/day7/"},
+                                                   "党课": {"/news/lesson/"} | {f"/news/day{n}/" for n in range(1, 13) if n % 3 and n != 7}}
+    (site.root / "columns/news/2020-05-day5.md").unlink()
+    build(site)
+    assert one_made_again(after, entries())
+    assert "/news/day5/" not in search(site.output, "学习")["学习"]

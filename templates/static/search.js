@@ -47,7 +47,7 @@ FILTERS.forEach(function (name) { chosen[name] = params.getAll(name); });
 var pagefind = null;
 var latest = 0;  // the newest search wins; an older one that ends later is dropped
 var timer = null;
-var shown = [];  // the results of the search on screen, and how many of them are drawn
+var shown = merged([], null);  // the results of the search on screen, and how many of them are drawn
 var drawn = 0;
 
 function text(name, values) {
@@ -94,18 +94,121 @@ function remember() {
   window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
 }
 
-function load() {
-  if (!pagefind) {
-    pagefind = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
-      return module.options({ excerptLength: 30 }).then(function () { return module; });
+// Pagefind's script for each shard of the index (sitegen/search_shards.py: pagefind/shards.json lists
+// them; an index without the list is one shard). Each shard is searched by a copy of the script of
+// its own (Pagefind's mergeIndex would rank the merged results by score alone, which in a date
+// order is each result's place in its own shard, so dates would interleave wrongly). `again`: a new
+// copy of everything, for a search that an index put live meanwhile cut across (its files gone).
+function load(again) {
+  if (!pagefind || again) {
+    var bundle = root.getAttribute("data-bundle");
+    var fresh = again ? "?again=" + Date.now() : "";
+    pagefind = window.fetch(bundle + "shards.json?ts=" + Date.now(), { cache: "no-store" }).then(function (answer) {
+      return answer.ok ? answer.json() : { shards: [""] };
+    }).then(function (listing) {
+      return Promise.all(listing.shards.map(function (prefix) {
+        return import(bundle + prefix + "pagefind.js" + fresh).then(function (module) {
+          return module.options({ excerptLength: 30 }).then(function () { return module; });
+        });
+      }));
     });
   }
   return pagefind;
 }
 
+// Filter counts of every shard added up.
+function addCounts(each) {
+  var sum = {};
+  each.forEach(function (filters) {
+    Object.keys(filters || {}).forEach(function (name) {
+      sum[name] = sum[name] || {};
+      Object.keys(filters[name]).forEach(function (value) {
+        sum[name][value] = (sum[name][value] || 0) + filters[name][value];
+      });
+    });
+  });
+  return sum;
+}
+
+// The results of every shard as one list, drawn a page at a time. Best match: by Pagefind's score
+// (each shard scores against its own pages, so the order may differ a little from one index's).
+// A date order: each shard's list is in that order already, and the next result is the first of
+// the shards' next ones by the date its page carries (meta "sort"; a column intro has none and
+// comes after the posts, as in one index); so a page of results loads only the pages it shows,
+// and one more per shard.
+function merged(lists, by) {
+  var at = lists.map(function () { return 0; });
+  var total = lists.reduce(function (sum, list) { return sum + list.length; }, 0);
+  if (!by) {
+    lists = [[].concat.apply([], lists).sort(function (a, b) { return b.score - a.score; })];
+    at = [0];
+  }
+  var last = by === "oldest" ? "9999" : "0000";
+  function page(result) {
+    result.page = result.page || result.data();
+    return result.page;
+  }
+  return {
+    length: total,
+    next: async function (count) {
+      var out = [];
+      while (out.length < count) {
+        var heads = lists.map(function (list, i) { return at[i] < list.length ? i : -1; }).filter(function (i) { return i >= 0; });
+        if (!heads.length) { break; }
+        var pages = await Promise.all(heads.map(function (i) { return page(lists[i][at[i]]); }));
+        var best = 0;
+        pages.forEach(function (candidate, n) {
+          var mine = (candidate.meta && candidate.meta.sort) || last;
+          var theirs = (pages[best].meta && pages[best].meta.sort) || last;
+          if (by === "oldest" ? mine < theirs : mine > theirs) { best = n; }
+        });
+        out.push(pages[best]);
+        at[heads[best]] += 1;
+      }
+      return out;
+    }
+  };
+}
+
+// Pagefind leaves out of a query the words its index does not have at all ("hello xyzzy" finds
+// the pages with hello). A shard that lacks a word other shards have would so find pages one
+// index would not (a column intro with 主 for 民主评议): such a shard's results are dropped, so
+// that the shards together find what one index would.
+async function sameAsOneIndex(modules, term, each) {
+  var words = term.replace(/"/g, " ").trim().split(/\s+/);
+  if (modules.length < 2 || words.length < 2) {
+    return each;
+  }
+  var has = await Promise.all(modules.map(function (module) {
+    return Promise.all(words.map(function (word) {
+      return module.search(word).then(function (found) { return found.results.length > 0; });
+    }));
+  }));
+  return each.map(function (one, shard) {
+    var lacks = words.some(function (word, i) {
+      return !has[shard][i] && has.some(function (other) { return other[i]; });
+    });
+    return lacks ? { results: [], filters: {} } : one;
+  });
+}
+
+async function searchAll(term, again) {
+  var modules = await load(again);
+  // Pagefind 1.5 loads its filters while the first search runs, and that search counts only
+  // those loaded by then: so they are loaded first.
+  var all = addCounts(await Promise.all(modules.map(function (module) { return module.filters(); })));
+  forgetLostFilters(all);
+  var options = { filters: filtersInUse(), sort: ORDERS[order] || undefined };
+  var each = await Promise.all(modules.map(function (module) { return module.search(term, options); }));
+  each = await sameAsOneIndex(modules, term, each);
+  var by = options.sort ? order : null;
+  return { all: all, filters: addCounts(each.map(function (one) { return one.filters; })),
+    results: merged(each.map(function (one) { return one.results; }), by) };
+}
+
 function clear(message) {
   latest += 1;
-  shown = [];
+  shown = merged([], null);
   drawn = 0;
   list.textContent = "";
   more.hidden = true;
@@ -126,19 +229,13 @@ async function run(then) {
   var mine = ++latest;
   list.setAttribute("aria-busy", "true");
   try {
-    var module = await load();
-    // Pagefind 1.5 loads its filters while the first search runs, and that search counts only
-    // those loaded by then: so they are loaded first.
-    var all = await module.filters();
-    forgetLostFilters(all);
-    var search = await module.search(processTerm(term), { filters: filtersInUse(), sort: ORDERS[order] || undefined });
-    if (mine !== latest) {
-      return;
+    try {
+      await show(processTerm(term), mine, false);
+    } catch (cut) {
+      // An index put live while this search read the one before (its files gone): once more,
+      // with the index now live.
+      await show(processTerm(term), mine, true);
     }
-    shown = search.results;
-    drawn = 0;
-    drawFilters(all, search.filters || {});
-    await drawMore(mine);
   } catch (error) {
     if (mine === latest) {
       clear(text("failed"));
@@ -156,6 +253,18 @@ async function run(then) {
   panel.hidden = toggle.getAttribute("aria-expanded") !== "true";
   list.removeAttribute("aria-busy");
   if (then) { then(); }
+}
+
+// Searches and draws the first results (unless a newer search began meanwhile).
+async function show(term, mine, again) {
+  var search = await searchAll(term, again);
+  if (mine !== latest) {
+    return;
+  }
+  shown = search.results;
+  drawn = 0;
+  drawFilters(search.all, search.filters || {});
+  await drawMore(mine);
 }
 
 // A value the index no longer has (an old address) would find nothing, with no box to untick.
@@ -178,7 +287,7 @@ function schedule() {
 // Draws the next PAGE_SIZE results; returns the first link it drew (or null).
 async function drawMore(mine) {
   var start = drawn;
-  var pages = await Promise.all(shown.slice(start, start + PAGE_SIZE).map(function (result) { return result.data(); }));
+  var pages = await shown.next(PAGE_SIZE);
   if (mine !== latest) {
     return null;
   }

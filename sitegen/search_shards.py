@@ -1,0 +1,189 @@
+"""The search index in shards: the records split by a stable hash of their URL into N indexes
+of Pagefind's, each made by its own short-lived Pagefind process (search.py puts them together).
+
+Why: Pagefind cannot change an index in place, and writing a whole index again costs about as
+much as making it (13 s at 10,000 posts, bench/RESULTS.md), while its process holds about
+1.25 GB. A shard of about SHARD_RECORDS records costs a fraction of that, so an edit, a delete or
+a rename makes only the shard its record is in, from the records (no process is kept between
+saves), and a cold build makes the shards two at a time, its memory bounded by two shards'.
+
+Layout, inside the index folder (pagefind/): shard 0 is the folder itself (a site of up to
+SHARD_RECORDS records has just that one, as before shards), shard i > 0 is the subfolder i/;
+SHARDS_FILE lists them for the search page (templates/static/search.js), which searches each
+with its own copy of Pagefind's script and merges the results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pagefind_service import PagefindService, service_command
+from .search_records import Entry, each_payload
+
+SHARDS_FILE = "shards.json"
+SHARD_RECORDS = int(os.environ.get("SITEGEN_SEARCH_SHARD", "1000"))  # (bench/ tries other sizes)
+WORKERS = 2  # shards made at once: both cores of a small server, the memory of two shards
+
+
+@dataclass(frozen=True)
+class Shard:
+    number: int
+    key: str  # names its records, the language, the number of shards and Pagefind's version
+    entries: tuple[Entry, ...]
+
+    @property
+    def prefix(self) -> str:
+        """Where its files are, inside the index folder."""
+        return f"{self.number}/" if self.number else ""
+
+
+def shard_count(records: int, before: int | None) -> int:
+    """How many shards `records` records go into: one per SHARD_RECORDS, but the number the
+    last index had (`before`) stays while its shards hold between half and one and a half
+    times SHARD_RECORDS, so one post more or less does not make every shard anew."""
+    if before and math.ceil(records / (1.5 * SHARD_RECORDS)) <= before <= max(1, math.ceil(records / (0.5 * SHARD_RECORDS))):
+        return before
+    return max(1, math.ceil(records / SHARD_RECORDS))
+
+
+def split(entries: tuple[Entry, ...], count: int, salt: str) -> list[Shard]:
+    """The records in `count` shards, each post's in the shard its URL hashes to; the column
+    intros (a few) in shard 0, so that it is never empty: its script is the one the search page
+    starts from, and Pagefind writes no index of no records."""
+    groups: list[list[Entry]] = [[] for _ in range(count)]
+    for entry in entries:
+        hashed = int.from_bytes(hashlib.blake2b(entry.url.encode(), digest_size=8).digest(), "big") % count
+        groups[0 if entry.intro else hashed].append(entry)
+    shards = []
+    for number, group in enumerate(groups):
+        named = "\n".join(f"{entry.url} {entry.key}" for entry in group)
+        key = hashlib.blake2b(f"{salt}\n{count}\n{number}\n{named}".encode(), digest_size=16).hexdigest()
+        shards.append(Shard(number, key, tuple(group)))
+    return shards
+
+
+def make_shards(shards: list[Shard], language: str, fresh: Path, previous: dict[str, object] | None,
+                previous_folder: Path | None, command: list[str] | None = None) -> dict[str, int] | None:
+    """Every shard's files in `fresh`: linked from the previous index where its key is the same
+    and its files are whole, else made by Pagefind; the files with their sizes, or None when
+    an index did not read whole. Raises ServiceError when Pagefind fails."""
+    kept, grouped = _previous_shards(previous), _by_shard(previous)
+    shards = [shard for shard in shards if shard.entries or not shard.number]  # (shard 0 always: the script is there)
+    reusable = previous_folder is not None and previous is not None
+    same = [shard for shard in shards if reusable and kept.get(shard.number) == shard.key]
+    files: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        # Pagefind makes the changed shards in processes of their own while this thread links the others.
+        linking = {shard.number for shard in same}
+        making = {shard.number: pool.submit(_make_shard, shard, language, fresh, command)
+                  for shard in shards if shard.number not in linking}
+        for shard in same:
+            linked = _link_shard(grouped.get(shard.number, {}), previous_folder, fresh)  # type: ignore[arg-type]
+            if linked is None:  # (damaged: made after all)
+                making[shard.number] = pool.submit(_make_shard, shard, language, fresh, command)
+            else:
+                files.update(linked)
+        for future in making.values():
+            made = future.result()
+            if made is None:
+                return None
+            files.update(made)
+    listing = json.dumps({"shards": [shard.prefix for shard in shards]}).encode()
+    (fresh / SHARDS_FILE).write_bytes(listing)
+    files[SHARDS_FILE] = len(listing)
+    return files
+
+
+def _previous_shards(previous: dict[str, object] | None) -> dict[int, str]:
+    shards = previous.get("shards") if isinstance(previous, dict) else None
+    return {n: key for n, key in enumerate(shards) if isinstance(key, str)} if isinstance(shards, list) else {}
+
+
+def _by_shard(previous: dict[str, object] | None) -> dict[int, dict[str, int]]:
+    """The files of the previous index by shard, with their sizes."""
+    files = previous.get("files") if isinstance(previous, dict) else None
+    grouped: dict[int, dict[str, int]] = {}
+    for name, size in (files.items() if isinstance(files, dict) else ()):
+        first, slash, _ = name.partition("/")
+        number = int(first) if slash and first.isdigit() else 0
+        if name != SHARDS_FILE:
+            grouped.setdefault(number, {})[name] = size
+    return grouped
+
+
+def _link_shard(mine: dict[str, int], folder: Path, fresh: Path) -> dict[str, int] | None:
+    """The files of one shard of the index in `folder`, linked into `fresh`; None (and what was
+    linked taken back) when one is missing or not the size recorded."""
+    done: list[str] = []
+    made = {str(fresh)}
+    source, target_root = f"{folder}/", f"{fresh}/"
+    try:
+        for name, size in mine.items():
+            target = target_root + name
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            os.link(source + name, target)
+            done.append(target)
+            if os.stat(target).st_size != size:
+                raise ValueError(name)
+    except (OSError, ValueError, TypeError):
+        for target in done:
+            os.unlink(target)
+        return None
+    return mine
+
+
+def _make_shard(shard: Shard, language: str, fresh: Path, command: list[str] | None) -> dict[str, int] | None:
+    """Pagefind's index of one shard's records, in fresh/<prefix>, by a process of its own."""
+    folder = fresh / shard.prefix if shard.prefix else fresh
+    scratch = fresh.parent / f"shard-{shard.number}"
+    with PagefindService({"force_language": language}, command or service_command()) as service:
+        service.add_records(each_payload(list(shard.entries), language))
+        service.write(scratch)
+        written = written_index(scratch)
+    if written is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in written:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(scratch / name, target)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {f"{shard.prefix}{name}": size for name, size in written.items()}
+
+
+def written_index(index: Path, patience: float = 5.0) -> dict[str, int] | None:
+    """readable_index(index) once Pagefind has finished writing it. Its service answers
+    WriteFiles before every file is on disk (pagefind-entry.json was found empty about once in
+    40 small indexes), so this waits for the index to read whole."""
+    deadline = time.monotonic() + patience
+    pause = 0.002
+    while (files := readable_index(index)) is None and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+    return files
+
+
+def readable_index(index: Path) -> dict[str, int] | None:
+    """Every file of a fresh index with its size, if it is complete: its script and entry file
+    are there, the entry file reads, and no file is empty (a full disk leaves empty files)."""
+    files: dict[str, int] = {}
+    for path in index.rglob("*"):
+        if path.is_file():
+            files[path.relative_to(index).as_posix()] = path.stat().st_size
+    try:
+        entry = json.loads((index / "pagefind-entry.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if "pagefind.js" not in files or not isinstance(entry, dict) or not entry.get("languages"):
+        return None
+    return files if all(files.values()) else None
