@@ -219,6 +219,14 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+class UnknownText(LookupError):
+    """A template asked t() for a text the theme does not have (render.py names the template)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"t({key!r}): no such text")
+        self.key = key
+
+
 class Translator:
     """Looks up UI strings for one language; an unknown key is a template bug, so it raises."""
 
@@ -232,7 +240,11 @@ class Translator:
         self._strings = STRINGS[language]
 
     def __call__(self, key: str, **values: object) -> str:
-        return self._strings[key].format(**values)
+        try:
+            text = self._strings[key]
+        except KeyError:
+            raise UnknownText(key) from None
+        return text.format(**values)
 
     __call__.jinja_pass_arg = None  # type: ignore[attr-defined]
 

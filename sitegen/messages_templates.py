@@ -36,6 +36,11 @@ FRAMES: dict[str, Entry] = {
     "word.cards_post": {"en": ("a post's page shows its neighbours and related posts as cards", None),
                         "zh-CN": ("文章页把上一篇、下一篇和相关文章显示成卡片", None)},
     "word.cards_list": {"en": ("a list shows posts as cards", None), "zh-CN": ("列表页把文章显示成卡片", None)},
+    "tpl.text": {
+        "en": ("template error: t('{name}'): the theme has no text called '{name}'",
+               "use a name sitegen/i18n.py has, such as 'search' or 'tags', or write the words into the template"),
+        "zh-CN": ("模板要用的文字 t('{name}') 不存在：主题里没有叫“{name}”的文字",
+                  "请改用 sitegen/i18n.py 里已有的名字，例如 'search' 或 'tags'，或者把文字直接写进模板")},
     "tpl.asset": {
         "en": ("template error: asset('{name}'): no such file in templates/static/",
                "put the file in templates/static/, or correct the name in asset(...)"),

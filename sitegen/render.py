@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .cjk import squeeze
 from .errors import SiteError
-from .i18n import Translator
+from .i18n import Translator, UnknownText
 from .layout import TEMPLATES_DIR, default_theme
 from .model import CARD_FIELDS, Card, Post, Site
 from .pages import Page, PostPage
@@ -157,10 +157,12 @@ class Renderer:
                                folders=", ".join(map(str, self.theme.folders))) from None
         except SiteError:  # a problem with what the page shows (a post's body could not be made): it says where
             raise
-        except (NotOnCard, MissingAsset) as exc:  # the same on every page that uses the template: said once (render_stale)
+        except (NotOnCard, MissingAsset, UnknownText) as exc:  # the same on every page that uses the template: said once (render_stale)
             path, line = _template_frame(exc)
             if isinstance(exc, MissingAsset):
                 raise SiteError.of(path, line, "tpl.asset", name=exc.name) from None
+            if isinstance(exc, UnknownText):
+                raise SiteError.of(path, line, "tpl.text", name=exc.key) from None
             shown = "word.cards_post" if isinstance(page, PostPage) else "word.cards_list"
             raise SiteError.of(path, line, "tpl.card", shown=shown, fields=", ".join(CARD_FIELDS),
                                **runtime_reason(exc)) from None
