@@ -87,7 +87,10 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     zone: tzinfo = tz
     offset = parts[6] if match else None
     if offset:
-        zone = datetime.strptime(("+0000" if offset == "Z" else offset.replace(":", "")), "%z").tzinfo  # type: ignore[assignment]
+        try:  # (an offset of 24 hours or more, +99:99 say, is no place's)
+            zone = datetime.strptime(("+0000" if offset == "Z" else offset.replace(":", "")), "%z").tzinfo  # type: ignore[assignment]
+        except ValueError:
+            raise DateProblem("date.not_real", text) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DateProblem("date.year", text, year=year)
     try:

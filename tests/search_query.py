@@ -79,6 +79,6 @@ def search(output: Path, *terms: str) -> dict[str, set[str]]:
                                "-e", _SCRIPT, bundle, *(as_sent(t) for t in terms)],
                               capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
-        raise QueryFailed(done.stderr.strip().splitlines()[0] if done.stderr.strip() else "node failed")
+        raise QueryFailed(done.stderr.strip()[-2000:] or "node failed")  # (the end says what failed)
     found = json.loads(done.stdout)
     return {term: {urlsplit(url).path for url in found[as_sent(term)]} for term in terms}

@@ -249,7 +249,8 @@ def test_a_naive_date_is_read_in_the_timezone_of_site_toml(site):
     assert published(site, "news/a/index.html") == ("2019-03-05T08:30:00-05:00", "Published 5 March 2019")
 
 
-@pytest.mark.parametrize("written", ["2019-02-30", "2019-13-01", "2019-03-05 25:00", "2019年2月30日"])
+@pytest.mark.parametrize("written", ["2019-02-30", "2019-13-01", "2019-03-05 25:00", "2019年2月30日",
+                                     "2019-03-05T10:00:00+99:99"])  # (found by tests/test_fuzz.py)
 def test_an_impossible_date_is_an_error_at_the_line_of_the_date(site, written):
     error = one_error(site, f"---\ntitle: A\nauthor: me\ndate: {written}\n---\nText.\n")
     assert where(error, site) == f"{BAD}:4"
