@@ -26,7 +26,7 @@ from .lock import OutputLock
 from .messages import os_reason, say, site_language
 from .publish import links_whole, live_folder, recover
 from .reuse import record_state, sitemap_of, state_key
-from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, search_source
+from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, removed_marker, search_source
 from .snapshot import Scan, State, Vouched, load_state
 from .write import WriteStats, check_output_folder
 
@@ -292,7 +292,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
                 source_of_index = search_source(site, bodies) if site.config.search else None
                 indexer = (lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR, output / INDEX_DIR)) \
                     if options.search_index and source_of_index else None  # (a watcher indexes after putting the pages online)
-                result.stats = staging.commit(staged, site.config.search, indexer, options.on_live)
+                pruner = removed_marker(source_of_index) if source_of_index else None
+                result.stats = staging.commit(staged, site.config.search, indexer, options.on_live, pruner)
                 result.outputs = [item.relpath for item in staged]
             except SiteError as exc:
                 staging.abort()

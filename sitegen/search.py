@@ -24,12 +24,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .cache import CACHE_DIR
 from .errors import SiteError
 from .pagefind_service import ServiceError, service_command
 from .search_records import Entry, entries
+from .search_removed import carry_removed, mark_removed, write_removed
 from .search_shards import make_shards, shard_count, split
 
 if TYPE_CHECKING:
@@ -78,6 +79,12 @@ def search_source(site: Site, bodies: BodyStore) -> SearchSource:
     return SearchSource(site.config.language, tuple(entries(site, body_of)))
 
 
+def removed_marker(source: SearchSource) -> Callable[[Path], None]:
+    """For a version of the site that keeps the live index (a watcher's build, which indexes
+    after): marks what the index holds that `source` no longer does (search_removed.py)."""
+    return lambda folder: mark_removed(folder / INDEX_DIR, source)
+
+
 def _problem(key: str, **values: object) -> SiteError:
     return SiteError.of(None, None, key, "warning", **values)
 
@@ -121,6 +128,9 @@ def index_site(output: Path, source: SearchSource) -> IndexResult | SiteError:
     fresh, size = made
     try:
         with OutputLock(output, "search indexing", say=lambda message: None):  # (this process builds meanwhile)
+            now_live = live_folder(output)
+            if now_live is not None:  # (a build may have removed a post meanwhile)
+                carry_removed(fresh, now_live / INDEX_DIR)
             republish(output, {INDEX_DIR: fresh})
     except OSError as exc:
         return _problem("search.not_updated", reason=exc.strerror)
@@ -162,6 +172,7 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
         return _problem("search.incomplete")
     try:
         record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards]}
+        write_removed(fresh, {})  # (made from the version's own records: none removed)
         (fresh / INDEX_RECORD).write_text(json.dumps(record), "utf-8")
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)

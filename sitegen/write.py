@@ -255,11 +255,12 @@ class Staging:
             self.abort()
 
     def commit(self, staged: list[Staged], search: bool = False, indexer: Callable[[Path], object] | None = None,
-               on_live: Callable[[], None] | None = None) -> WriteStats:
+               on_live: Callable[[], None] | None = None, pruner: Callable[[Path], None] | None = None) -> WriteStats:
         """Completes the new version and puts it live; with nothing to change, it is dropped
         and the site left as it is. search: the site has a search index (kept from the live
         version unless pages changed); indexer(folder) makes it anew in the new version;
-        on_live() is called once it is live, before the tidying that follows."""
+        pruner(folder) marks in a kept index what the new version no longer has; on_live() is
+        called once it is live, before the tidying that follows."""
         from .search import INDEX_DIR, index_valid
 
         current: Manifest = {item.relpath: item.entry for item in staged}
@@ -308,6 +309,8 @@ class Staging:
                     fill(self.new, self.served, lambda relpath: relpath.startswith(index), [INDEX_DIR])
                 else:
                     self.index_wanted = False
+            if search and pruner is not None and self.index_wanted:  # (a kept index: search_removed.py)
+                pruner(self.new)
             names = set(os.listdir(self.new)) - {UNPUBLISHED}
             if self.old_layout:
                 start_migration(self.root, self._old_tops() | {MANIFEST})

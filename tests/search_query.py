@@ -1,6 +1,7 @@
-"""Searching a built site's index as the search page does, without a browser: Pagefind's own
-pagefind.js of each shard (pagefind/shards.json), run by Node (network imports) against the
-output folder served on loopback; the URLs found in every shard.
+"""Searching a built site's index as the search page does, without a browser: an instance of
+Pagefind's own pagefind.js (shard 0's) for each shard (pagefind/shards.json), run by Node (network
+imports) against the output folder served on loopback; the URLs found in every shard, less the
+pages pagefind/removed.json says have left the site (templates/static/search_index.js).
 
 A query is sent as templates/static/search.js sends it: each Chinese character a word, and a
 query of one word containing Chinese as a phrase."""
@@ -25,15 +26,18 @@ _HAN = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _SCRIPT = """
 const [bundle, ...terms] = process.argv.slice(1);
 globalThis.window = globalThis; globalThis.location = new URL(bundle);
-const listed = await fetch(bundle + "shards.json");
-const shards = listed.ok ? (await listed.json()).shards : [""];
+const listed = async (name) => { const r = await fetch(bundle + name); return r.ok ? r.json() : null; };
+const shards = (await listed("shards.json"))?.shards ?? [""];
+const removed = (await listed("removed.json"))?.pages ?? {};
+const script = await import(bundle + "pagefind.js?" + Date.now());
 const found = {};
-for (const prefix of shards) {
-  const pagefind = await import(bundle + prefix + "pagefind.js?" + Date.now());
-  await pagefind.options({ basePath: bundle + prefix });
+for (const prefix of shards) {  // (shard 0 first, as the search page: see search_index.js)
+  const pagefind = script.createInstance({ basePath: bundle + prefix });
+  const gone = new Set(Object.values(removed[prefix] ?? {}));
   for (const term of terms) {
     const search = await pagefind.search(term);
-    const urls = await Promise.all(search.results.map(async (r) => { const d = await r.data(); return d.url; }));
+    const kept = search.results.filter((r) => !gone.has(r.id));
+    const urls = await Promise.all(kept.map(async (r) => { const d = await r.data(); return d.url; }));
     found[term] = (found[term] || []).concat(urls);
   }
 }

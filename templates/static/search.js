@@ -5,8 +5,9 @@
  * One search box: the header's (base.html). On this page it is the query: it shows ?q=, a search
  * runs as the visitor types (and at once on Enter, which then takes the focus to the results, so a
  * phone's keyboard gets out of the way), Escape empties it. Results come from Pagefind's own
- * script (pagefind/pagefind.js, written by `sitegen build` with the index), drawn here rather than
- * by Pagefind's UI: the count goes into a live region (role=status) in the site's language, the
+ * script (pagefind/pagefind.js, written by `sitegen build` with the index) through
+ * search_index.js, which also merges the index's shards; they are drawn here rather than by
+ * Pagefind's UI: the count goes into a live region (role=status) in the site's language, the
  * column and tag filters wait behind one button beside the order, and the first result shows on
  * a phone without scrolling. Every text shown comes from search.html's data-* attributes. The
  * address keeps the query, order and filters (?q=...&sort=...&column=...&tag=...), so reloading
@@ -28,10 +29,6 @@ var DEFAULT_ORDER = "newest";
 var FILTERS = ["column", "tag"];  // Pagefind's filter names (post.html), in the order shown
 var PAGE_SIZE = 10;
 var TYPING_PAUSE = 250;  // ms without a key before a search runs
-var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search.py
-var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
-// A space between two Chinese characters or punctuation marks, maybe at the edge of a highlight.
-var GAP = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef](?:<\/mark>)?) (?=(?:<mark>)?[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
 
 var status = document.getElementById("search-status");
 var tools = document.querySelector(".search-tools");
@@ -44,10 +41,13 @@ var params = new URLSearchParams(window.location.search);
 var order = orderOf(params.get("sort"));
 var chosen = {};  // filter name -> values ticked
 FILTERS.forEach(function (name) { chosen[name] = params.getAll(name); });
-var pagefind = null;
+var pagefind = null;  // the shards of the index, once loaded
+var index = null;  // search_index.js, once loaded
+var indexLoading = null;
 var latest = 0;  // the newest search wins; an older one that ends later is dropped
 var timer = null;
-var shown = merged([], null);  // the results of the search on screen, and how many of them are drawn
+var NOTHING = { length: 0, next: async function () { return []; } };
+var shown = NOTHING;  // the results of the search on screen, and how many of them are drawn
 var drawn = 0;
 
 function text(name, values) {
@@ -58,17 +58,6 @@ function text(name, values) {
 
 function orderOf(value) {
   return Object.prototype.hasOwnProperty.call(ORDERS, value) ? value : DEFAULT_ORDER;
-}
-
-// The query as the index has it: each Chinese character a word (see above).
-function processTerm(term) {
-  if (!HAS_HAN.test(term)) {
-    return term;
-  }
-  var quoted = /^".*"$/.test(term);
-  var words = term.replace(/^"|"$/g, "").replace(EACH_HAN, " $1 ").replace(/\s+/g, " ").trim();
-  var phrase = quoted || (order !== "relevance" && !/\s/.test(term));
-  return phrase ? "\"" + words + "\"" : words;
 }
 
 function filtersInUse() {
@@ -94,121 +83,38 @@ function remember() {
   window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
 }
 
-// Pagefind's script for each shard of the index (sitegen/search_shards.py: pagefind/shards.json lists
-// them; an index without the list is one shard). Each shard is searched by a copy of the script of
-// its own (Pagefind's mergeIndex would rank the merged results by score alone, which in a date
-// order is each result's place in its own shard, so dates would interleave wrongly). `again`: a new
-// copy of everything, for a search that an index put live meanwhile cut across (its files gone).
+// search_index.js, which search.html names (its address is fingerprinted); asked for as the page
+// starts, so that a first search need not wait for it.
+function indexScript() {
+  indexLoading = indexLoading || import(root.getAttribute("data-index-script"));
+  return indexLoading;
+}
+
+// The index's shards (search_index.js).
+// `again`: new copies of everything, for a search that an index put live meanwhile cut across.
 function load(again) {
   if (!pagefind || again) {
-    var bundle = root.getAttribute("data-bundle");
-    var fresh = again ? "?again=" + Date.now() : "";
-    pagefind = window.fetch(bundle + "shards.json?ts=" + Date.now(), { cache: "no-store" }).then(function (answer) {
-      return answer.ok ? answer.json() : { shards: [""] };
-    }).then(function (listing) {
-      return Promise.all(listing.shards.map(function (prefix) {
-        return import(bundle + prefix + "pagefind.js" + fresh).then(function (module) {
-          return module.options({ excerptLength: 30 }).then(function () { return module; });
-        });
-      }));
+    pagefind = indexScript().then(function (module) {
+      index = module;
+      return module.loadIndex(root.getAttribute("data-bundle"), again);
     });
   }
   return pagefind;
 }
 
-// Filter counts of every shard added up.
-function addCounts(each) {
-  var sum = {};
-  each.forEach(function (filters) {
-    Object.keys(filters || {}).forEach(function (name) {
-      sum[name] = sum[name] || {};
-      Object.keys(filters[name]).forEach(function (value) {
-        sum[name][value] = (sum[name][value] || 0) + filters[name][value];
-      });
-    });
-  });
-  return sum;
-}
-
-// The results of every shard as one list, drawn a page at a time. Best match: by Pagefind's score
-// (each shard scores against its own pages, so the order may differ a little from one index's).
-// A date order: each shard's list is in that order already, and the next result is the first of
-// the shards' next ones by the date its page carries (meta "sort"; a column intro has none and
-// comes after the posts, as in one index); so a page of results loads only the pages it shows,
-// and one more per shard.
-function merged(lists, by) {
-  var at = lists.map(function () { return 0; });
-  var total = lists.reduce(function (sum, list) { return sum + list.length; }, 0);
-  if (!by) {
-    lists = [[].concat.apply([], lists).sort(function (a, b) { return b.score - a.score; })];
-    at = [0];
-  }
-  var last = by === "oldest" ? "9999" : "0000";
-  function page(result) {
-    result.page = result.page || result.data();
-    return result.page;
-  }
-  return {
-    length: total,
-    next: async function (count) {
-      var out = [];
-      while (out.length < count) {
-        var heads = lists.map(function (list, i) { return at[i] < list.length ? i : -1; }).filter(function (i) { return i >= 0; });
-        if (!heads.length) { break; }
-        var pages = await Promise.all(heads.map(function (i) { return page(lists[i][at[i]]); }));
-        var best = 0;
-        pages.forEach(function (candidate, n) {
-          var mine = (candidate.meta && candidate.meta.sort) || last;
-          var theirs = (pages[best].meta && pages[best].meta.sort) || last;
-          if (by === "oldest" ? mine < theirs : mine > theirs) { best = n; }
-        });
-        out.push(pages[best]);
-        at[heads[best]] += 1;
-      }
-      return out;
-    }
-  };
-}
-
-// Pagefind leaves out of a query the words its index does not have at all ("hello xyzzy" finds
-// the pages with hello). A shard that lacks a word other shards have would so find pages one
-// index would not (a column intro with 主 for 民主评议): such a shard's results are dropped, so
-// that the shards together find what one index would.
-async function sameAsOneIndex(modules, term, each) {
-  var words = term.replace(/"/g, " ").trim().split(/\s+/);
-  if (modules.length < 2 || words.length < 2) {
-    return each;
-  }
-  var has = await Promise.all(modules.map(function (module) {
-    return Promise.all(words.map(function (word) {
-      return module.search(word).then(function (found) { return found.results.length > 0; });
-    }));
-  }));
-  return each.map(function (one, shard) {
-    var lacks = words.some(function (word, i) {
-      return !has[shard][i] && has.some(function (other) { return other[i]; });
-    });
-    return lacks ? { results: [], filters: {} } : one;
-  });
-}
-
 async function searchAll(term, again) {
-  var modules = await load(again);
-  // Pagefind 1.5 loads its filters while the first search runs, and that search counts only
-  // those loaded by then: so they are loaded first.
-  var all = addCounts(await Promise.all(modules.map(function (module) { return module.filters(); })));
-  forgetLostFilters(all);
-  var options = { filters: filtersInUse(), sort: ORDERS[order] || undefined };
-  var each = await Promise.all(modules.map(function (module) { return module.search(term, options); }));
-  each = await sameAsOneIndex(modules, term, each);
-  var by = options.sort ? order : null;
-  return { all: all, filters: addCounts(each.map(function (one) { return one.filters; })),
-    results: merged(each.map(function (one) { return one.results; }), by) };
+  var shards = await load(again);
+  var sort = ORDERS[order] || undefined;
+  return index.searchAll(shards, index.asSent(term, order !== "relevance"), { sort: sort, order: order },
+    function (all) {
+      forgetLostFilters(all);
+      return filtersInUse();
+    });
 }
 
 function clear(message) {
   latest += 1;
-  shown = merged([], null);
+  shown = NOTHING;
   drawn = 0;
   list.textContent = "";
   more.hidden = true;
@@ -230,11 +136,11 @@ async function run(then) {
   list.setAttribute("aria-busy", "true");
   try {
     try {
-      await show(processTerm(term), mine, false);
+      await show(term, mine, false);
     } catch (cut) {
       // An index put live while this search read the one before (its files gone): once more,
       // with the index now live.
-      await show(processTerm(term), mine, true);
+      await show(term, mine, true);
     }
   } catch (error) {
     if (mine === latest) {
@@ -325,27 +231,9 @@ function drawResult(page) {
   }
   var excerpt = document.createElement("p");
   excerpt.className = "search-result-excerpt";
-  appendExcerpt(excerpt, (page.excerpt || "").replace(GAP, "$1"));
+  index.appendExcerpt(excerpt, page.excerpt || "");
   item.appendChild(excerpt);
   return item;
-}
-
-// Pagefind's excerpt is HTML with <mark>s: only its text and the marks are kept.
-function appendExcerpt(into, html) {
-  var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
-  parsed.querySelectorAll("mark").forEach(function (mark) {
-    mark.replaceWith("\u0000" + mark.textContent + "\u0001");
-  });
-  // Marks side by side (an index with a mark for each Chinese character) become one.
-  parsed.textContent.replace(/\u0001[\u200b]*\u0000/g, "").split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
-    if (part.charAt(0) === "\u0000") {
-      var mark = document.createElement("mark");
-      mark.textContent = part.slice(1, -1);
-      into.appendChild(mark);
-    } else if (part) {
-      into.appendChild(document.createTextNode(part));
-    }
-  });
 }
 
 // One group of checkboxes per filter; each value with its number of results, those with none
@@ -411,6 +299,7 @@ function showFilters(open) {
 // ---- what the visitor does ----
 
 function start() {
+  indexScript();
   box.value = (params.get("q") || "").trim();
   box.setAttribute("aria-controls", list.id);
   control.value = order;
