@@ -13,7 +13,8 @@ Chinese labels; the column and tag filters and the order; everything by keyboard
 nothing with results and filters shown; without JavaScript the box still opens the page, which
 says search needs it. And after an edit, a delete and a rename, by `sitegen build` again and
 under `sitegen watch` once it reports the index, the new words find the post at its new address
-and the old ones nothing. No request leaves the site, no
+and the old ones nothing; a post deleted, renamed or made a draft is found by nothing from the
+build that removed it, before its shard of the index is made again. No request leaves the site, no
 request fails and the console stays clean (Watch). Missing tools skip these tests, or fail them
 under SITEGEN_REQUIRE_BROWSER=1 (CI).
 """
@@ -35,7 +36,9 @@ import pytest
 from browser_support import AXE_JS, Demo, NginxServer, Server, Watch, browser, find_nginx, require  # noqa: F401 (browser: a fixture)
 from conftest import SiteDir, column, post
 from sitegen.i18n import STRINGS
-from sitegen.search import IndexResult
+import sitegen.search_shards as search_shards
+from sitegen.build import Options, build
+from sitegen.search import IndexResult, index_site
 from sitegen.serve import make_server
 from sitegen.watch import Watcher
 
@@ -602,3 +605,40 @@ def test_an_edit_a_delete_and_a_rename_under_watch_are_found_once_indexed(browse
     finally:
         preview.close()
         watcher.stop()
+
+
+def test_a_post_deleted_renamed_or_made_a_draft_is_not_found_from_the_build_that_removed_it(browser, tmp_path, monkeypatch):
+    """As under `sitegen watch`: the build puts the pages live and the index follows later (its
+    shard made again); a search in between, on an index in shards served by nginx, finds none of
+    the posts that left, and counts none of them; once the index follows, the renamed post is
+    found at its new address."""
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 2)  # (the study column's 5 records: 3 shards)
+    binary = find_nginx()
+    require(binary, "nginx (Debian package nginx)")
+    files = {k: v for k, v in SITE_FILES.items() if k.startswith(("site.toml", "columns/study/", "columns/dynamics/_"))}
+    site = SiteDir(tmp_path / "site").write(files)
+    assert build(site.root, site.output, Options()).search is not None
+    assert len(json.loads((site.output / "pagefind/shards.json").read_text("utf-8"))["shards"]) > 1
+    (tmp_path / "nginx").mkdir()
+    served = NginxServer(Demo(site.output, site.output), tmp_path / "nginx", binary)
+    try:
+        with visit(browser, served) as (page, watch):
+            def titles(term: str) -> list[str]:
+                go(page, watch, search_url(served, term))
+                return [t for t in settled(page) if t not in ("专题学习", "党建动态")]
+
+            assert titles("漫记") == [READING] and titles("书香") == [BOOKS] and titles("廉政") == [INTEGRITY]
+            (site.root / "columns/study/2019-06-reading.md").unlink()
+            (site.root / "columns/study/2020-04-books.md").rename(site.root / "columns/study/2020-04-reading-month.md")
+            integrity = site.root / "columns/study/2020-05-integrity.md"
+            integrity.write_text(integrity.read_text("utf-8").replace("tags:", "draft: true\ntags:"), "utf-8")
+            result = build(site.root, site.output, Options(search_index=False))  # (a watcher's)
+            assert result.index_wanted and result.search_source is not None
+            for term in ("漫记", "书香", "廉政"):
+                assert titles(term) == [] and status(page) == found(0, term), term
+            assert isinstance(index_site(site.output, result.search_source), IndexResult)
+            assert titles("书香") == [BOOKS]
+            assert page.locator(".search-result-title a").get_attribute("href") == "/party/study/reading-month/"
+            assert titles("漫记") == [] and titles("廉政") == []
+    finally:
+        served.close()

@@ -1,11 +1,13 @@
 """The search index through real builds, queried with Pagefind's own search code (tests/search_query.py):
 what it finds after a cold build, and that it follows an edit, a delete, a rename and a post made a
-draft at once; a damaged index is made again; and the same under `sitegen watch`. An index in
+draft at once; a damaged index is made again; and the same under `sitegen watch`, where a post that
+leaves is not found from the moment the site without it is live, before the index follows. An index in
 shards (search_shards.py) finds what one index finds, and an edit makes only its post's shard."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +18,8 @@ from search_query import QueryFailed, search
 
 from sitegen.errors import SiteError
 import sitegen.search_shards as search_shards
-from sitegen.search import INDEX_DIR
+from sitegen.search import INDEX_DIR, INDEX_RECORD, IndexResult, index_site
+from sitegen.search_removed import REMOVED_FILE
 from sitegen.watch import Watcher
 
 NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -188,3 +191,39 @@ def test_an_edit_or_a_delete_makes_only_the_shard_of_its_post_again(tmp_path: Pa
     build(site)
     assert one_made_again(after, entries())
     assert "/news/day5/" not in search(site.output, "学习")["学习"]
+
+
+def test_a_delete_a_rename_a_draft_and_a_later_date_leave_search_with_the_build_not_the_index(tmp_path: Path, monkeypatch) -> None:
+    """A watcher's build puts the pages live and leaves the index for later (search_index=False):
+    the post that left is not found from that moment (pagefind/removed.json goes live with the
+    pages), although its shard is made again only afterwards; then the index finds exactly what a
+    cold build's finds."""
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 2)  # (5 records: shards of the index)
+    site = SiteDir(tmp_path / "site").write({**FILES, "columns/news/2020-04-trip.md": post(
+        "四月参观", "2020-04-10", "", "参观了博物馆。\n")})
+    build(site)
+    queries = ("党课", "基地", "bookmobile", "廉政", "博物馆", "党建动态")
+    assert search(site.output, "bookmobile", "廉政", "基地", "博物馆") == {
+        "bookmobile": {"/news/library/"}, "廉政": {"/news/study/"}, "基地": {"/news/lesson/"}, "博物馆": {"/news/trip/"}}
+    posts = site.root / "columns/news"
+    (posts / "2020-02-library.md").unlink()
+    (posts / "2020-03-study.md").rename(posts / "2020-03-learning.md")
+    site.write({"columns/news/2020-01-lesson.md": post("一月主题党日", "2020-01-10", "tags: [党课]\ndraft: true\n",
+                                                       "全体党员参观了红色教育基地。\n"),
+                "columns/news/2020-04-trip.md": post("四月参观", "2021-04-10", "", "参观了博物馆。\n")})  # (due later)
+    before = (site.output / INDEX_DIR / INDEX_RECORD).read_bytes()
+    result = site.build(now=NOW, search_index=False)
+    assert result.index_wanted and (site.output / INDEX_DIR / INDEX_RECORD).read_bytes() == before  # (not made yet)
+    removed = json.loads((site.output / INDEX_DIR / REMOVED_FILE).read_text("utf-8"))["pages"]
+    assert {url for urls in removed.values() for url in urls} == {"/news/library/", "/news/study/", "/news/lesson/", "/news/trip/"}
+    found = search(site.output, *queries)
+    assert found["bookmobile"] == found["廉政"] == found["基地"] == found["博物馆"] == found["党课"] == set()
+    assert found["党建动态"] == {"/news/"}  # (the renamed post is found once the index follows)
+    assert result.search_source is not None
+    assert isinstance(index_site(site.output, result.search_source), IndexResult)
+    assert json.loads((site.output / INDEX_DIR / REMOVED_FILE).read_text("utf-8")) == {"pages": {}}
+    settled = search(site.output, *queries, "作风", "学习")
+    cold = SiteDir(tmp_path / "cold")
+    shutil.copytree(site.root, cold.root, ignore=shutil.ignore_patterns("output"))
+    build(cold)
+    assert settled == search(cold.output, *queries, "作风", "学习") and settled["廉政"] == {"/news/learning/"}
