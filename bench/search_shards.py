@@ -8,8 +8,9 @@ On one built corpus (bench/corpus.py, search on) and the records sitegen gives P
            of that post is made; the others linked)
   delete   one post gone: the same
   query    what a visitor's search costs: requests and bytes Pagefind's script fetches for a
-           query (Node, counting its fetches), plus each shard's pagefind.js and web worker
-           script, which a browser also loads
+           query (Node, counting its fetches), plus the pagefind.js and web worker script that
+           a browser also loads (once: shard 0's serve every shard; bench/search_first.py
+           measures it in Chromium)
   same     whether the URLs found for a set of queries equal those of one index
 
     python bench/search_shards.py [--posts 10000] [--sizes 0,1000,2500] [--dir /dev/shm]"""
@@ -47,9 +48,11 @@ globalThis.fetch = async (...args) => { const r = await plain(...args); const b 
 const listed = await fetch(bundle + "shards.json");
 const prefixes = listed.ok ? (await listed.json()).shards : [""];
 let found = 0;
-await Promise.all(prefixes.map(async (prefix) => {
-  const pagefind = await import(bundle + prefix + "pagefind.js");
-  await pagefind.options({ basePath: bundle + prefix });
+const script = await import(bundle + "pagefind.js");  // (shard 0's, for every shard: search_index.js)
+const shards = [script.createInstance({ basePath: bundle + prefixes[0] })];
+await shards[0].filters();  // (shard 0 first: its WebAssembly is the others')
+shards.push(...prefixes.slice(1).map((prefix) => script.createInstance({ basePath: bundle + prefix })));
+await Promise.all(shards.map(async (pagefind) => {
   const search = await pagefind.search(term, { sort: { newest: "desc" } });
   found += search.results.length;
   await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
@@ -77,9 +80,9 @@ globalThis.window = globalThis; globalThis.location = new URL(bundle);
 const listed = await fetch(bundle + "shards.json");
 const prefixes = listed.ok ? (await listed.json()).shards : [""];
 const found = {};
+const script = await import(bundle + "pagefind.js");
 for (const prefix of prefixes) {
-  const pagefind = await import(bundle + prefix + "pagefind.js");
-  await pagefind.options({ basePath: bundle + prefix });
+  const pagefind = script.createInstance({ basePath: bundle + prefix });
   for (const term of terms) {
     found[term] = (found[term] || []).concat((await pagefind.search(term)).results.map((r) => r.id));
   }
@@ -121,9 +124,8 @@ def query_cost(output: Path, term: str) -> dict[str, int]:
     if done.returncode:
         raise SystemExit(done.stderr)
     cost = json.loads(done.stdout)
-    scripts = sum((output / INDEX_DIR / p / name).stat().st_size for p in json.loads(
-        (output / INDEX_DIR / "shards.json").read_text())["shards"] for name in ("pagefind.js", "pagefind-worker.js"))
-    cost["requests"] += 2 * cost["shards"]
+    scripts = sum((output / INDEX_DIR / name).stat().st_size for name in ("pagefind.js", "pagefind-worker.js"))
+    cost["requests"] += 2  # (one script and one worker for every shard: search_index.js)
     cost["bytes"] += scripts
     return cost
 
