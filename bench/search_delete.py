@@ -11,7 +11,8 @@ in place), --deletes times: a post no other post links to is deleted, and from t
   listed   pagefind/removed.json of the live version names it (search_removed.py): from then the
            search page leaves it out
   index    a new index is live (the watcher made its shard again)
-  search   when search stops finding it: the earlier of listed and index
+  search   when search stops finding it: the earlier of listed and index (and how long after
+           live that is)
 
 The first delete of each watcher is also looked up with Pagefind's own search code (Node, as the
 search page does: tests/search_query.py) the moment it is listed (or the index follows), to check
@@ -87,6 +88,7 @@ def one_watcher(code: Path, source: Path, output: Path, deletes: int, check: boo
                     raise SystemExit("the index did not follow within 600 s")
                 time.sleep(0.005)
             times["search"] = min(times["index"], times.get("listed", times["index"]))
+            times["search after live"] = times["search"] - times.get("live", times["search"])
             found.append(times)
     finally:
         process.terminate()
@@ -130,7 +132,7 @@ def main() -> int:
     print(f"{args.posts} posts, {args.deletes} deletes x {args.rounds} watchers each; load {os.getloadavg()[0]:.1f}")
     for name, times in results.items():
         summary = []
-        for key in ("live", "listed", "index", "search"):
+        for key in ("live", "listed", "index", "search", "search after live"):
             values = [t[key] for t in times if key in t]
             if values:
                 summary.append(f"{key} {statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})")

@@ -48,8 +48,24 @@ def first_search(browser, origin: str, term: str) -> dict[str, float]:  # type: 
     page.wait_for_timeout(300)  # (late answers counted too)
     context.close()
     index = [size for url, size in seen if "/pagefind/" in url]
+    kinds: dict[str, list[int]] = {}
+    for url, size in seen:
+        kinds.setdefault(_kind(url), []).append(size)
     return {"requests": len(seen), "kb": sum(size for _, size in seen) / 1024, "index requests": len(index),
-            "index kb": sum(index) / 1024, "seconds": seconds}
+            "index kb": sum(index) / 1024, "seconds": seconds,
+            **{f"{kind} requests": len(sizes) for kind, sizes in kinds.items()},
+            **{f"{kind} kb": sum(sizes) / 1024 for kind, sizes in kinds.items()}}
+
+
+def _kind(url: str) -> str:
+    """What a request of the search page is, by its address."""
+    path = url.split("?")[0]
+    for part, kind in (("/fragment/", "fragment"), ("/index/", "chunk"), ("/filter/", "filter"), ("wasm.", "wasm"),
+                       ("pagefind-worker", "worker"), ("pagefind.js", "script"), ("entry.json", "entry"),
+                       (".pf_meta", "meta"), ("/pagefind/", "listing"), ("/static/", "theme")):
+        if part in path:
+            return kind
+    return "page"
 
 
 def main() -> int:
@@ -77,8 +93,9 @@ def main() -> int:
             if done.returncode:
                 raise SystemExit(done.stdout + done.stderr)
             shards = output / "pagefind" / "shards.json"
-            print(f"{name}: {done.stderr.strip().splitlines()[-1]}; {shards.read_text() if shards.exists() else ''}",
-                  flush=True)
+            said = (done.stdout + done.stderr).splitlines()
+            summary = next((line for line in said if "索引" in line or "search index" in line), said[-1] if said else "")
+            print(f"{name}: {summary.strip()}; {shards.read_text() if shards.exists() else ''}", flush=True)
             (root / f"nginx-{name}").mkdir()
             servers[name] = NginxServer(Demo(output, output), root / f"nginx-{name}", find_nginx())
         results: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
@@ -91,8 +108,13 @@ def main() -> int:
         print(f"{args.posts} posts, first search for {args.term}, {args.runs} runs each (medians); "
               f"load {os.getloadavg()[0]:.1f}")
         for name, runs in results.items():
-            print(f"  {name}: " + ", ".join(f"{key} {statistics.median(r[key] for r in runs):.{2 if key == 'seconds' else 0}f}"
-                                             for key in runs[0]))
+            keys = sorted({key for r in runs for key in r})
+            median = {key: statistics.median(r.get(key, 0) for r in runs) for key in keys}
+            print(f"  {name}: " + ", ".join(f"{key} {median[key]:.{2 if key == 'seconds' else 0}f}" for key in
+                                             ("requests", "kb", "index requests", "index kb", "seconds")))
+            kinds = sorted(key[:-len(" requests")] for key in keys if key.endswith(" requests") and key != "index requests")
+            print("    by kind (requests, KB): " + ", ".join(
+                f"{kind} {median[kind + ' requests']:.0f}, {median[kind + ' kb']:.0f}" for kind in kinds))
     finally:
         for server in servers.values():
             server.close()
