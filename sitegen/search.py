@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from .cache import CACHE_DIR
 from .errors import SiteError
 from .pagefind_service import ServiceError, service_command
-from .search_records import Entry, entries
+from .search_records import Entry, entries, format_key
 from .search_shards import make_shards, shard_count, split
 
 if TYPE_CHECKING:
@@ -161,7 +161,8 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.incomplete")
     try:
-        record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards]}
+        record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards],
+                  "format": format_key()}
         (fresh / INDEX_RECORD).write_text(json.dumps(record), "utf-8")
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
@@ -183,14 +184,15 @@ def _shards_in(record: dict[str, object] | None) -> int | None:
 
 
 def _salt(source: SearchSource) -> str:
-    """What every record of an index has in common: Pagefind's version and the index language."""
+    """What every record of an index has in common: Pagefind's version, the index language and
+    the code that makes records."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         pagefind = version("pagefind")
     except PackageNotFoundError:
         pagefind = "?"
-    return f"{pagefind}\n{source.code}"
+    return f"{pagefind}\n{source.code}\n{format_key()}"
 
 
 def records_key(source: SearchSource) -> str:
@@ -210,7 +212,8 @@ def index_valid(folder: Path) -> bool:
         base = f"{index}/"
         if not all(os.stat(base + name).st_size == size for name, size in files.items()):
             return False
-        return record["pages"] == pages_key(folder)
+        # (and made by this sitegen's records: an upgrade that changes them indexes again)
+        return record["pages"] == pages_key(folder) and record.get("format") == format_key()
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
