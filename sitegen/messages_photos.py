@@ -39,9 +39,9 @@ PHOTOS: dict[str, dict[str, tuple[str, str | None]]] = {
                "replace it with a good copy, or delete it if it is not needed"),
         "zh-CN": ("{inner}；没有页面显示它，所以没有发布", "请换成完好的照片；不需要的话就删掉它")},
     "photo.unshown_static": {
-        "en": ("{inner}; it is copied to the site as it is, and a page of the theme that shows it shows nothing",
+        "en": ("{inner}; it is copied to the site as it is, and a page of the theme that shows it shows it broken or not at all",
                "replace it with a good copy, or delete it if it is not needed"),
-        "zh-CN": ("{inner}；它按原样复制到了网站上，但显示它的页面只会看到空白",
+        "zh-CN": ("{inner}；它按原样复制到了网站上，显示它的页面会显示不全或显示不出来",
                   "请换成完好的照片；不需要的话就删掉它")},
     # -- said in the build summary and on pages
     "photo.located": {

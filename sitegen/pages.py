@@ -356,6 +356,9 @@ def report_pages(site: Site, now: datetime, t: Translator, home: Crumb, cards: t
     # A school year just begun has no posts yet: /report/ shows the latest year that has some.
     shown = next((link.year for link in links if reports[link.year].total), current.year) \
         if not reports[current.year].total else current.year
+    # The years' list then says the current year has nothing yet (no link to it: /report/ shows
+    # the other year), so the year marked as shown is the one whose figures are on the page.
+    links = tuple(replace(link, empty=link.is_current and shown != link.year) for link in links)
     for link in links:
         year = shown if link.is_current else link.year
         report = reports[year]

@@ -271,6 +271,7 @@ class YearLink:
     label: str
     url: str
     is_current: bool  # the year holding "now" (its page is /report/)
+    empty: bool = False  # the current year with no post yet: /report/ shows an earlier one, no link to it
 
 
 def report_url(base_path: str, year: int | None = None) -> str:

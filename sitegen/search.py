@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable
 from .cache import CACHE_DIR
 from .errors import SiteError
 from .pagefind_service import ServiceError, service_command
-from .search_records import Entry, entries
+from .search_records import Entry, entries, format_key
 from .search_removed import carry_removed, mark_removed, write_removed
 from .search_shards import make_shards, shard_count, split
 
@@ -171,7 +171,8 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.incomplete")
     try:
-        record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards]}
+        record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards],
+                  "format": format_key()}
         write_removed(fresh, {})  # (made from the version's own records: none removed)
         (fresh / INDEX_RECORD).write_text(json.dumps(record), "utf-8")
     except OSError as exc:
@@ -194,14 +195,15 @@ def _shards_in(record: dict[str, object] | None) -> int | None:
 
 
 def _salt(source: SearchSource) -> str:
-    """What every record of an index has in common: Pagefind's version and the index language."""
+    """What every record of an index has in common: Pagefind's version, the index language and
+    the code that makes records."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         pagefind = version("pagefind")
     except PackageNotFoundError:
         pagefind = "?"
-    return f"{pagefind}\n{source.code}"
+    return f"{pagefind}\n{source.code}\n{format_key()}"
 
 
 def records_key(source: SearchSource) -> str:
@@ -221,7 +223,8 @@ def index_valid(folder: Path) -> bool:
         base = f"{index}/"
         if not all(os.stat(base + name).st_size == size for name, size in files.items()):
             return False
-        return record["pages"] == pages_key(folder)
+        # (and made by this sitegen's records: an upgrade that changes them indexes again)
+        return record["pages"] == pages_key(folder) and record.get("format") == format_key()
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 

@@ -17,6 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from html import unescape
+from pathlib import Path
 from typing import Callable, Iterator
 
 from .i18n import Translator
@@ -47,7 +48,9 @@ class SearchRecord:
 
     def payload(self, language: str) -> dict[str, object]:
         """Pagefind's AddRecord request for this record in an index of `language` (zh, en)."""
-        words = [self.title, self.text, self.column, *self.tags]
+        # The column and tags before the text: Pagefind's excerpt of a post found by a tag alone
+        # is then its first words with the tag marked, not the end of its text with a trail of tags.
+        words = [self.title, self.column, *self.tags, self.text]
         content = BREAK.join(w for w in words if w)
         meta = {"title": self.title, "column": self.column}
         if self.date:
@@ -106,6 +109,12 @@ def _intro(column: Column, base: str) -> Entry:
     return Entry(url, _key("intro", url, column.title, text), lambda: record, intro=True)
 
 
+def format_key() -> str:
+    """Changes with this module's code, which makes every record's text: an index made by an
+    earlier sitegen is made again, not kept because its records' sources are the same."""
+    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+
+
 def _url(url: str, base: str) -> str:
     return "/" + url[len(base):] if url.startswith(base) else url
 
@@ -133,6 +142,8 @@ def han_words_text(text: str, language: str) -> str:
 
 
 _MARKUP = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
+# A footnote's number in the text and its way back ("↩"): marks to click, not words to find or read.
+_FOOTNOTE_MARKS = re.compile(r'<a class="footnote-(?:ref|backref)"[^>]*>.*?</a>', re.S)
 
 
 def plain_text(html: str) -> str:
@@ -142,6 +153,8 @@ def plain_text(html: str) -> str:
     the time at 10,000 posts)."""
     parts: list[str] = []
     current: list[str] = []
+    if 'class="footnote-' in html:
+        html = _FOOTNOTE_MARKS.sub("", html)
 
     def close_block() -> None:
         text = _SPACES.sub(" ", unescape("".join(current))).strip()

@@ -43,6 +43,13 @@ def test_report_opens_on_the_latest_year_with_posts_when_this_year_has_none(scho
     school.build()  # "now" is 2020-01-01: the school year 2019–2020 has no post
     title = school.html("report/index.html").select_one("h1").get_text(strip=True)
     assert "2018–2019" in title, title
+    # The years' list marks the year on the page, and says this year has nothing yet (no link:
+    # /report/ is not this year's figures).
+    for page in ("report/index.html", "report/2018/index.html"):
+        entries = [(li.get_text(" ", strip=True), li.a["href"] if li.a else None, li.a and li.a.get("aria-current"))
+                   for li in school.html(page).select("nav.report-years li")]
+        assert entries == [("2019–2020学年 本学年，还没有文章", None, None),
+                           ("2018–2019学年", "/report/2018/", "page")], (page, entries)
 
 
 def test_the_secretary_gets_the_figures_per_person_as_an_html_file_outside_the_site(school, tmp_path):

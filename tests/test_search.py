@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import SiteDir, column, post, served
+from sitegen import search
 from sitegen import watch as watch_module
 from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
@@ -162,6 +163,21 @@ def test_a_build_that_writes_nothing_leaves_the_index_alone(tmp_path):
     assert "/news/new/" in indexed(site.output)
 
 
+def test_a_sitegen_that_makes_records_differently_indexes_again_though_no_page_changed(tmp_path, monkeypatch):
+    site = build_site(tmp_path / "site", EN_FILES)
+    entry = site.output / INDEX_DIR / "pagefind-entry.json"
+    before = entry.stat().st_mtime_ns
+    # An upgrade whose records differ (say, their text is laid out otherwise) while every page
+    # stays the same: the index it left must not be kept.
+    monkeypatch.setattr(search, "format_key", lambda: "records of a later sitegen")
+    (site.root / "site.toml").touch()  # (this process's code is unchanged: make the build look)
+    result = site.build(now=NOW)
+    assert result.stats is not None and result.stats.written == 0
+    assert result.search is not None and entry.stat().st_mtime_ns != before
+    again = site.build(now=NOW)
+    assert again.search is None  # and then it is kept
+
+
 def test_only_post_bodies_titles_and_column_intros_are_marked_for_the_index(zh_site):
     marked = {}
     for file in (p for p in served(zh_site.output) if p.suffix == ".html"):
@@ -212,6 +228,13 @@ def test_table_cells_list_items_and_headings_stay_apart_in_the_text():
     html = ("<h2>安排</h2><table><tr><th>日常工作</th><th>党课</th></tr><tr><td>杨建华</td><td>6月</td></tr></table>"
             "<ul><li>第一项</li><li>第二项</li></ul><p>句子结束。</p><p>Next &amp; <em>last</em></p>")
     assert plain_text(html) == "安排 · 日常工作 · 党课 · 杨建华 · 6月 · 第一项 · 第二项 · 句子结束。 Next & last"
+
+
+def test_footnote_numbers_and_their_way_back_are_not_words_of_the_text():
+    html = ('<p>修订于2018年。<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
+            '<div class="footnote"><hr><ol><li id="fn:1"><p>见党章。&#160;'
+            '<a class="footnote-backref" href="#fnref:1" title="↩ 1">↩</a></p></li></ol></div>')
+    assert plain_text(html) == "修订于2018年。 见党章。"
 
 
 def test_every_page_has_the_search_box_in_its_header_and_only_the_search_page_has_scripts(zh_site):

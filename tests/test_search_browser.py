@@ -228,6 +228,15 @@ def test_a_result_links_to_its_post_with_its_date_and_column_in_chinese_punctuat
         assert not [line for line in text.splitlines() if any(f"{c}:" in line for c in "期目签序选")], text
 
 
+def test_a_post_found_by_a_tag_alone_shows_its_first_words_with_the_tag_marked(browser, server):
+    with visit(browser, server) as (page, watch):
+        go(page, watch, search_url(server, "党课"))
+        settled(page)
+        excerpt = page.locator(".search-result").filter(has_text=LESSON).locator(".search-result-excerpt")
+        assert excerpt.locator("mark").all_inner_texts() == ["党课"]
+        assert "六月十日" in excerpt.inner_text(), excerpt.inner_text()  # not the end of its text, then its tags
+
+
 # ============================================================ one box, on a phone
 
 def test_on_a_phone_the_first_result_shows_without_scrolling(browser, server):
