@@ -309,7 +309,7 @@ class Staging:
                     fill(self.new, self.served, lambda relpath: relpath.startswith(index), [INDEX_DIR])
                 else:
                     self.index_wanted = False
-            if search and pruner is not None and self.index_wanted:  # (a kept index: search_removed.py)
+            if pruner is not None and (keep_index or self.index_wanted):  # (a kept index: search_removed.py)
                 pruner(self.new)
             names = set(os.listdir(self.new)) - {UNPUBLISHED}
             if self.old_layout:
