@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator
 
 from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
@@ -68,6 +68,7 @@ class Reuse:
     templates: dict[str, bytes]
     state: tuple[str, State] | None = None  # the state it saved, and the token it saved it under
     listings: tuple[Listing, ...] = ()  # the last two versions' folders, as listed (listing.py)
+    scan: Scan | None = None  # the sources as that build found them, for Scan.again
 
 
 @dataclass
@@ -117,10 +118,12 @@ class BuildResult:
 
 
 def build(source: Path, output: Path | None = None, options: Options = Options(),
-          previous: BuildResult | None = None) -> BuildResult:
+          previous: BuildResult | None = None, changed: Collection[str] | None = None) -> BuildResult:
     """Builds the site in `source` into `output` (default source/output). Raises BuildFailed
     with every problem, and then leaves the output folder exactly as it was. `previous`: the
-    last result of this process (a watcher's), whose Reuse saves reading the store again."""
+    last result of this process (a watcher's), whose Reuse saves reading the store again;
+    `changed`: the source files a watcher was told changed since `previous` began (None: any
+    may have), so that only they are looked at again (Scan.again)."""
     started = time.perf_counter()
     now = options.now or datetime.now().astimezone()  # the one clock read of this build
     source = source.resolve()
@@ -139,7 +142,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
             # From the start: what a watcher keeps of its last build is large, and reading the
             # manifest and state makes many objects.
             with _spared_by_the_collector():
-                result = _locked(source, output, options, previous, now, started)
+                result = _locked(source, output, options, previous, changed, now, started)
         except BaseException:  # an error, Ctrl+C or SIGTERM: what was not put live goes
             recover(output)
             if created:  # a first build that failed leaves no output folder
@@ -150,16 +153,18 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     return result
 
 
-def _locked(source: Path, output: Path, options: Options, previous: BuildResult | None, now: datetime,
-            started: float) -> BuildResult:
+def _locked(source: Path, output: Path, options: Options, previous: BuildResult | None,
+            changed: Collection[str] | None, now: datetime, started: float) -> BuildResult:
     """build() once it holds the output folder's lock: what a killed build left is cleared
     first, and the output folder read again (the last holder may have changed it)."""
     recover(output)
     store_folder = output / CACHE_DIR
     # Taken before anything is read, so an edit made during this build shows in the next scan.
-    scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
-    key = state_key(source, output, options.drafts, options.future)
+    roots = [source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()]
     reuse = previous.reuse if previous is not None else None
+    known = reuse.scan if reuse is not None else None
+    scan = Scan.again(known, roots, changed) if known is not None and changed is not None else Scan.of(roots)
+    key = state_key(source, output, options.drafts, options.future)
     state = load_state(store_folder, reuse.state if reuse else None) if options.cache else None
     # The files as a web server finds them, stat'ed in the live version itself (not through
     # the symlinks at the top, which are checked on their own): a large site has many.
@@ -168,7 +173,7 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     if state is not None and state.unchanged(key, scan, served, now.timestamp()):
         try:
             repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
-            repeated.reuse = reuse
+            repeated.reuse = replace(reuse, scan=scan) if reuse is not None else None
             repeated.due = state.horizon
             return repeated
         except (KeyError, TypeError, ValueError):  # a damaged state: build
@@ -181,12 +186,13 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     site = result.site
     assert site is not None
     # Only a site whose search index matches its pages is one a next build may find unchanged.
+    saved = None
     if options.cache and not result.index_wanted:
         saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
         if saved is not None:  # the work report's day counts too: its pages change at midnight
             result.due = saved[1].horizon
-        if result.reuse is not None:
-            result.reuse = replace(result.reuse, state=saved)
+    if result.reuse is not None:
+        result.reuse = replace(result.reuse, state=saved, scan=scan)
     return result
 
 

@@ -15,10 +15,11 @@ import json
 import os
 import sqlite3
 import time
+from stat import S_ISDIR
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 STORE_FILE = "cache.sqlite"  # the reuse store, in the cache folder (cache.py); the state is its row in `state`,
 # JSON, so reading it cannot run code
@@ -44,12 +45,44 @@ class Scan:
 
     started_ns: int
     entries: dict[str, Status | None] = field(default_factory=dict)  # None: not to be trusted
+    # A symlink followed, or a folder that could not be read: what changes behind it is not
+    # reported at a path the scan holds, so only a whole scan can be brought up to date.
+    whole_only: bool = False
 
     @classmethod
     def of(cls, roots: list[Path]) -> "Scan":
         scan = cls(time.time_ns())
         for root in roots:
             scan._add(str(root))
+        return scan
+
+    @classmethod
+    def again(cls, previous: "Scan", roots: list[Path], changed: Collection[str]) -> "Scan":
+        """`previous` brought up to date by looking again only at the files a watcher was told
+        changed since it was taken, the folders holding them, and whatever `previous` did not
+        trust (a file saved just before it). A folder made or removed, or a scan that met
+        symlinks or unreadable folders, is scanned whole (of): what such a folder holds is known
+        from listing it, not from events."""
+        if previous.whole_only:
+            return cls.of(roots)
+        scan = cls(time.time_ns(), dict(previous.entries))
+        tops = {str(root) for root in roots}
+        inside = tuple(top + os.sep for top in tops)
+        files = {path for path in changed if path in tops or path.startswith(inside)}
+        folders = {folder for folder in map(os.path.dirname, files) if folder in previous.entries}
+        untrusted = {path for path, status in previous.entries.items() if status is None}
+        for path in files | folders | untrusted:
+            try:
+                info = os.stat(path)
+            except OSError:
+                below = path + os.sep
+                if path in folders or any(key.startswith(below) for key in scan.entries):
+                    return cls.of(roots)  # a folder gone (or one that cannot be looked at now)
+                scan.entries.pop(path, None)
+                continue
+            if S_ISDIR(info.st_mode) and (path in files or path not in previous.entries):
+                return cls.of(roots)  # a new folder: its files are found by listing it
+            scan.entries[path] = scan._trusted(info)
         return scan
 
     def _add(self, path: str) -> None:
@@ -73,13 +106,17 @@ class Scan:
                     children = list(entries)
             except OSError:
                 self.entries[folder] = None
+                self.whole_only = True
                 continue
             for entry in children:
                 try:
                     stat = entry.stat()  # follows symlinks, as the loader does
                 except OSError:
                     self.entries[entry.path] = None
+                    self.whole_only = True
                     continue
+                if entry.is_symlink():
+                    self.whole_only = True
                 self.entries[entry.path] = self._trusted(stat)
                 if entry.is_dir() and (stat.st_dev, stat.st_ino) not in seen:
                     if entry.is_symlink() and not _may_follow(entry.path, site):
