@@ -30,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 PHASES = [
     ("sitegen.build", "build"),
     ("sitegen.snapshot", "Scan.of"),
+    ("sitegen.snapshot", "Scan.again"),
+    ("sitegen.listing", "unsettled"),
     ("sitegen.build", "load_state"),
     ("sitegen.snapshot", "State.unchanged"),
     ("sitegen.build", "check_output_folder"),

@@ -182,7 +182,7 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
         published = check_output_folder(output)  # what the last holder of the lock left
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    result = _run(source, options, now, output, Vouched(scan, state), reuse, published)
+    result = _run(source, options, now, output, Vouched(scan, state), reuse, published, settled=changed is not None)
     site = result.site
     assert site is not None
     # Only a site whose search index matches its pages is one a next build may find unchanged.
@@ -240,8 +240,10 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
 
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
          vouched: Vouched | None = None, reuse: Reuse | None = None,
-         published: Published | None = None) -> BuildResult:
-    """The pipeline. Without an output folder it checks everything and writes nothing."""
+         published: Published | None = None, settled: bool = False) -> BuildResult:
+    """The pipeline. Without an output folder it checks everything and writes nothing.
+    settled: a watcher's build between whole checks (the output folder as its last build
+    listed it, but where a folder changed: Staging)."""
     from .feeds import feeds_for
     from .photo_set import photo_outputs, stage_photos  # (Pillow: not for a build that finds nothing changed)
     from .render import Theme
@@ -278,7 +280,7 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         try:
             outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
             staging = Staging(output, outputs, published, site.config.language,
-                              reuse.listings if reuse else ()) if output else None
+                              reuse.listings if reuse else (), settled) if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)

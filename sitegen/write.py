@@ -21,7 +21,7 @@ from .messages import os_reason
 from .manifest import MANIFEST, OTHERS, Entry, Manifest, Published, read_manifest, read_others, unchanged, \
     write_manifest, write_others
 from . import recycle
-from .listing import Listing, files_of
+from .listing import Listing, files_of, unsettled
 from .migrate import finish_migration, start_migration
 from .publish import LIVE, UNPUBLISHED, fill, go_live, is_top_link, live_folder, new_version, tidy, top_blockers
 from .urls import safe_relpath
@@ -160,12 +160,15 @@ class Staging:
     (publish.py). abort() removes the new version: the site stays as it was."""
 
     def __init__(self, output: Path, files: list[str], published: Published | None = None,
-                 language: str = "en", listings: tuple[Listing, ...] = ()) -> None:
+                 language: str = "en", listings: tuple[Listing, ...] = (), settled: bool = False) -> None:
         """published: what check_output_folder() found, when the build has just asked it;
         language: the site's, for the one message everybody may meet (a full disk); listings:
-        the versions as the last build of this process listed them (listing.py)."""
+        the versions as the last build of this process listed them (listing.py); settled: a
+        watcher's build between whole checks, which looks for files in the way only in folders
+        whose listing changed (_blockers)."""
         self.language = language
         self.listings = listings
+        self.listed: list[str] | None = None  # every file of the live version, when listed here
         manifest, self.manifest_id = published if published is not None else check_output_folder(output)
         self.previous = dict(manifest) if manifest else {}  # (manifest_id: of the one on disk; commit() writes another)
         try:
@@ -184,7 +187,7 @@ class Staging:
                 raise _write_error(self.root, exc, language=language) from None
         self.sizes: dict[str, int] = {}  # of the files already there, as find_blockers saw them
         self.tops = {relpath.split("/", 1)[0] for relpath in files} | {MANIFEST}
-        blockers = find_blockers(self.served, files, self.previous, self.sizes)
+        blockers = self._blockers(files, settled)
         if not self.old_layout:
             blockers += top_blockers(self.root, self.tops)
         if blockers:
@@ -198,6 +201,26 @@ class Staging:
             self.recycled = None  # then a new version of links
         self.index_wanted = False  # after commit(): the live search index does not match the live pages
         self.indexed: object = None  # after commit(): what the indexer gave (IndexResult or SiteError)
+
+    def _blockers(self, files: list[str], settled: bool) -> list[SiteError]:
+        """find_blockers, for every output path; or, for a watcher's build between whole checks,
+        only for the paths in folders whose listing changed since the last build listed the live
+        version (a name added, removed or replaced changes its folder), and for paths new to the
+        site: elsewhere, the files are as the last build left them, which it checked, and their
+        sizes its manifest's. (A file of the site written over in place is seen by the next
+        whole check, as find_blockers sees only a change of size.) The listing made here is the
+        one commit() carries others' files by."""
+        before = None
+        if settled and self.live is not None and not self.old_layout:
+            listed, listing = files_of(self.live, self.listings)
+            before = next((old for old in self.listings if old.inode == listing.inode), None)
+            self.listed, self.listings = listed, (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+        if before is None:
+            return find_blockers(self.served, files, self.previous, self.sizes)
+        moved = set(unsettled(files, self.listings[0], before))
+        look = [relpath for relpath in files if relpath in moved or relpath not in self.previous]
+        self.sizes.update((relpath, entry.size) for relpath, entry in self.previous.items() if relpath not in moved)
+        return find_blockers(self.served, look, self.previous, self.sizes)
 
     def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
         """The file as the last build left it, if it was made from the same inputs."""
@@ -291,10 +314,12 @@ class Staging:
             self.new.mkdir(parents=True, exist_ok=True)
             (self.new / UNPUBLISHED).touch()
             if self.recycled is not None and self.live is not None:
-                listed, listing = files_of(self.live, self.listings)
-                # Kept for the next builds: the live one's, and the one of the version being
-                # made now (listed when it was live; what changed since is read again).
-                self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+                listed = self.listed
+                if listed is None:
+                    listed, listing = files_of(self.live, self.listings)
+                    # Kept for the next builds: the live one's, and the one of the version being
+                    # made now (listed when it was live; what changed since is read again).
+                    self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
                 others = recycle.bring_up_to_date(self.new, self.live, self.recycled, self.previous,
                                                   read_others(self.live), current, written, listed)
                 recycle.match_index(self.new, self.live, keep_index)
