@@ -69,6 +69,7 @@ class Reuse:
     state: tuple[str, State] | None = None  # the state it saved, and the token it saved it under
     listings: tuple[Listing, ...] = ()  # the last two versions' folders, as listed (listing.py)
     scan: Scan | None = None  # the sources as that build found them, for Scan.again
+    manifests: dict[str, Any] = field(default_factory=dict)  # the last two versions' manifests, by content hash
 
 
 @dataclass
@@ -179,7 +180,8 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
         except (KeyError, TypeError, ValueError):  # a damaged state: build
             pass
     try:
-        published = check_output_folder(output)  # what the last holder of the lock left
+        # What the last holder of the lock left (a manifest this process wrote is not parsed again).
+        published = check_output_folder(output, known=reuse.manifests if reuse else None)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
     result = _run(source, options, now, output, Vouched(scan, state), reuse, published, settled=changed is not None)
@@ -280,7 +282,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         try:
             outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
             staging = Staging(output, outputs, published, site.config.language,
-                              reuse.listings if reuse else (), settled) if output else None
+                              reuse.listings if reuse else (), settled, reuse.manifests if reuse else None) \
+                if output else None
         except SiteError as exc:
             raise BuildFailed([exc]) from None
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
@@ -315,7 +318,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             photos.touch()
             store.save()
             if options.reusable:
-                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled, listings=staging.listings)
+                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled, listings=staging.listings,
+                                     manifests=staging.manifests)
     finally:
         store.close()
     result.seconds = time.perf_counter() - started

@@ -300,8 +300,8 @@ class Watcher:
             self._previous = result
             if changed is None or self._partial:
                 self._looked_at_all = time.monotonic()
-            if check and result.site is None:  # nothing had changed: nothing to say
-                self.version -= 1
+            if check and (result.stats is None or not (result.stats.written or result.stats.removed)):
+                self.version -= 1  # nothing had changed: nothing to say
                 return None
             index = result.search is None and needs_index(result, self.output)
             if result.search_source is not None:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from .errors import SiteError
 from .messages import os_reason
-from .manifest import MANIFEST, OTHERS, Entry, Manifest, Published, read_manifest, read_others, unchanged, \
+from .manifest import MANIFEST, OTHERS, Entry, Known, Manifest, Published, read_manifest, read_others, unchanged, \
     write_manifest, write_others
 from . import recycle
 from .listing import Listing, files_of, unsettled
@@ -59,22 +59,23 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
     return problems
 
 
-def check_output_folder(output: Path, read: bool = True) -> Published:
+def check_output_folder(output: Path, read: bool = True, known: Known | None = None) -> Published:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
-    Returns what its manifest says (read_manifest); read=False: only refuses, without reading
-    the manifest of a folder that is plainly sitegen's (it has a live version)."""
+    Returns what its manifest says (read_manifest; `known`: manifests not to parse again);
+    read=False: only refuses, without reading the manifest of a folder that is plainly
+    sitegen's (it has a live version)."""
     try:
-        return _check_output_folder(output, read)
+        return _check_output_folder(output, read, known)
     except OSError as exc:  # a folder on the way that sitegen may not read, say
         raise SiteError.of(Path(exc.filename) if exc.filename else output, None, "out.cannot_use",
                            reason=os_reason(exc)) from None
 
 
-def _check_output_folder(output: Path, read: bool) -> Published:
+def _check_output_folder(output: Path, read: bool, known: Known | None) -> Published:
     _check_output_path(output)
     if not output.is_dir() or (not read and os.path.islink(output / LIVE)):
         return None, None
-    published = read_manifest(output)
+    published = read_manifest(output, known)
     # A first build that failed or was killed may have left its bookkeeping behind (cache, lock,
     # versions, top symlinks to a version not yet live), and nothing else.
     if published[0] is None and any(not p.name.startswith(OWN_PREFIX) and not is_top_link(output, p.name)
@@ -160,16 +161,22 @@ class Staging:
     (publish.py). abort() removes the new version: the site stays as it was."""
 
     def __init__(self, output: Path, files: list[str], published: Published | None = None,
-                 language: str = "en", listings: tuple[Listing, ...] = (), settled: bool = False) -> None:
+                 language: str = "en", listings: tuple[Listing, ...] = (), settled: bool = False,
+                 known: Known | None = None) -> None:
         """published: what check_output_folder() found, when the build has just asked it;
         language: the site's, for the one message everybody may meet (a full disk); listings:
         the versions as the last build of this process listed them (listing.py); settled: a
         watcher's build between whole checks, which looks for files in the way only in folders
-        whose listing changed (_blockers)."""
+        whose listing changed (_blockers); known: the manifests the last build of this process
+        read and wrote (not parsed again)."""
         self.language = language
         self.listings = listings
         self.listed: list[str] | None = None  # every file of the live version, when listed here
-        manifest, self.manifest_id = published if published is not None else check_output_folder(output)
+        manifest, self.manifest_id = published if published is not None else check_output_folder(output, known=known)
+        # After commit(): the live version's manifest and the new one's, by content hash.
+        self.manifests: dict[str, Manifest] = dict(known or {})
+        if manifest is not None and self.manifest_id is not None:
+            self.manifests[self.manifest_id] = manifest
         self.previous = dict(manifest) if manifest else {}  # (manifest_id: of the one on disk; commit() writes another)
         try:
             output.mkdir(parents=True, exist_ok=True)
@@ -196,7 +203,8 @@ class Staging:
                 inner=blockers[0].key, **dict(blockers[0].values))
         self.new = new_version(self.root, make=False)  # (greater than any version live or left by a kill)
         try:  # the version before last becomes the new one, in place, when it can
-            self.recycled = recycle.take(self.root, live, self.new) if live is not None and not self.old_layout else None
+            self.recycled = recycle.take(self.root, live, self.new, self.manifests) \
+                if live is not None and not self.old_layout else None
         except OSError:
             self.recycled = None  # then a new version of links
         self.index_wanted = False  # after commit(): the live search index does not match the live pages
@@ -340,6 +348,8 @@ class Staging:
         except OSError as exc:
             self.abort()
             raise _write_error(self.root, exc, language=self.language) from None
+        self.manifests = {key: value for key, value in self.manifests.items() if key == self.manifest_id}
+        self.manifests[manifest_id] = current
         self.manifest_id = manifest_id
         if on_live is not None:
             on_live()
