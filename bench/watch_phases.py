@@ -54,6 +54,7 @@ PHASES = [
     ("sitegen.write", "find_collisions"),
     ("sitegen.write", "Staging.__init__"),
     ("sitegen.write", "find_blockers"),
+    ("sitegen.blockers", "find_blockers"),
     ("sitegen.recycle", "take"),
     ("sitegen.render_pages", "PageMaker.__init__"),
     ("sitegen.reuse", "known_pages"),

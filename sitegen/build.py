@@ -244,15 +244,14 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
          vouched: Vouched | None = None, reuse: Reuse | None = None,
          published: Published | None = None, settled: bool = False) -> BuildResult:
     """The pipeline. Without an output folder it checks everything and writes nothing.
-    settled: a watcher's build between whole checks (the output folder as its last build
-    listed it, but where a folder changed: Staging)."""
+    settled: a watcher's build between whole checks (Staging looks where folders changed)."""
     from .feeds import feeds_for
     from .photo_set import photo_outputs, stage_photos  # (Pillow: not for a build that finds nothing changed)
     from .render import Theme
     from .render_pages import PageMaker, render_stale
     from .report import report_warnings
     from .reuse import known_pages, plan
-    from .write import OutputFile, Staging, find_collisions
+    from .write import OutputFile, find_collisions
 
     started = time.perf_counter()
     try:
@@ -279,13 +278,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         versions = photo_outputs(photos)
         problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files + versions)
         _stop_on_errors(problems)
-        try:
-            outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
-            staging = Staging(output, outputs, published, site.config.language,
-                              reuse.listings if reuse else (), settled, reuse.manifests if reuse else None) \
-                if output else None
-        except SiteError as exc:
-            raise BuildFailed([exc]) from None
+        outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
+        staging = _staging(output, outputs, published, site.config.language, reuse, settled)
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
         digester = maker.digester()
         unchanged, record = known_pages(digester, site, pages, staging, store, now, shown)
@@ -324,6 +318,21 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         store.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _staging(output: Path | None, outputs: list[str], published: Published | None, language: str,
+             reuse: Reuse | None, settled: bool) -> Staging | None:
+    """Where the build writes its new version (nowhere without an output folder), with what the
+    last build of this process listed and read of the output (a watcher's)."""
+    from .write import Staging
+
+    if output is None:
+        return None
+    try:
+        return Staging(output, outputs, published, language, reuse.listings if reuse else (), settled,
+                       reuse.manifests if reuse else None)
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
 
 
 @contextmanager

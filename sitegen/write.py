@@ -21,7 +21,8 @@ from .messages import os_reason
 from .manifest import MANIFEST, OTHERS, Entry, Known, Manifest, Published, read_manifest, read_others, unchanged, \
     write_manifest, write_others
 from . import recycle
-from .listing import Listing, files_of, unsettled
+from .blockers import find_blockers, settled_blockers
+from .listing import Listing, files_of
 from .migrate import finish_migration, start_migration
 from .publish import LIVE, UNPUBLISHED, fill, go_live, is_top_link, live_folder, new_version, tidy, top_blockers
 from .urls import safe_relpath
@@ -99,52 +100,6 @@ def _check_output_path(output: Path) -> None:
         raise SiteError.of(path, None, "out.parent_file", output=output)
 
 
-def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[str, int] | None = None) -> list[SiteError]:
-    """Files in the way of folders the site needs (or folders where a file must go), found
-    before anything is written, so a blocked build changes nothing. (Plain os calls on
-    strings: this looks at every output path of a large site on every build.) The size of
-    each regular file found goes into `sizes`, so that no one need look at it again."""
-    problems = []
-    checked: set[str] = set()
-    base = f"{root}/"
-    for relpath in relpaths:
-        target = base + relpath
-        found = _lstat(target)
-        if sizes is not None and found is not None and stat.S_ISREG(found.st_mode):
-            sizes[relpath] = found.st_size
-        if found is not None and stat.S_ISDIR(found.st_mode):
-            problems.append(SiteError.of(Path(target), None, "out.folder_for_file"))
-        elif relpath not in ours and ours and found is not None and (
-                stat.S_ISREG(found.st_mode) or (stat.S_ISLNK(found.st_mode) and os.path.isfile(target))):
-            # A file of the last build can only be in the way of itself.
-            problems.append(SiteError.of(Path(target), None, "out.foreign_file"))
-        parts = relpath.split("/")
-        for depth in range(len(parts) - 1, 0, -1):  # its folders, deepest first
-            parent = "/".join(parts[:depth])
-            if parent in checked:
-                break  # and so were the folders above it
-            checked.add(parent)
-            folder = base + parent
-            found = _lstat(folder)
-            if found is None:
-                continue
-            if stat.S_ISLNK(found.st_mode) and not _inside(Path(folder).resolve(), root):
-                problems.append(SiteError.of(Path(folder), None, "out.symlink_outside"))
-                continue
-            if parent in ours:
-                continue  # our own old file, replaced by a folder when written
-            if not stat.S_ISDIR(found.st_mode) and not os.path.isdir(folder):  # (a symlink may lead to one)
-                problems.append(SiteError.of(Path(folder), None, "out.file_for_folder"))
-    return problems
-
-
-def _lstat(path: str) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except (OSError, ValueError):
-        return None
-
-
 @dataclass(frozen=True)
 class Staged:
     """One output file of this build: kept as it was (temp None), or waiting in temp."""
@@ -211,24 +166,20 @@ class Staging:
         self.indexed: object = None  # after commit(): what the indexer gave (IndexResult or SiteError)
 
     def _blockers(self, files: list[str], settled: bool) -> list[SiteError]:
-        """find_blockers, for every output path; or, for a watcher's build between whole checks,
-        only for the paths in folders whose listing changed since the last build listed the live
-        version (a name added, removed or replaced changes its folder), and for paths new to the
-        site: elsewhere, the files are as the last build left them, which it checked, and their
-        sizes its manifest's. (A file of the site written over in place is seen by the next
-        whole check, as find_blockers sees only a change of size.) The listing made here is the
-        one commit() carries others' files by."""
+        """What is in the way of the site's files (find_blockers); for a watcher's build between
+        whole checks, only where the live version's listing changed (settled_blockers). The
+        listing made here is the one commit() carries others' files by."""
         before = None
         if settled and self.live is not None and not self.old_layout:
-            listed, listing = files_of(self.live, self.listings)
+            try:
+                listed, listing = files_of(self.live, self.listings)
+            except OSError:  # (commit() says what cannot be read, if it still cannot)
+                return find_blockers(self.served, files, self.previous, self.sizes)
             before = next((old for old in self.listings if old.inode == listing.inode), None)
             self.listed, self.listings = listed, (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
         if before is None:
             return find_blockers(self.served, files, self.previous, self.sizes)
-        moved = set(unsettled(files, self.listings[0], before))
-        look = [relpath for relpath in files if relpath in moved or relpath not in self.previous]
-        self.sizes.update((relpath, entry.size) for relpath, entry in self.previous.items() if relpath not in moved)
-        return find_blockers(self.served, look, self.previous, self.sizes)
+        return settled_blockers(self.served, files, self.previous, self.sizes, self.listings[0], before)
 
     def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
         """The file as the last build left it, if it was made from the same inputs."""
@@ -322,6 +273,9 @@ class Staging:
             self.new.mkdir(parents=True, exist_ok=True)
             (self.new / UNPUBLISHED).touch()
             if self.recycled is not None and self.live is not None:
+                # The live version as listed when this build began (_blockers), or now: a file
+                # someone puts into it meanwhile stays in it, and comes back with the version
+                # made from it next (bring_up_to_date leaves what it does not know alone).
                 listed = self.listed
                 if listed is None:
                     listed, listing = files_of(self.live, self.listings)
@@ -391,10 +345,6 @@ def _write_error(root: Path, exc: OSError, path: Path | None = None, language: s
         return SiteError.of(root, None, "out.disk_full")
     where = Path(exc.filename) if getattr(exc, "filename", None) else (path or root)
     return SiteError.of(where, None, "out.cannot_write", reason=os_reason(exc))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:
