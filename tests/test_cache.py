@@ -387,6 +387,35 @@ def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: 
     assert later.entries[str(old)] is not None
 
 
+def test_a_scan_brought_up_to_date_by_the_named_changes_is_a_whole_scan(tmp_path: Path) -> None:
+    # A watcher's build looks again only at the files events named (snapshot.Scan.again): what
+    # it finds must be what a whole scan finds, or a build would trust a stale status.
+    site = SiteDir(tmp_path / "site").write({"site.toml": SITE_TOML, "columns/news/_index.md": column("News", 1),
+                                             "columns/news/a.md": post("A"), "columns/news/b.md": post("B"),
+                                             "columns/study/_index.md": column("Study", 2), "columns/study/c.md": post("C")})
+    roots = [site.root / "site.toml", site.root / "columns", site.root / "templates", site.root / "static"]
+    time.sleep(snapshot.RACY_NS / 1e9 + 0.01)
+    last = snapshot.Scan.of(roots)
+    last.folder_keys(site.root / "columns")
+    steps = [{"columns/news/a.md": post("A", body="Edited.\n")}, {"columns/news/d.md": post("D")}, "columns/news/b.md",
+             {"site.toml": SITE_TOML + "\n"}, {"columns/study/c.md": post("C", body="Edited.\n")}]
+    for step in steps:
+        if isinstance(step, str):
+            (site.root / step).unlink()
+            named = [str(site.root / step)]
+        else:
+            site.write(step)
+            named = [str(site.root / name) for name in step]
+        time.sleep(snapshot.RACY_NS / 1e9 + 0.01)
+        again, whole = snapshot.Scan.again(last, roots, named), snapshot.Scan.of(roots)
+        assert again.entries == whole.entries, step
+        assert again.folder_keys(site.root / "columns") == whole.folder_keys(site.root / "columns"), step
+        last = again
+    site.write({"columns/news/bundle/index.md": post("Bundle")})  # a new folder: scanned whole
+    again = snapshot.Scan.again(last, roots, [str(site.root / "columns/news/bundle/index.md")])
+    assert str(site.root / "columns/news/bundle") in again.entries
+
+
 # ------------------------------------------------------------------ any sequence of edits
 
 EDIT_STEPS = ("body", "body and summary", "title", "author", "tags", "tag spelling", "pinned", "date", "slug",
