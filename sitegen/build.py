@@ -25,7 +25,7 @@ from .layout import SOURCE_DIRS, default_theme
 from .lock import OutputLock
 from .messages import os_reason, say, site_language
 from .publish import links_whole, live_folder, recover
-from .reuse import record_state, sitemap_of, state_key
+from .reuse import Damaged, record_state, sitemap_of, state_key
 from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, search_source
 from .snapshot import Scan, State, Vouched, load_state
 from .write import WriteStats, check_output_folder
@@ -88,6 +88,7 @@ class BuildResult:
     notes: list[SiteError] = field(default_factory=list)  # posts left out: drafts, dated in the future
     due: float | None = None  # when time alone changes the site (a post comes due), as a timestamp
     remarks: list[str] = field(default_factory=list)  # said after the figures, in the site's language (photos' locations)
+    damaged: bool = False  # a file of the site was written over in place unseen (a watcher looks at everything next)
 
     def summary(self, language: str = "en") -> str:
         """The one line a build ends with, in `language`."""
@@ -190,7 +191,12 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     # Only a site whose search index matches its pages is one a next build may find unchanged.
     saved = None
     if options.cache and not result.index_wanted:
-        saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+        # A watcher's build between whole checks took some files' sizes from the manifest.
+        intended = next(reversed(result.reuse.manifests.values()), None) if changed is not None and result.reuse else None
+        try:
+            saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now, intended)
+        except Damaged:
+            result.damaged = True
         if saved is not None:  # the work report's day counts too: its pages change at midnight
             result.due = saved[1].horizon
     if result.reuse is not None:

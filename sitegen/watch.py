@@ -110,10 +110,6 @@ class _Changes:
         with self.lock:
             self.paths = None if taken is None or self.paths is None else self.paths | taken
 
-    def look_at_all(self) -> None:
-        with self.lock:
-            self.paths = None
-
 
 class Watcher:
     """Builds once, then again after every burst of changes to the site's sources."""
@@ -300,6 +296,9 @@ class Watcher:
             self._previous = result
             if changed is None or self._partial:
                 self._looked_at_all = time.monotonic()
+            if result.damaged:  # a file of the site written over in place: a whole look mends it, at once
+                self._changes.give_back(None)
+                self._dirty.set()
             if check and (result.stats is None or not (result.stats.written or result.stats.removed)):
                 self.version -= 1  # nothing had changed: nothing to say
                 return None

@@ -567,3 +567,28 @@ def test_a_save_in_a_new_folder_and_a_removed_folder_are_built_as_a_clean_build(
     assert builds.last.ok
     build(site.root, tmp_path / "clean", Options())
     assert _site_files(site.output) == _site_files(tmp_path / "clean")
+
+
+def test_a_page_written_over_in_place_is_mended_after_the_next_save(site, watch, tmp_path, monkeypatch):
+    """A watcher's build looks at the output only where folders changed; a page someone wrote
+    over in place, in a folder no build touched, is found when the build records the site's
+    files, and the whole look that follows at once writes it again."""
+    monkeypatch.setattr(watch_module, "FULL_CHECK_SECONDS", 1000.0)  # (not the idle watcher's whole look)
+    site.write({ALPHA: post("Alpha", "2019-03-05"), "columns/study/_index.md": "---\ntitle: Study\norder: 2\n---\nStudy.\n",
+                "columns/study/2019-04-01-lesson.md": post("Lesson", "2019-04-01")})
+    watcher, builds = watch()
+    page = site.output / "news/alpha/index.html"
+    for n in range(3):  # (the versions alternate; each has been listed once)
+        site.write({ALPHA: post("Alpha", "2019-03-05", body=f"Save {n}.\n")})
+        wait_until(has(page, f"Save {n}."), what=f"save {n}")
+        settle(builds, quiet=0.3)
+    beta = site.output / "study/lesson/index.html"  # (a page the saves do not change)
+    with open(beta, "a", encoding="utf-8") as handle:
+        handle.write("<p>written over by hand</p>")
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Save 3.\n")})
+    wait_until(has(page, "Save 3."), what="the save")
+    wait_until(lambda: "written over by hand" not in (read(beta) or "written over by hand"), what="the page mended")
+    settle(builds)
+    assert builds.last.ok
+    build(site.root, tmp_path / "clean", Options())
+    assert _site_files(site.output) == _site_files(tmp_path / "clean")
