@@ -42,7 +42,8 @@ class Watched:
             command = ["serve", "--port", str(self.port)]
         self.process = subprocess.Popen([sys.executable, "-m", "sitegen", *command, "--source", str(source),
                                          "--output", str(output)], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(code)})
+                                        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(code)},
+                                        cwd=code)  # (`python -m` puts its folder first: another checkout's would win)
         assert self.process.stderr is not None
         threading.Thread(target=lambda: [None for _ in self.process.stderr], daemon=True).start()  # type: ignore[union-attr]
         self.post = sorted((source / "columns" / "study").glob("post-*.md"))[7]

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator
 
 from .cache import CACHE_DIR, Cache, code_key
 from .config import CONFIG_NAME, SiteConfig, load_config
@@ -25,7 +25,7 @@ from .layout import SOURCE_DIRS, default_theme
 from .lock import OutputLock
 from .messages import os_reason, say, site_language
 from .publish import links_whole, live_folder, recover
-from .reuse import record_state, sitemap_of, state_key
+from .reuse import Damaged, record_state, sitemap_of, state_key
 from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, removed_marker, search_source
 from .snapshot import Scan, State, Vouched, load_state
 from .write import WriteStats, check_output_folder
@@ -68,6 +68,8 @@ class Reuse:
     templates: dict[str, bytes]
     state: tuple[str, State] | None = None  # the state it saved, and the token it saved it under
     listings: tuple[Listing, ...] = ()  # the last two versions' folders, as listed (listing.py)
+    scan: Scan | None = None  # the sources as that build found them, for Scan.again
+    manifests: dict[str, Any] = field(default_factory=dict)  # the last two versions' manifests, by content hash
 
 
 @dataclass
@@ -86,6 +88,7 @@ class BuildResult:
     notes: list[SiteError] = field(default_factory=list)  # posts left out: drafts, dated in the future
     due: float | None = None  # when time alone changes the site (a post comes due), as a timestamp
     remarks: list[str] = field(default_factory=list)  # said after the figures, in the site's language (photos' locations)
+    damaged: bool = False  # a file of the site was written over in place unseen (a watcher looks at everything next)
 
     def summary(self, language: str = "en") -> str:
         """The one line a build ends with, in `language`."""
@@ -117,10 +120,12 @@ class BuildResult:
 
 
 def build(source: Path, output: Path | None = None, options: Options = Options(),
-          previous: BuildResult | None = None) -> BuildResult:
+          previous: BuildResult | None = None, changed: Collection[str] | None = None) -> BuildResult:
     """Builds the site in `source` into `output` (default source/output). Raises BuildFailed
     with every problem, and then leaves the output folder exactly as it was. `previous`: the
-    last result of this process (a watcher's), whose Reuse saves reading the store again."""
+    last result of this process (a watcher's), whose Reuse saves reading the store again;
+    `changed`: the source files a watcher was told changed since `previous` began (None: any
+    may have), so that only they are looked at again (Scan.again)."""
     started = time.perf_counter()
     now = options.now or datetime.now().astimezone()  # the one clock read of this build
     source = source.resolve()
@@ -139,7 +144,7 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
             # From the start: what a watcher keeps of its last build is large, and reading the
             # manifest and state makes many objects.
             with _spared_by_the_collector():
-                result = _locked(source, output, options, previous, now, started)
+                result = _locked(source, output, options, previous, changed, now, started)
         except BaseException:  # an error, Ctrl+C or SIGTERM: what was not put live goes
             recover(output)
             if created:  # a first build that failed leaves no output folder
@@ -150,16 +155,18 @@ def build(source: Path, output: Path | None = None, options: Options = Options()
     return result
 
 
-def _locked(source: Path, output: Path, options: Options, previous: BuildResult | None, now: datetime,
-            started: float) -> BuildResult:
+def _locked(source: Path, output: Path, options: Options, previous: BuildResult | None,
+            changed: Collection[str] | None, now: datetime, started: float) -> BuildResult:
     """build() once it holds the output folder's lock: what a killed build left is cleared
     first, and the output folder read again (the last holder may have changed it)."""
     recover(output)
     store_folder = output / CACHE_DIR
     # Taken before anything is read, so an edit made during this build shows in the next scan.
-    scan = Scan.of([source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()])
-    key = state_key(source, output, options.drafts, options.future)
+    roots = [source / CONFIG_NAME, *(source / name for name in SOURCE_DIRS), default_theme()]
     reuse = previous.reuse if previous is not None else None
+    known = reuse.scan if reuse is not None else None
+    scan = Scan.again(known, roots, changed) if known is not None and changed is not None else Scan.of(roots)
+    key = state_key(source, output, options.drafts, options.future)
     state = load_state(store_folder, reuse.state if reuse else None) if options.cache else None
     # The files as a web server finds them, stat'ed in the live version itself (not through
     # the symlinks at the top, which are checked on their own): a large site has many.
@@ -168,25 +175,32 @@ def _locked(source: Path, output: Path, options: Options, previous: BuildResult 
     if state is not None and state.unchanged(key, scan, served, now.timestamp()):
         try:
             repeated = BuildResult.repeated(state.summary, time.perf_counter() - started)
-            repeated.reuse = reuse
+            repeated.reuse = replace(reuse, scan=scan) if reuse is not None else None
             repeated.due = state.horizon
             return repeated
         except (KeyError, TypeError, ValueError):  # a damaged state: build
             pass
     try:
-        published = check_output_folder(output)  # what the last holder of the lock left
+        # What the last holder of the lock left (a manifest this process wrote is not parsed again).
+        published = check_output_folder(output, known=reuse.manifests if reuse else None)
     except SiteError as exc:
         raise BuildFailed([exc]) from None
-    result = _run(source, options, now, output, Vouched(scan, state), reuse, published)
+    result = _run(source, options, now, output, Vouched(scan, state), reuse, published, settled=changed is not None)
     site = result.site
     assert site is not None
     # Only a site whose search index matches its pages is one a next build may find unchanged.
+    saved = None
     if options.cache and not result.index_wanted:
-        saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now)
+        # A watcher's build between whole checks took some files' sizes from the manifest.
+        intended = next(reversed(result.reuse.manifests.values()), None) if changed is not None and result.reuse else None
+        try:
+            saved = record_state(store_folder, key, scan, output, site, result.outputs, result.as_plain(), now, intended)
+        except Damaged:
+            result.damaged = True
         if saved is not None:  # the work report's day counts too: its pages change at midnight
             result.due = saved[1].horizon
-        if result.reuse is not None:
-            result.reuse = replace(result.reuse, state=saved)
+    if result.reuse is not None:
+        result.reuse = replace(result.reuse, state=saved, scan=scan)
     return result
 
 
@@ -234,15 +248,16 @@ def _load(source: Path, config: SiteConfig, options: Options, now: datetime, cac
 
 def _run(source: Path, options: Options, now: datetime, output: Path | None,
          vouched: Vouched | None = None, reuse: Reuse | None = None,
-         published: Published | None = None) -> BuildResult:
-    """The pipeline. Without an output folder it checks everything and writes nothing."""
+         published: Published | None = None, settled: bool = False) -> BuildResult:
+    """The pipeline. Without an output folder it checks everything and writes nothing.
+    settled: a watcher's build between whole checks (Staging looks where folders changed)."""
     from .feeds import feeds_for
     from .photo_set import photo_outputs, stage_photos  # (Pillow: not for a build that finds nothing changed)
     from .render import Theme
     from .render_pages import PageMaker, render_stale
     from .report import report_warnings
     from .reuse import known_pages, plan
-    from .write import OutputFile, Staging, find_collisions
+    from .write import OutputFile, find_collisions
 
     started = time.perf_counter()
     try:
@@ -269,12 +284,8 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
         versions = photo_outputs(photos)
         problems += find_collisions([OutputFile(page.output, page.template) for page in pages] + files + versions)
         _stop_on_errors(problems)
-        try:
-            outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
-            staging = Staging(output, outputs, published, site.config.language,
-                              reuse.listings if reuse else ()) if output else None
-        except SiteError as exc:
-            raise BuildFailed([exc]) from None
+        outputs = [page.output for page in pages] + [f.relpath for f in files] + [v.relpath for v in versions]
+        staging = _staging(output, outputs, published, site.config.language, reuse, settled)
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
         digester = maker.digester()
         unchanged, record = known_pages(digester, site, pages, staging, store, now, shown)
@@ -308,11 +319,27 @@ def _run(source: Path, options: Options, now: datetime, output: Path | None,
             photos.touch()
             store.save()
             if options.reusable:
-                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled, listings=staging.listings)
+                result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled, listings=staging.listings,
+                                     manifests=staging.manifests)
     finally:
         store.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _staging(output: Path | None, outputs: list[str], published: Published | None, language: str,
+             reuse: Reuse | None, settled: bool) -> Staging | None:
+    """Where the build writes its new version (nowhere without an output folder), with what the
+    last build of this process listed and read of the output (a watcher's)."""
+    from .write import Staging
+
+    if output is None:
+        return None
+    try:
+        return Staging(output, outputs, published, language, reuse.listings if reuse else (), settled,
+                       reuse.manifests if reuse else None)
+    except SiteError as exc:
+        raise BuildFailed([exc]) from None
 
 
 @contextmanager

@@ -114,3 +114,20 @@ def _read(fd: int, prefix: str, now: int) -> Folder:
     return Folder(info.st_ino, info.st_mtime_ns if info.st_mtime_ns < now - window else -1,
                   tuple(name for name, is_dir in entries if not is_dir and name not in skipped),
                   tuple(name for name, is_dir in entries if is_dir and name not in skipped))
+
+
+def unsettled(relpaths: list[str], listing: Listing, before: Listing) -> list[str]:
+    """The paths among `relpaths` whose folder was read anew in `listing` since `before`, a
+    listing of the same version, or is not in it: only there can a name have been added,
+    removed or replaced since `before` was listed. (A folder on the way replaced by another
+    folder, a file or a symlink is not the same folder either: read anew, or not listed.)"""
+    moved: dict[str, bool] = {}  # by folder prefix
+
+    def read_anew(prefix: str) -> bool:
+        verdict = moved.get(prefix)
+        if verdict is None:
+            folder = listing.folders.get(prefix)
+            verdict = moved[prefix] = folder is None or folder is not before.folders.get(prefix)
+        return verdict
+
+    return [relpath for relpath in relpaths if read_anew(relpath[:relpath.rfind("/") + 1])]

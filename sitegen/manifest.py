@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 MANIFEST = ".sitegen-manifest.json"
 OTHERS = ".sitegen-others.json"
@@ -28,31 +29,35 @@ Manifest = dict[str, Entry]
 
 
 Published = tuple["Manifest | None", "str | None"]  # what read_manifest() found
+Known = Mapping[str, Manifest]  # manifests this process wrote or read, by content hash (a watcher's)
 
 
-def read_manifest(output: Path) -> Published:
+def read_manifest(output: Path, known: Known | None = None) -> Published:
     """What the last build wrote (None when sitegen did not write this folder; an unreadable
     manifest from an older sitegen still says which files are ours), and the manifest's content
     hash: what the store says about the output holds only for the manifest it names (anything
-    that wrote the site since, such as a build without the store, wrote another)."""
+    that wrote the site since, such as a build without the store, wrote another). `known`: a
+    manifest with the same content hash is taken as it is, not parsed again."""
     try:
         data = (output / MANIFEST).read_bytes()
+        content = _content_id(data)
+        if known is not None and content in known:
+            return known[content], content
         raw = json.loads(data.decode("utf-8"))
     except (OSError, ValueError):
         return None, None
-    return _parse_manifest(raw), _content_id(data)
+    return _parse_manifest(raw), content
 
 
 def _content_id(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def read_version(folder: Path) -> tuple[Manifest | None, list[str] | None]:
+def read_version(folder: Path, known: Known | None = None) -> tuple[Manifest | None, list[str] | None]:
     """What a version holds: sitegen's files (its manifest), and the others' files it carried
     over (None when it does not say: a version of an older sitegen)."""
-    try:
-        files = _parse_manifest(json.loads((folder / MANIFEST).read_bytes().decode("utf-8")))
-    except (OSError, ValueError):
+    files, _ = read_manifest(folder, known)
+    if files is None:
         return None, None
     return files, read_others(folder)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .listing import files_of
-from .manifest import MANIFEST, Entry, Manifest, read_version, write_manifest
+from .manifest import MANIFEST, Entry, Known, Manifest, read_version, write_manifest
 from .publish import UNPUBLISHED, copy_entry, fill, previous_version
 from .search import INDEX_DIR, INDEX_RECORD
 
@@ -37,13 +37,14 @@ class Recycled:
     others: tuple[str, ...]
 
 
-def take(output: Path, live: Path, new: Path) -> Recycled | None:
+def take(output: Path, live: Path, new: Path, known: Known | None = None) -> Recycled | None:
     """Claims the version before last as `new` (marked unpublished, then renamed); None when
-    there is none or its manifest does not say all it holds."""
+    there is none or its manifest does not say all it holds. known: manifests by content hash
+    (read_manifest)."""
     folder = previous_version(output, live)
     if folder is None:
         return None
-    files, others = read_version(folder)
+    files, others = read_version(folder, known)
     if files is None or others is None or not _writable(folder, files):
         return None
     (folder / UNPUBLISHED).touch()  # first: killed before the rename, it is removed as unpublished

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import Cache, code_key
 from .search import INDEX_DIR, INDEX_RECORD
 from .snapshot import Scan, State, output_status, save_state
-from .manifest import MANIFEST
+from .manifest import MANIFEST, Manifest
 
 if TYPE_CHECKING:
     from .digest import Digester
@@ -34,15 +34,25 @@ def state_key(source: Path, output: Path, drafts: bool, future: bool) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
+class Damaged(Exception):
+    """A file of the site is not the size its manifest says: written over in place before a
+    watcher's build that did not look at it (blockers.settled_blockers). No state is saved."""
+
+
 def record_state(folder: Path, key: str, scan: Scan, output: Path, site: Site, outputs: list[str],
-                 summary: dict[str, Any], now: datetime) -> tuple[str, State] | None:
+                 summary: dict[str, Any], now: datetime, intended: Manifest | None = None) -> tuple[str, State] | None:
     """After a good build: the statuses of its sources and outputs, and until when the same
     sources give the same site (a post coming due, or the work report's day ending). Returns
-    the state saved and the token it was saved under (snapshot.load_state's `known`)."""
+    the state saved and the token it was saved under (snapshot.load_state's `known`).
+    intended: the manifest of a build that took the sizes of some files from it (a watcher's
+    between whole checks); a file of another size raises Damaged."""
     index = [f"{INDEX_DIR}/{name}" for name in ("pagefind.js", "pagefind-entry.json", INDEX_RECORD)]  # (a damaged index: a real build)
     written = output_status(output, [*outputs, MANIFEST] + (index if site.config.search else []))
     if written is None:  # something removed a file meanwhile: let the next build look
         return None
+    if intended is not None and any(entry.digest is not None and written.get(relpath, (0, entry.size))[1] != entry.size
+                                    for relpath, entry in intended.items()):
+        raise Damaged
     horizon = site.next_due
     if site.config.report:  # the work report's pages say which months have ended: they change daily
         midnight = (now.astimezone(site.config.tz) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -15,10 +15,11 @@ import json
 import os
 import sqlite3
 import time
+from stat import S_ISDIR
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 STORE_FILE = "cache.sqlite"  # the reuse store, in the cache folder (cache.py); the state is its row in `state`,
 # JSON, so reading it cannot run code
@@ -44,12 +45,55 @@ class Scan:
 
     started_ns: int
     entries: dict[str, Status | None] = field(default_factory=dict)  # None: not to be trusted
+    # A symlink followed, or a folder that could not be read: what changes behind it is not
+    # reported at a path the scan holds, so only a whole scan can be brought up to date.
+    whole_only: bool = False
+    # folder_keys' answers, by parent, with the folders in it to work out again (Scan.again).
+    _keys: dict[str, tuple[dict[str, str | None], set[str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, roots: list[Path]) -> "Scan":
         scan = cls(time.time_ns())
         for root in roots:
             scan._add(str(root))
+        return scan
+
+    @classmethod
+    def again(cls, previous: "Scan", roots: list[Path], changed: Collection[str]) -> "Scan":
+        """`previous` brought up to date by looking again only at the files a watcher was told
+        changed since it was taken, the folders holding them, and whatever `previous` did not
+        trust (a file saved just before it). A folder made or removed, or a scan that met
+        symlinks or unreadable folders, is scanned whole (of): what such a folder holds is known
+        from listing it, not from events."""
+        if previous.whole_only:
+            return cls.of(roots)
+        scan = cls(time.time_ns(), dict(previous.entries))
+        tops = {str(root) for root in roots}
+        inside = tuple(top + os.sep for top in tops)
+        files = {path for path in changed if path in tops or path.startswith(inside)}
+        folders = set()
+        for folder in map(os.path.dirname, files):
+            if folder in previous.entries:
+                folders.add(folder)
+            elif folder in tops or folder.startswith(inside):
+                return cls.of(roots)  # a file in a new folder: the folder is new to the scan
+        untrusted = {path for path, status in previous.entries.items() if status is None}
+        for path in files | folders | untrusted:
+            try:
+                info = os.stat(path)
+            except OSError:
+                below = path + os.sep
+                if path in folders or any(key.startswith(below) for key in scan.entries):
+                    return cls.of(roots)  # a folder gone (or one that cannot be looked at now)
+                scan.entries.pop(path, None)
+                continue
+            if S_ISDIR(info.st_mode) and (path in files or path not in previous.entries):
+                return cls.of(roots)  # a new folder: its files are found by listing it
+            scan.entries[path] = scan._trusted(info)
+        looked = files | folders | untrusted
+        for inside, (keys, redo) in previous._keys.items():
+            again = redo | {top for top in keys if top in looked or any(p.startswith(top + os.sep) for p in looked)}
+            scan._keys[inside] = ({top: key for top, key in keys.items() if top not in again}, again)
         return scan
 
     def _add(self, path: str) -> None:
@@ -73,13 +117,17 @@ class Scan:
                     children = list(entries)
             except OSError:
                 self.entries[folder] = None
+                self.whole_only = True
                 continue
             for entry in children:
                 try:
                     stat = entry.stat()  # follows symlinks, as the loader does
                 except OSError:
                     self.entries[entry.path] = None
+                    self.whole_only = True
                     continue
+                if entry.is_symlink():
+                    self.whole_only = True
                 self.entries[entry.path] = self._trusted(stat)
                 if entry.is_dir() and (stat.st_dev, stat.st_ino) not in seen:
                     if entry.is_symlink() and not _may_follow(entry.path, site):
@@ -90,26 +138,44 @@ class Scan:
     def folder_keys(self, parent: Path) -> dict[str, str | None]:
         """For each folder in `parent`, by its path: a digest of the statuses of the folder and
         of everything under it, when the scan vouches for every one of them (see digest_of),
-        else None. (One pass over the scan for all of them: asked of every column.)"""
+        else None. (One pass over the scan for all of them: asked of every column; a scan brought
+        up to date works out again only the folders holding what it looked at again.)"""
         inside = str(parent) + os.sep
-        digests: dict[str, Any] = {}
+        if inside in self._keys:
+            keys, redo = self._keys[inside]
+            for top in redo:
+                keys[top] = self._folder_key(top)
+            redo.clear()
+            return keys
+        found: dict[str, list[str] | None] = {}
         for path, status in self.entries.items():
             if not path.startswith(inside):
                 continue
             top = inside + path[len(inside):].split(os.sep, 1)[0]
-            if top not in digests:
-                if self.entries.get(top) is None or not os.path.isdir(top):
-                    digests[top] = None
-                    continue
-                digests[top] = hashlib.blake2b(digest_size=16)
-            h = digests[top]
-            if h is None:
-                continue
-            if status is None:
-                digests[top] = None
-            else:
-                h.update(f"{path}\x00{status}\x00".encode())
-        return {top: h.hexdigest() if h is not None else None for top, h in digests.items()}
+            if top not in found:
+                found[top] = [] if self.entries.get(top) is not None and os.path.isdir(top) else None
+            lines = found[top]
+            if lines is not None:
+                if status is None:
+                    found[top] = None
+                else:
+                    lines.append(f"{path}\x00{status}\x00")
+        keys = {top: _digest(lines) if lines is not None else None for top, lines in found.items()}
+        self._keys[inside] = (keys, set())
+        return keys
+
+    def _folder_key(self, top: str) -> str | None:
+        """folder_keys' answer for one folder."""
+        if self.entries.get(top) is None or not os.path.isdir(top):
+            return None
+        below = top + os.sep
+        lines = []
+        for path, status in self.entries.items():
+            if path == top or path.startswith(below):
+                if status is None:
+                    return None
+                lines.append(f"{path}\x00{status}\x00")
+        return _digest(lines)
 
     def _trusted(self, stat: os.stat_result) -> Status | None:
         latest = max(stat.st_mtime_ns, stat.st_ctime_ns)
@@ -117,6 +183,12 @@ class Scan:
         if latest >= self.started_ns - window:
             return None
         return _status(stat)
+
+
+def _digest(lines: list[str]) -> str:
+    """A folder's key: its entries' paths and statuses, in order of path (a scan brought up to
+    date holds a new file last, a whole scan where the walk met it)."""
+    return hashlib.blake2b("".join(sorted(lines)).encode(), digest_size=16).hexdigest()
 
 
 def _may_follow(link: str, site: str) -> bool:

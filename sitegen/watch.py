@@ -15,6 +15,8 @@ from typing import Callable
 
 from watchdog.events import (
     EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_MODIFIED,
     EVENT_TYPE_OPENED,
     FileSystemEvent,
     FileSystemEventHandler,
@@ -34,6 +36,12 @@ from .search import IndexResult, SearchSource, index_site
 from .write import check_output_folder
 
 QUIET_SECONDS = 0.05  # a burst of events (git pull, save-by-rename) ends when none came for this long
+# ... or for this long once every file written in it has been closed (or renamed into place): an
+# editor's save is whole then. (Only inotify says when a file is closed; polling never does.)
+SETTLED_SECONDS = 0.01
+# A watcher's build looks again only at the files it was told changed (Scan.again); every so
+# often, when idle, it looks at all of them, in case an event was missed (a full inotify queue).
+FULL_CHECK_SECONDS = 30.0
 # A build that read a file while it was being saved fails with this, though nothing is wrong: the
 # watcher builds again (the save's own event follows) instead of reporting it, this many times in a row.
 DUE_RECHECK_SECONDS = 60.0
@@ -55,18 +63,52 @@ class Outcome:
 
 
 class _Events(FileSystemEventHandler):
-    def __init__(self, relevant: Callable[[str], bool], changed: Callable[[], None]) -> None:
-        self.relevant = relevant
-        self.changed = changed
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's mtime changes with every file in it; the file events say more
-        paths = [os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")]
-        if any(p and self.relevant(p) for p in paths):
-            self.changed()  # which files changed, the build finds out from their status
+        paths = [p for p in (os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")) if p]
+        self.watcher.noted(event, paths)
+
+
+class _Changes:
+    """What the events since the last good build said: the files they named (None: look at
+    every file, as after a folder was made or removed), and the files being written, not yet
+    closed. Written by watchdog's thread, read by the watcher's."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.paths: set[str] | None = None  # (the first build looks at everything)
+        self.writing: set[str] = set()
+
+    def add(self, event: FileSystemEvent, paths: list[str], relevant: list[str]) -> None:
+        with self.lock:
+            if event.is_directory:
+                self.paths = None
+            elif self.paths is not None:
+                self.paths.update(paths)
+            if event.event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED) and not event.is_directory:
+                self.writing.update(relevant)
+            else:  # closed, moved into place or deleted: nothing more to wait for
+                self.writing.difference_update(paths)
+
+    def settled(self) -> bool:
+        with self.lock:
+            return not self.writing
+
+    def take(self) -> set[str] | None:
+        """The paths for a build to look at; they are given back if it fails."""
+        with self.lock:
+            taken, self.paths, self.writing = self.paths, set(), set()
+            return taken
+
+    def give_back(self, taken: set[str] | None) -> None:
+        with self.lock:
+            self.paths = None if taken is None or self.paths is None else self.paths | taken
 
 
 class Watcher:
@@ -89,6 +131,8 @@ class Watcher:
         self.version = 0
         self.last: Outcome | None = None
         self._dirty = threading.Event()
+        self._changes = _Changes()
+        self._looked_at_all = time.monotonic()  # when the last good build looked at every source file
         self._previous: BuildResult | None = None  # the last good build's result: what the next may reuse
         self._stop = threading.Event()
         self._observer = PollingObserver(timeout=0.5) if poll else Observer()
@@ -102,21 +146,26 @@ class Watcher:
 
     def relevant(self, path: str) -> bool:
         """Only what the site is built from; never the output (that would loop)."""
+        parts = self._source_parts(path)
+        return parts is not None and not any(is_ignored(part) for part in parts)
+
+    def _source_parts(self, path: str) -> tuple[str, ...] | None:
+        """The path's parts in the site, when it is in a folder the site is built from (editors'
+        droppings too: the scan sees them) or is site.toml; else None."""
         candidate = Path(path)
         if candidate == self.output or self.output in candidate.parents:
-            return False
+            return None
         try:
             parts = candidate.relative_to(self.source).parts
         except ValueError:
-            return False
-        if not parts or any(is_ignored(part) for part in parts):
-            return False
-        return parts[0] in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR) or parts == (CONFIG_NAME,)
+            return None
+        return parts if parts and (parts[0] in (COLUMNS_DIR, TEMPLATES_DIR, STATIC_DIR) or parts == (CONFIG_NAME,)) \
+            else None
 
     def start(self) -> None:
         self._hold_watch_lock()
         # Watch before the first build, so a save made while it runs is not missed.
-        self._handler = _Events(self.relevant, self._note)
+        self._handler = _Events(self)
         self._watched: dict[str, ObservedWatch] = {}
         self._partial: set[str] = set()  # watched while a folder in them could not be read
         self._observer.schedule(self._handler, str(self.source), recursive=False)  # site.toml, new folders
@@ -140,8 +189,16 @@ class Watcher:
             return
         self._watch_lock = lock
 
-    def _note(self) -> None:
-        self._dirty.set()
+    def noted(self, event: FileSystemEvent, paths: list[str]) -> None:
+        """An event from watchdog's thread: its paths noted for the next build, which it starts
+        if it names a file the site is built from."""
+        ours = [path for path in paths if self._source_parts(path) is not None]
+        if not ours:
+            return
+        relevant = [path for path in ours if self.relevant(path)]
+        self._changes.add(event, ours, relevant)
+        if relevant:
+            self._dirty.set()
 
     def _watch_folders(self) -> None:
         """Watches each source folder on its own: the output folder (often inside the source)
@@ -179,11 +236,13 @@ class Watcher:
             if not self._dirty.wait(self._until_due()):
                 if self._due is not None and time.time() >= self._due:
                     self.rebuild()  # a post dated in the future has come due: publish it
+                elif self._check_due() == 0.0:  # (None: no check while the last build failed)
+                    self.rebuild(check=True)
                 continue
             # Wait for the burst to end: every new event restarts the quiet period.
             while not self._stop.is_set():
                 self._dirty.clear()
-                if not self._dirty.wait(self.quiet):
+                if not self._dirty.wait(min(SETTLED_SECONDS, self.quiet) if self._changes.settled() else self.quiet):
                     break
             if self._stop.is_set():
                 return
@@ -191,11 +250,20 @@ class Watcher:
             self.rebuild()
 
     def _until_due(self) -> float | None:
-        """Seconds to wait for changes before building for a post that comes due (None: no such
-        post). At most a minute at a time, so a clock set forward is noticed within one."""
-        if self._due is None or self.options.now is not None:  # a pinned "now" (tests) never moves on
+        """Seconds to wait for changes before building for a post that comes due, or looking at
+        every source file (None: neither). At most a minute at a time, so a clock set forward is
+        noticed within one."""
+        waits = [] if (check := self._check_due()) is None else [check + 0.05]
+        if self._due is not None and self.options.now is None:  # a pinned "now" (tests) never moves on
+            waits.append(min(max(self._due - time.time(), 0.0) + 0.05, DUE_RECHECK_SECONDS))
+        return min(waits, default=None)
+
+    def _check_due(self) -> float | None:
+        """Seconds until the idle watcher looks at every source file, in case an event was
+        missed; None while the last build failed (the next save looks again)."""
+        if self.last is None or not self.last.ok:
             return None
-        return min(max(self._due - time.time(), 0.0) + 0.05, DUE_RECHECK_SECONDS)
+        return max(self._looked_at_all + FULL_CHECK_SECONDS - time.monotonic(), 0.0)
 
     def _index_loop(self) -> None:
         """Indexes the site whenever builds asked for it; saves that come meanwhile are built
@@ -214,21 +282,36 @@ class Watcher:
                 continue
             self.on_index(indexed)
 
-    def rebuild(self, index_now: bool = False) -> Outcome:
+    def rebuild(self, index_now: bool = False, check: bool = False) -> Outcome | None:
+        """One build, reported. check: one that looks at every source file, said only if it
+        finds a change (None otherwise)."""
         self.version += 1
+        changed = self._changes.take()
+        if check:
+            changed = None
         try:
             went_live = (lambda version=self.version: self.on_live(version)) if self.on_live else None  # type: ignore[misc]
             options = replace(self.options, search_index=index_now, reusable=True, on_live=went_live)
-            result = build(self.source, self.output, options, self._previous)
+            result = build(self.source, self.output, options, self._previous, None if self._partial else changed)
             self._previous = result
+            if changed is None or self._partial:
+                self._looked_at_all = time.monotonic()
+            if result.damaged:  # a file of the site written over in place: a whole look mends it, at once
+                self._changes.give_back(None)
+                self._dirty.set()
+            if check and (result.stats is None or not (result.stats.written or result.stats.removed)):
+                self.version -= 1  # nothing had changed: nothing to say
+                return None
             index = result.search is None and needs_index(result, self.output)
             if result.search_source is not None:
                 self._search = result.search_source
             outcome = Outcome(self.version, result, ())
         except BuildFailed as failed:
+            self._changes.give_back(changed)
             index = False
             outcome = Outcome(self.version, None, tuple(failed.problems))
         except Exception as exc:  # keep watching whatever happened; say what it was
+            self._changes.give_back(changed)
             index = False
             outcome = Outcome(self.version, None, (SiteError.of(None, None, "watch.crashed", reason=repr(exc)),))
         if outcome.problems and all(p.message == CHANGED_DURING_BUILD for p in outcome.problems if p.is_error) \

@@ -18,9 +18,10 @@ from typing import Callable
 
 from .errors import SiteError
 from .messages import os_reason
-from .manifest import MANIFEST, OTHERS, Entry, Manifest, Published, read_manifest, read_others, unchanged, \
+from .manifest import MANIFEST, OTHERS, Entry, Known, Manifest, Published, read_manifest, read_others, unchanged, \
     write_manifest, write_others
 from . import recycle
+from .blockers import find_blockers, settled_blockers
 from .listing import Listing, files_of
 from .migrate import finish_migration, start_migration
 from .publish import LIVE, UNPUBLISHED, fill, go_live, is_top_link, live_folder, new_version, tidy, top_blockers
@@ -59,22 +60,23 @@ def find_collisions(files: list[OutputFile]) -> list[SiteError]:
     return problems
 
 
-def check_output_folder(output: Path, read: bool = True) -> Published:
+def check_output_folder(output: Path, read: bool = True, known: Known | None = None) -> Published:
     """Refuses a non-empty folder that sitegen did not create: it would mix with the site.
-    Returns what its manifest says (read_manifest); read=False: only refuses, without reading
-    the manifest of a folder that is plainly sitegen's (it has a live version)."""
+    Returns what its manifest says (read_manifest; `known`: manifests not to parse again);
+    read=False: only refuses, without reading the manifest of a folder that is plainly
+    sitegen's (it has a live version)."""
     try:
-        return _check_output_folder(output, read)
+        return _check_output_folder(output, read, known)
     except OSError as exc:  # a folder on the way that sitegen may not read, say
         raise SiteError.of(Path(exc.filename) if exc.filename else output, None, "out.cannot_use",
                            reason=os_reason(exc)) from None
 
 
-def _check_output_folder(output: Path, read: bool) -> Published:
+def _check_output_folder(output: Path, read: bool, known: Known | None) -> Published:
     _check_output_path(output)
     if not output.is_dir() or (not read and os.path.islink(output / LIVE)):
         return None, None
-    published = read_manifest(output)
+    published = read_manifest(output, known)
     # A first build that failed or was killed may have left its bookkeeping behind (cache, lock,
     # versions, top symlinks to a version not yet live), and nothing else.
     if published[0] is None and any(not p.name.startswith(OWN_PREFIX) and not is_top_link(output, p.name)
@@ -98,52 +100,6 @@ def _check_output_path(output: Path) -> None:
         raise SiteError.of(path, None, "out.parent_file", output=output)
 
 
-def find_blockers(root: Path, relpaths: list[str], ours: Manifest, sizes: dict[str, int] | None = None) -> list[SiteError]:
-    """Files in the way of folders the site needs (or folders where a file must go), found
-    before anything is written, so a blocked build changes nothing. (Plain os calls on
-    strings: this looks at every output path of a large site on every build.) The size of
-    each regular file found goes into `sizes`, so that no one need look at it again."""
-    problems = []
-    checked: set[str] = set()
-    base = f"{root}/"
-    for relpath in relpaths:
-        target = base + relpath
-        found = _lstat(target)
-        if sizes is not None and found is not None and stat.S_ISREG(found.st_mode):
-            sizes[relpath] = found.st_size
-        if found is not None and stat.S_ISDIR(found.st_mode):
-            problems.append(SiteError.of(Path(target), None, "out.folder_for_file"))
-        elif relpath not in ours and ours and found is not None and (
-                stat.S_ISREG(found.st_mode) or (stat.S_ISLNK(found.st_mode) and os.path.isfile(target))):
-            # A file of the last build can only be in the way of itself.
-            problems.append(SiteError.of(Path(target), None, "out.foreign_file"))
-        parts = relpath.split("/")
-        for depth in range(len(parts) - 1, 0, -1):  # its folders, deepest first
-            parent = "/".join(parts[:depth])
-            if parent in checked:
-                break  # and so were the folders above it
-            checked.add(parent)
-            folder = base + parent
-            found = _lstat(folder)
-            if found is None:
-                continue
-            if stat.S_ISLNK(found.st_mode) and not _inside(Path(folder).resolve(), root):
-                problems.append(SiteError.of(Path(folder), None, "out.symlink_outside"))
-                continue
-            if parent in ours:
-                continue  # our own old file, replaced by a folder when written
-            if not stat.S_ISDIR(found.st_mode) and not os.path.isdir(folder):  # (a symlink may lead to one)
-                problems.append(SiteError.of(Path(folder), None, "out.file_for_folder"))
-    return problems
-
-
-def _lstat(path: str) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except (OSError, ValueError):
-        return None
-
-
 @dataclass(frozen=True)
 class Staged:
     """One output file of this build: kept as it was (temp None), or waiting in temp."""
@@ -160,13 +116,22 @@ class Staging:
     (publish.py). abort() removes the new version: the site stays as it was."""
 
     def __init__(self, output: Path, files: list[str], published: Published | None = None,
-                 language: str = "en", listings: tuple[Listing, ...] = ()) -> None:
+                 language: str = "en", listings: tuple[Listing, ...] = (), settled: bool = False,
+                 known: Known | None = None) -> None:
         """published: what check_output_folder() found, when the build has just asked it;
         language: the site's, for the one message everybody may meet (a full disk); listings:
-        the versions as the last build of this process listed them (listing.py)."""
+        the versions as the last build of this process listed them (listing.py); settled: a
+        watcher's build between whole checks, which looks for files in the way only in folders
+        whose listing changed (_blockers); known: the manifests the last build of this process
+        read and wrote (not parsed again)."""
         self.language = language
         self.listings = listings
-        manifest, self.manifest_id = published if published is not None else check_output_folder(output)
+        self.listed: list[str] | None = None  # every file of the live version, when listed here
+        manifest, self.manifest_id = published if published is not None else check_output_folder(output, known=known)
+        # After commit(): the live version's manifest and the new one's, by content hash.
+        self.manifests: dict[str, Manifest] = dict(known or {})
+        if manifest is not None and self.manifest_id is not None:
+            self.manifests[self.manifest_id] = manifest
         self.previous = dict(manifest) if manifest else {}  # (manifest_id: of the one on disk; commit() writes another)
         try:
             output.mkdir(parents=True, exist_ok=True)
@@ -184,7 +149,7 @@ class Staging:
                 raise _write_error(self.root, exc, language=language) from None
         self.sizes: dict[str, int] = {}  # of the files already there, as find_blockers saw them
         self.tops = {relpath.split("/", 1)[0] for relpath in files} | {MANIFEST}
-        blockers = find_blockers(self.served, files, self.previous, self.sizes)
+        blockers = self._blockers(files, settled)
         if not self.old_layout:
             blockers += top_blockers(self.root, self.tops)
         if blockers:
@@ -193,11 +158,28 @@ class Staging:
                 inner=blockers[0].key, **dict(blockers[0].values))
         self.new = new_version(self.root, make=False)  # (greater than any version live or left by a kill)
         try:  # the version before last becomes the new one, in place, when it can
-            self.recycled = recycle.take(self.root, live, self.new) if live is not None and not self.old_layout else None
+            self.recycled = recycle.take(self.root, live, self.new, self.manifests) \
+                if live is not None and not self.old_layout else None
         except OSError:
             self.recycled = None  # then a new version of links
         self.index_wanted = False  # after commit(): the live search index does not match the live pages
         self.indexed: object = None  # after commit(): what the indexer gave (IndexResult or SiteError)
+
+    def _blockers(self, files: list[str], settled: bool) -> list[SiteError]:
+        """What is in the way of the site's files (find_blockers); for a watcher's build between
+        whole checks, only where the live version's listing changed (settled_blockers). The
+        listing made here is the one commit() carries others' files by."""
+        before = None
+        if settled and self.live is not None and not self.old_layout:
+            try:
+                listed, listing = files_of(self.live, self.listings)
+            except OSError:  # (commit() says what cannot be read, if it still cannot)
+                return find_blockers(self.served, files, self.previous, self.sizes)
+            before = next((old for old in self.listings if old.inode == listing.inode), None)
+            self.listed, self.listings = listed, (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+        if before is None:
+            return find_blockers(self.served, files, self.previous, self.sizes)
+        return settled_blockers(self.served, files, self.previous, self.sizes, self.listings[0], before)
 
     def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
         """The file as the last build left it, if it was made from the same inputs."""
@@ -292,10 +274,15 @@ class Staging:
             self.new.mkdir(parents=True, exist_ok=True)
             (self.new / UNPUBLISHED).touch()
             if self.recycled is not None and self.live is not None:
-                listed, listing = files_of(self.live, self.listings)
-                # Kept for the next builds: the live one's, and the one of the version being
-                # made now (listed when it was live; what changed since is read again).
-                self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+                # The live version as listed when this build began (_blockers), or now: a file
+                # someone puts into it meanwhile stays in it, and comes back with the version
+                # made from it next (bring_up_to_date leaves what it does not know alone).
+                listed = self.listed
+                if listed is None:
+                    listed, listing = files_of(self.live, self.listings)
+                    # Kept for the next builds: the live one's, and the one of the version being
+                    # made now (listed when it was live; what changed since is read again).
+                    self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
                 others = recycle.bring_up_to_date(self.new, self.live, self.recycled, self.previous,
                                                   read_others(self.live), current, written, listed)
                 recycle.match_index(self.new, self.live, keep_index)
@@ -318,6 +305,8 @@ class Staging:
         except OSError as exc:
             self.abort()
             raise _write_error(self.root, exc, language=self.language) from None
+        self.manifests = {key: value for key, value in self.manifests.items() if key == self.manifest_id}
+        self.manifests[manifest_id] = current
         self.manifest_id = manifest_id
         if on_live is not None:
             on_live()
@@ -359,10 +348,6 @@ def _write_error(root: Path, exc: OSError, path: Path | None = None, language: s
         return SiteError.of(root, None, "out.disk_full")
     where = Path(exc.filename) if getattr(exc, "filename", None) else (path or root)
     return SiteError.of(where, None, "out.cannot_write", reason=os_reason(exc))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _same(target: Path, file: OutputFile, entry: Entry | None) -> bool:

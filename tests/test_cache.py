@@ -387,12 +387,60 @@ def test_a_file_changed_just_before_a_build_is_read_again_by_the_next(tmp_path: 
     assert later.entries[str(old)] is not None
 
 
+def test_a_scan_brought_up_to_date_by_the_named_changes_is_a_whole_scan(tmp_path: Path) -> None:
+    # A watcher's build looks again only at the files events named (snapshot.Scan.again): what
+    # it finds must be what a whole scan finds, or a build would trust a stale status.
+    site = SiteDir(tmp_path / "site").write({"site.toml": SITE_TOML, "columns/news/_index.md": column("News", 1),
+                                             "columns/news/a.md": post("A"), "columns/news/b.md": post("B"),
+                                             "columns/study/_index.md": column("Study", 2), "columns/study/c.md": post("C")})
+    roots = [site.root / "site.toml", site.root / "columns", site.root / "templates", site.root / "static"]
+    time.sleep(snapshot.RACY_NS / 1e9 + 0.01)
+    last = snapshot.Scan.of(roots)
+    last.folder_keys(site.root / "columns")
+    steps = [{"columns/news/a.md": post("A", body="Edited.\n")}, {"columns/news/d.md": post("D")}, "columns/news/b.md",
+             {"site.toml": SITE_TOML + "\n"}, {"columns/study/c.md": post("C", body="Edited.\n")}]
+    for step in steps:
+        if isinstance(step, str):
+            (site.root / step).unlink()
+            named = [str(site.root / step)]
+        else:
+            site.write(step)
+            named = [str(site.root / name) for name in step]
+        time.sleep(snapshot.RACY_NS / 1e9 + 0.01)
+        again, whole = snapshot.Scan.again(last, roots, named), snapshot.Scan.of(roots)
+        assert again.entries == whole.entries, step
+        assert again.folder_keys(site.root / "columns") == whole.folder_keys(site.root / "columns"), step
+        last = again
+    site.write({"columns/news/bundle/index.md": post("Bundle")})  # a new folder: scanned whole
+    again = snapshot.Scan.again(last, roots, [str(site.root / "columns/news/bundle/index.md")])
+    assert str(site.root / "columns/news/bundle") in again.entries
+
+
 # ------------------------------------------------------------------ any sequence of edits
 
 EDIT_STEPS = ("body", "body and summary", "title", "author", "tags", "tag spelling", "pinned", "date", "slug",
               "new post", "delete", "next month", "page deleted", "template", "settings", "static file", "draft",
               "future", "column title", "attachment", "photo")
 SETTINGS = (SITE_TOML + NO_SEARCH, SITE_TOML.replace("posts_per_page = 10", "posts_per_page = 2") + NO_SEARCH)
+
+
+def _statuses(root: Path) -> dict[str, tuple[int, ...]]:
+    """Every file of a site's sources (not its output) with its status."""
+    found = {}
+    for folder in ("columns", "templates", "static"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file():
+                info = path.stat()
+                found[str(path)] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+    config = root / "site.toml"
+    info = config.stat()
+    found[str(config)] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+    return found
+
+
+def _changed(before: dict[str, tuple[int, ...]], after: dict[str, tuple[int, ...]]) -> set[str]:
+    """The files made, changed or removed: what watchdog reports of a step."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
 class _Posts:
@@ -520,7 +568,7 @@ class _Posts:
 @settings(max_examples=int(os.environ.get("SITEGEN_EDIT_EXAMPLES", "12")), deadline=None, database=None,
           derandomize=bool(os.environ.get("CI")), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(EDIT_STEPS), st.integers(0, 7),
-                                st.sampled_from(["store", "store", "watcher", "watcher", "no store"])),
+                                st.sampled_from(["store", "store", "watcher", "watched", "watched", "no store"])),
                       min_size=1, max_size=6))
 @example(steps=[("body", 1, "store")])
 @example(steps=[("title", 0, "no store"), ("title", 0, "store")])  # cards seen before, pages written since without the store
@@ -535,10 +583,13 @@ class _Posts:
 @example(steps=[("tag spelling", 2, "watcher"), ("template", 0, "watcher"), ("body", 1, "watcher")])  # an earlier post names a tag first  # a tag is named as an unchanged post earlier in the column spells it
 @example(steps=[("page deleted", 0, "store"), ("body", 7, "store")])  # the version recycled next had lost a page while live
 @example(steps=[("page deleted", 0, "store"), ("page deleted", 0, "store"), ("body", 5, "store")])
+@example(steps=[("body", 1, "watched"), ("page deleted", 0, "watched"), ("title", 2, "watched"), ("body", 1, "watched")])
+@example(steps=[("delete", 1, "watched"), ("new post", 0, "watched"), ("photo", 0, "watched"), ("static file", 0, "watched")])
 def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp_path_factory, steps) -> None:
     # Every shortcut (stored posts, related posts and intros, pages known from the cards, the
-    # no-change snapshot, what a watcher's last build left in memory) at once, after edits in
-    # any order, builds by build.
+    # no-change snapshot, what a watcher's last build left in memory, and, "watched", only the
+    # files that changed looked at again, the output as the last build listed it) at once,
+    # after edits in any order, builds by build.
     root = tmp_path_factory.mktemp("edits")
     shutil.copytree(site.root, root, dirs_exist_ok=True)
     edited = _Posts(SiteDir(root))
@@ -546,10 +597,12 @@ def test_any_sequence_of_edits_builds_what_a_clean_build_does(site: SiteDir, tmp
     edited.write_site_files()
     last = edited.site.build(reusable=True)
     for done, (kind, pick, how) in enumerate(steps, 1):  # as a watcher saves after saves, or an API user builds without the store
+        before = _statuses(root)
         edited.step(kind, pick)
         time.sleep(snapshot.RACY_NS / 1e9 + 0.01)  # the files this step left alone are trusted by their statuses
         options = Options(now=edited.now, cache=how != "no store", reusable=True)
-        last = build(root, edited.site.output, options, last if how == "watcher" else None)
+        changed = _changed(before, _statuses(root)) if how == "watched" else None  # what watchdog would name
+        last = build(root, edited.site.output, options, last if how in ("watcher", "watched") else None, changed)
         fresh = root.parent / f"{root.name}-clean-{done}"  # after every step: a later step may hide a stale page
         build(root, fresh, Options(now=edited.now, cache=False))
         assert tree(edited.site.output) == tree(fresh), steps[:done]

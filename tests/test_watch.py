@@ -18,6 +18,7 @@ import pytest
 
 from conftest import post, served
 from sitegen.build import Options, build
+from sitegen import watch as watch_module
 from sitegen.watch import Outcome, Watcher
 
 TIMEOUT = 10.0
@@ -509,3 +510,85 @@ def test_a_save_during_the_first_build_is_not_lost(site):
                    what="the save made during the first build")
     finally:
         watcher.stop()
+
+
+# ----------------------------------------------------------------------------- what watchdog names, and what it misses
+
+def _site_files(output: Path) -> dict[str, bytes]:
+    return {path.relative_to(output).as_posix(): path.read_bytes() for path in served(output)
+            if ".sitegen-cache" not in path.parts}
+
+
+def test_a_change_no_event_named_is_published_by_the_idle_watchers_whole_look(site, watch, tmp_path, monkeypatch):
+    """A watcher's build looks again only at the files events named; a change no event named
+    (a full event queue, say) is found when the idle watcher looks at every file, and the site
+    is then what a clean build makes."""
+    monkeypatch.setattr(watch_module, "FULL_CHECK_SECONDS", 1.0)
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha one.\n"), BETA: post("Beta", "2019-03-06", body="Beta one.\n")})
+    missed = str(site.root / BETA)
+    noted = Watcher.noted
+    monkeypatch.setattr(Watcher, "noted", lambda self, event, paths: None if missed in paths else noted(self, event, paths))
+    time.sleep(0.1)  # (old enough for the first build's scan to trust the files' statuses)
+    watcher, builds = watch()
+    site.write({BETA: post("Beta", "2019-03-06", body="Beta two.\n")})  # no event says so
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha two.\n")})
+    wait_until(has(site.output / "news/alpha/index.html", "Alpha two."), what="the named save")
+    wait_until(has(site.output / "news/beta/index.html", "Beta two."), what="the whole look to find the other")
+    settle(builds)
+    assert builds.last.ok
+    clean = build(site.root, tmp_path / "clean", Options())
+    assert clean.stats is not None
+    assert _site_files(site.output) == _site_files(tmp_path / "clean")
+
+
+def test_the_idle_watchers_whole_look_says_nothing_when_nothing_changed(site, watch, monkeypatch):
+    monkeypatch.setattr(watch_module, "FULL_CHECK_SECONDS", 0.3)
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    watcher, builds = watch()
+    stays(lambda: builds.count == 1, 1.5, "no build reported for a look that found nothing")
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Changed.\n")})
+    wait_until(has(site.output / "news/alpha/index.html", "Changed."), what="the save")
+    count = settle(builds)
+    stays(lambda: builds.count == count, 1.5, "no build reported after the save's")
+
+
+def test_a_save_in_a_new_folder_and_a_removed_folder_are_built_as_a_clean_build(site, watch, tmp_path):
+    """Folders made or removed are scanned whole: events name their files only one by one."""
+    site.write({ALPHA: post("Alpha", "2019-03-05")})
+    watcher, builds = watch()
+    site.write({"columns/news/bundle/index.md": post("Bundle", "2019-03-07", body="With minutes.\n"),
+                "columns/news/bundle/minutes.pdf": "%PDF-1.4\n"})
+    wait_until(lambda: (site.output / "news/bundle/minutes.pdf").is_file(), what="the bundle's attachment")
+    import shutil
+
+    shutil.rmtree(site.root / "columns/news/bundle")
+    wait_until(gone(site.output / "news/bundle"), what="the removed bundle to go")
+    settle(builds)
+    assert builds.last.ok
+    build(site.root, tmp_path / "clean", Options())
+    assert _site_files(site.output) == _site_files(tmp_path / "clean")
+
+
+def test_a_page_written_over_in_place_is_mended_after_the_next_save(site, watch, tmp_path, monkeypatch):
+    """A watcher's build looks at the output only where folders changed; a page someone wrote
+    over in place, in a folder no build touched, is found when the build records the site's
+    files, and the whole look that follows at once writes it again."""
+    monkeypatch.setattr(watch_module, "FULL_CHECK_SECONDS", 1000.0)  # (not the idle watcher's whole look)
+    site.write({ALPHA: post("Alpha", "2019-03-05"), "columns/study/_index.md": "---\ntitle: Study\norder: 2\n---\nStudy.\n",
+                "columns/study/2019-04-01-lesson.md": post("Lesson", "2019-04-01")})
+    watcher, builds = watch()
+    page = site.output / "news/alpha/index.html"
+    for n in range(3):  # (the versions alternate; each has been listed once)
+        site.write({ALPHA: post("Alpha", "2019-03-05", body=f"Save {n}.\n")})
+        wait_until(has(page, f"Save {n}."), what=f"save {n}")
+        settle(builds, quiet=0.3)
+    beta = site.output / "study/lesson/index.html"  # (a page the saves do not change)
+    with open(beta, "a", encoding="utf-8") as handle:
+        handle.write("<p>written over by hand</p>")
+    site.write({ALPHA: post("Alpha", "2019-03-05", body="Save 3.\n")})
+    wait_until(has(page, "Save 3."), what="the save")
+    wait_until(lambda: "written over by hand" not in (read(beta) or "written over by hand"), what="the page mended")
+    settle(builds)
+    assert builds.last.ok
+    build(site.root, tmp_path / "clean", Options())
+    assert _site_files(site.output) == _site_files(tmp_path / "clean")
