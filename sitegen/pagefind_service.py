@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 _BATCH = 64  # requests in flight: their answers (~150 bytes each) stay far below a pipe's 64 KB
@@ -96,7 +96,26 @@ class PagefindService:
         return len(self.requests({"type": "AddRecord", "index_id": self.index_id, **record} for record in records))
 
     def write(self, folder: Path) -> None:
-        self.request({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(folder)})
+        """Writes the index into `folder` from the files Pagefind gives in its answer (GetFiles).
+        Its own WriteFiles answers before its files are whole, and a file can stay short for a
+        while after the index reads whole (a pagefind-worker.js cut short: about one index in 80
+        under load), so nothing it writes to disk itself is published."""
+        answer = self.request({"type": "GetFiles", "index_id": self.index_id})
+        files = answer.get("files")
+        if not isinstance(files, list):
+            raise ServiceError("Pagefind answered something unreadable")
+        for file in files:
+            name = str(file.get("path") or "") if isinstance(file, dict) else ""
+            parts = PurePosixPath(name).parts
+            if not parts or name.startswith("/") or ".." in parts:
+                raise ServiceError(f"Pagefind named a file outside its index: {name!r}")
+            try:
+                data = base64.b64decode(file.get("content") or "", validate=True)
+            except ValueError:
+                raise ServiceError("Pagefind answered something unreadable") from None
+            target = folder.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
     def _send(self, payload: dict[str, Any]) -> int:
         self._next += 1
@@ -127,11 +146,16 @@ class PagefindService:
         """The next answer: base64 up to a comma (base64 has none)."""
         stdout = self._process.stdout
         assert stdout is not None
-        while b"," not in self._buffer:
-            chunk = stdout.read1(1 << 16)  # type: ignore[attr-defined]
-            if not chunk:
-                raise ServiceError("Pagefind stopped answering")
-            self._buffer += chunk
+        if b"," not in self._buffer:
+            chunks = [self._buffer]  # (an index's files come as one answer of megabytes: joined once)
+            while True:
+                chunk = stdout.read1(1 << 16)  # type: ignore[attr-defined]
+                if not chunk:
+                    raise ServiceError("Pagefind stopped answering")
+                chunks.append(chunk)
+                if b"," in chunk:
+                    break
+            self._buffer = b"".join(chunks)
         message, _, self._buffer = self._buffer.partition(b",")
         try:
             answer = json.loads(base64.b64decode(message))

@@ -27,7 +27,6 @@ import json
 import math
 import os
 import shutil
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,7 +172,7 @@ def _make_shard(shard: Shard, language: str, fresh: Path,
     with PagefindService({"force_language": language}, command or service_command()) as service:
         service.add_records(each_payload(list(shard.entries), language))
         service.write(scratch)
-        written = written_index(scratch)
+    written = readable_index(scratch)
     if written is None:
         return None
     if shard.number:
@@ -228,18 +227,6 @@ def read_pages(index: Path) -> dict[str, dict[str, str]]:
     except (OSError, ValueError):
         return {}
     return pages if isinstance(pages, dict) else {}
-
-
-def written_index(index: Path, patience: float = 5.0) -> dict[str, int] | None:
-    """readable_index(index) once Pagefind has finished writing it. Its service answers
-    WriteFiles before every file is on disk (pagefind-entry.json was found empty about once in
-    40 small indexes), so this waits for the index to read whole."""
-    deadline = time.monotonic() + patience
-    pause = 0.002
-    while (files := readable_index(index)) is None and time.monotonic() < deadline:
-        time.sleep(pause)
-        pause = min(pause * 2, 0.1)
-    return files
 
 
 def readable_index(index: Path) -> dict[str, int] | None:
