@@ -61,9 +61,7 @@ class PagefindService:
         self.close()
 
     def close(self) -> None:
-        """Ends the service by closing its input, and waits for it: its answer to WriteFiles may
-        come before the last file is on disk (an empty pagefind-entry.json was seen when it was
-        terminated at once), and it finishes them before it exits."""
+        """Ends the service by closing its input, and waits for it to exit (a minute at most)."""
         try:
             self._process.stdin.close()  # type: ignore[union-attr]
         except OSError:
