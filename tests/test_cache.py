@@ -84,7 +84,7 @@ def test_a_change_of_sitegen_itself_renders_everything_again(linked: SiteDir, tm
     page = linked.output / "news/first/index.html"
     page.write_text("stale")  # the manifest still says this page is up to date...
     os.utime(page, ns=(0, 0))
-    monkeypatch.setattr("sitegen.build.code_key", lambda: "another version of sitegen")
+    monkeypatch.setattr("sitegen.pipeline.code_key", lambda: "another version of sitegen")
     linked.build()  # ...but a new sitegen trusts neither the cache nor the old pages
     assert tree(linked.output) == clean_build(linked, tmp_path)
 
