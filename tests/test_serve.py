@@ -516,11 +516,36 @@ def test_whole_files_say_they_accept_ranges_and_head_and_if_range_behave(party, 
     assert whole.status == 200 and whole.body == CLIP and whole.headers["accept-ranges"] == "bytes"
     head = fetch(port, clip, method="HEAD", headers={"Range": "bytes=0-9"})
     assert head.status == 206 and head.body == b"" and head.headers["content-range"] == "bytes 0-9/1024"
-    # No validator to compare If-Range with: the whole file, as the RFC says.
+    # An If-Range naming another version of the file: the whole file, as the RFC says; its own ETag: the part.
     stale = fetch(port, clip, headers={"Range": "bytes=0-9", "If-Range": '"some-etag"'})
     assert stale.status == 200 and stale.body == CLIP
+    same = fetch(port, clip, headers={"Range": "bytes=0-9", "If-Range": whole.headers["etag"]})
+    assert same.status == 206 and same.body == CLIP[:10]
     missing = fetch(port, BASE + "nothing.mp3", headers={"Range": "bytes=0-9"})
     assert missing.status == 404
+
+
+def test_a_reload_asks_again_for_pages_and_gets_a_304_for_what_did_not_change(party, serving):
+    port = serving(party.output)
+    page = fetch(port, "/party/news/alpha/")
+    assert page.headers["cache-control"] == "no-cache" and page.headers["etag"]
+    again = fetch(port, "/party/news/alpha/", headers={"If-None-Match": page.headers["etag"]})
+    assert again.status == 304 and again.body == b"" and again.headers["etag"] == page.headers["etag"]
+    party.write({ALPHA: post("Alpha", "2019-03-05", body="Alpha text, edited.\n")})
+    party.build()
+    edited = fetch(port, "/party/news/alpha/", headers={"If-None-Match": page.headers["etag"]})
+    assert edited.status == 200 and "Alpha text, edited." in edited.text
+
+
+def test_the_themes_fingerprinted_files_are_kept_by_the_browser_as_nginx_has_it(party, serving):
+    port = serving(party.output)
+    css = next((party.output / "static").glob("style.*.css")).name
+    sheet = fetch(port, f"/party/static/{css}")
+    assert sheet.status == 200 and sheet.headers["cache-control"] == "public, max-age=31536000, immutable"
+    nginx = (REPO / "deploy/nginx.conf").read_text("utf-8")
+    assert '"public, max-age=31536000, immutable"' in nginx and r"\.[0-9a-f]{10}\.(?:css|js)$" in nginx
+    favicon = fetch(port, "/party/static/favicon.svg")  # not fingerprinted: asked again each time
+    assert favicon.status == 200 and favicon.headers["cache-control"] == "no-cache"
 
 
 def test_a_range_of_a_served_page_counts_the_bytes_served_reload_script_and_all(party, live):
