@@ -154,7 +154,9 @@ export function asSent(term, phrase) {
 
 // Pagefind's excerpt is HTML with <mark>s: only its text and the marks are kept.
 export function appendExcerpt(into, html) {
-  html = html.replace(GAP, "$1");
+  // The mark between blocks (" · ", search_records.BREAK) loses its first space after a Chinese
+  // character in Pagefind's excerpts ("心得体会· 党课·"): given back. A "·" inside a name has no space after it.
+  html = html.replace(GAP, "$1").replace(/(\S)\u00b7 /g, "$1 \u00b7 ");
   var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
   parsed.querySelectorAll("mark").forEach(function (mark) {
     mark.replaceWith("\u0000" + mark.textContent + "\u0001");
