@@ -99,6 +99,7 @@ class BuildState:
         self.live = 0  # the version of the pages being served, once they are live
         self.root: Path | None = None
         self.closing = False
+        self.watching = 0  # open pages following the event stream
 
     def publish(self, outcome: Outcome) -> None:
         with self.changed:
@@ -112,11 +113,13 @@ class BuildState:
         with self.changed:
             self.live = max(self.live, version)
             self.changed.notify_all()
+            watched = self.watching > 0
         # Each open page asks for itself again at once. What the build still does (recording the
         # state, ~30 ms of CPU at 4,000 posts, mostly in calls that hold the interpreter) would
         # make those requests wait for it: the build waits for them instead, a moment that
         # brought a save into view 20-30 ms sooner (bench/RESULTS.md).
-        time.sleep(RELOAD_HEAD_START)
+        if watched:
+            time.sleep(RELOAD_HEAD_START)
 
     def close(self) -> None:
         with self.changed:
@@ -293,6 +296,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         with state.changed:
             seen = state.snapshot()
+            state.watching += 1
         try:
             self.wfile.write(f"retry: 1000\nevent: hello\ndata: {state.as_json(*seen)}\n\n".encode())
             self.wfile.flush()
@@ -310,6 +314,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the tab closed, or stopped reading
             return
+        finally:
+            with state.changed:
+                state.watching -= 1
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         if self.server.verbose:  # type: ignore[attr-defined]

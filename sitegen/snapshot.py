@@ -91,9 +91,9 @@ class Scan:
                 return cls.of(roots)  # a new folder: its files are found by listing it
             scan.entries[path] = scan._trusted(info)
         looked = files | folders | untrusted
-        for inside, (keys, redo) in previous._keys.items():
+        for parent, (keys, redo) in previous._keys.items():
             again = redo | {top for top in keys if top in looked or any(p.startswith(top + os.sep) for p in looked)}
-            scan._keys[inside] = ({top: key for top, key in keys.items() if top not in again}, again)
+            scan._keys[parent] = ({top: key for top, key in keys.items() if top not in again}, again)
         return scan
 
     def _add(self, path: str) -> None:

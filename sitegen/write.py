@@ -172,14 +172,23 @@ class Staging:
         before = None
         if settled and self.live is not None and not self.old_layout:
             try:
-                listed, listing = files_of(self.live, self.listings)
+                before = self._list_live()
             except OSError:  # (commit() says what cannot be read, if it still cannot)
-                return find_blockers(self.served, files, self.previous, self.sizes)
-            before = next((old for old in self.listings if old.inode == listing.inode), None)
-            self.listed, self.listings = listed, (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+                pass
         if before is None:
             return find_blockers(self.served, files, self.previous, self.sizes)
         return settled_blockers(self.served, files, self.previous, self.sizes, self.listings[0], before)
+
+    def _list_live(self) -> Listing | None:
+        """Lists the live version into self.listed (files_of: a folder unchanged since this
+        process last listed it is not read again), and keeps its listing for the next builds:
+        the live one's, and the one of the version being made now (listed when it was live; what
+        changed since is read again). Returns the listing of that version it had before."""
+        assert self.live is not None
+        self.listed, listing = files_of(self.live, self.listings)
+        before = next((old for old in self.listings if old.inode == listing.inode), None)
+        self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+        return before
 
     def unchanged(self, relpath: str, digest: str | None) -> Staged | None:
         """The file as the last build left it, if it was made from the same inputs."""
@@ -277,14 +286,10 @@ class Staging:
                 # The live version as listed when this build began (_blockers), or now: a file
                 # someone puts into it meanwhile stays in it, and comes back with the version
                 # made from it next (bring_up_to_date leaves what it does not know alone).
-                listed = self.listed
-                if listed is None:
-                    listed, listing = files_of(self.live, self.listings)
-                    # Kept for the next builds: the live one's, and the one of the version being
-                    # made now (listed when it was live; what changed since is read again).
-                    self.listings = (listing, *(old for old in self.listings if old.inode != listing.inode))[:2]
+                if self.listed is None:
+                    self._list_live()
                 others = recycle.bring_up_to_date(self.new, self.live, self.recycled, self.previous,
-                                                  read_others(self.live), current, written, listed)
+                                                  read_others(self.live), current, written, self.listed)
                 recycle.match_index(self.new, self.live, keep_index)
             elif self.live is not None or self.old_layout:
                 fill(self.new, self.served, take, self._old_tops() if self.old_layout else None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -559,8 +560,6 @@ def test_a_save_in_a_new_folder_and_a_removed_folder_are_built_as_a_clean_build(
     site.write({"columns/news/bundle/index.md": post("Bundle", "2019-03-07", body="With minutes.\n"),
                 "columns/news/bundle/minutes.pdf": "%PDF-1.4\n"})
     wait_until(lambda: (site.output / "news/bundle/minutes.pdf").is_file(), what="the bundle's attachment")
-    import shutil
-
     shutil.rmtree(site.root / "columns/news/bundle")
     wait_until(gone(site.output / "news/bundle"), what="the removed bundle to go")
     settle(builds)
