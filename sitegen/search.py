@@ -1,9 +1,9 @@
 """Full-text search: Pagefind indexes the posts and column intros of a version of the site
 (publish.py), given as records of what sitegen knows (search_records.py), not as pages to parse.
 
-Pagefind's extended build segments Chinese text into words, and the whole site goes into
-one index (force_language), so one search box finds Chinese and English posts alike; by
-default Pagefind would split the index by each page's lang and search only one part.
+The whole site goes into one index of one language (force_language, INDEX_LANGUAGE), so one
+search box finds Chinese and English posts alike; by default Pagefind would split the index by
+each page's lang and search only one part.
 
 An index is verified, not trusted: Pagefind writes it into a private folder, and it joins a
 version of the site only when every file is there, none is empty and its entry file reads.
@@ -39,7 +39,11 @@ if TYPE_CHECKING:
 
 INDEX_DIR = "pagefind"
 INDEX_RECORD = ".sitegen-index.json"  # inside the index folder, written last
-_LANGUAGE = {"zh-CN": "zh", "en": "en"}
+# Pagefind's English mode for every site: records come with each Chinese character a word of its
+# own (search_records.han_words_text), so its Chinese mode would only segment them again, and
+# that takes half of the time Pagefind needs to take the records (bench/RESULTS.md). English
+# words of a Chinese site are then stemmed as on an English one ("lessons" finds "lesson").
+INDEX_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,6 @@ class SearchSource:
 
     language: str  # the site's (zh-CN, en)
     entries: tuple[Entry, ...]
-
-    @property
-    def code(self) -> str:
-        return _LANGUAGE.get(self.language, "en")
 
 
 def pagefind_command() -> list[str]:
@@ -96,7 +96,11 @@ def index_folder(folder: Path, source: SearchSource, private: Path,
     warning, and folder/pagefind/ is then left alone: the site itself is fine. `previous`: the
     live index, taken as it is when it was made from the same records (a template edited)."""
     started = time.perf_counter()
-    made = _make_index(folder, source, private, previous=previous)
+    return place_index(folder, _make_index(folder, source, private, previous=previous), started)
+
+
+def place_index(folder: Path, made: tuple[Path, int] | SiteError, started: float) -> IndexResult | SiteError:
+    """Puts a made index (`made`, from _make_index or recorded()) into folder/pagefind/."""
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -145,33 +149,59 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
     warning saying why there is none. The record names the pages of `folder` it belongs with,
     the records it holds and each shard's key: a shard of the index `previous` made from the
     same records, still whole, is linked instead of made again."""
+    work = workspace(private)
+    if isinstance(work, SiteError):
+        return work
+    with ThreadPoolExecutor(max_workers=1) as aside:  # (while Pagefind works)
+        pages = aside.submit(pages_key, folder)
+        made = make_shards_in(work, source, previous)
+        try:
+            key = pages.result()
+        except OSError as exc:  # a page went away while it was read
+            shutil.rmtree(work, ignore_errors=True)
+            return _problem("search.not_updated", reason=exc.strerror or str(exc))
+    return made if isinstance(made, SiteError) else recorded(work, source, *made, key)
+
+
+def workspace(private: Path) -> Path | SiteError:
+    """A new folder under `private` (sitegen's cache folder) to make an index in."""
     try:
         private.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
+        return Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
     except OSError as exc:
         return _problem("search.not_updated", reason=exc.strerror)
+
+
+def make_shards_in(work: Path, source: SearchSource, previous: Path | None) -> tuple[list[str], dict[str, int]] | SiteError:
+    """Every shard of `source`'s index in work/index/ (linked from `previous` where it holds the
+    same records, else made by Pagefind): the shards' keys and the files with their sizes; or
+    the warning saying why there is none, `work` then removed."""
     fresh = work / "index"
     try:
-        records = records_key(source)
-        before = _record(previous) if previous is not None else None
+        before = read_record(previous) if previous is not None else None
         count = shard_count(len(source.entries), _shards_in(before))
         shards = split(source.entries, count, _salt(source))
         fresh.mkdir()
-        with ThreadPoolExecutor(max_workers=1) as aside:  # (while Pagefind works)
-            pages = aside.submit(pages_key, folder)
-            files = make_shards(shards, source.code, fresh, before, previous, pagefind_command())
-            key = pages.result()
+        files = make_shards(shards, INDEX_LANGUAGE, fresh, before, previous, pagefind_command())
     except ServiceError as exc:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.pagefind_failed", reason=str(exc))
-    except OSError as exc:  # a page or the store went away while it was read
+    except OSError as exc:  # the store went away while it was read
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.not_updated", reason=exc.strerror or str(exc))
     if files is None:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.incomplete")
+    return [shard.key for shard in shards], files
+
+
+def recorded(work: Path, source: SearchSource, shards: list[str], files: dict[str, int],
+             pages: str) -> tuple[Path, int] | SiteError:
+    """The index made in work/index/, with its record (INDEX_RECORD) written last: the pages it
+    belongs with (`pages`: pages_key of their folder), its records, files and shards; and its size."""
+    fresh = work / "index"
     try:
-        record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards],
+        record = {"pages": pages, "records": records_key(source), "files": files, "shards": shards,
                   "format": format_key()}
         write_removed(fresh, {})  # (made from the version's own records: none removed)
         (fresh / INDEX_RECORD).write_text(json.dumps(record), "utf-8")
@@ -181,7 +211,8 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
     return fresh, sum(files.values())
 
 
-def _record(index: Path) -> dict[str, object] | None:
+def read_record(index: Path) -> dict[str, object] | None:
+    """The record of the index in `index`, if it reads."""
     try:
         record = json.loads((index / INDEX_RECORD).read_text("utf-8"))
     except (OSError, ValueError):
@@ -203,7 +234,7 @@ def _salt(source: SearchSource) -> str:
         pagefind = version("pagefind")
     except PackageNotFoundError:
         pagefind = "?"
-    return f"{pagefind}\n{source.code}\n{format_key()}"
+    return f"{pagefind}\n{INDEX_LANGUAGE}\n{format_key()}"
 
 
 def records_key(source: SearchSource) -> str:

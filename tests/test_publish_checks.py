@@ -129,6 +129,58 @@ def test_a_build_killed_while_pagefind_runs_leaves_the_old_site_and_index_and_th
     assert not [p for p in cache.iterdir() if p.name.startswith("pagefind-")]
 
 
+# A Pagefind service that never answers: it says who it is and waits for its input to close.
+SILENT_SERVICE = """\
+import os, pathlib, sys
+pathlib.Path(sys.argv[1]).write_text(str(os.getpid()))
+sys.stdin.buffer.read()
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_build_that_fails_while_its_index_is_made_stops_the_indexing_and_leaves_nothing(searched, monkeypatch,
+                                                                                          tmp_path):
+    """The index is made while the pages render (search_ahead.py). A page that cannot be made
+    fails the build: the indexing stops, its Pagefind with it, and nothing of it is left."""
+    import multiprocessing
+
+    from sitegen import render_pages
+
+    script, started = tmp_path / "silent_pagefind.py", tmp_path / "pagefind.pid"
+    script.write_text(SILENT_SERVICE, "utf-8")
+    monkeypatch.setattr("sitegen.search.pagefind_command", lambda: [sys.executable, str(script), str(started)])
+    render = render_pages.render_stale
+
+    def once_pagefind_runs(*args, **kwargs):  # (so that the failure comes while Pagefind works)
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return render(*args, **kwargs)
+    monkeypatch.setattr(render_pages, "render_stale", once_pagefind_runs)
+    old = visible(searched.output)
+    searched.write({"columns/news/2019-03-07-gamma.md": post("Gamma", "2019-03-07", body="Gamma words.\n"),
+                    "templates/post.html": "<h1>{{ post.title }}</h1>\n{% include '_share.html' %}\n"})
+    with pytest.raises(BuildFailed):
+        searched.build()
+    pid = int(started.read_text())
+    deadline = time.monotonic() + 10
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(pid) and multiprocessing.active_children() == []
+    assert visible(searched.output) == old
+    assert not [p for p in (searched.output / ".sitegen-cache").iterdir() if p.name.startswith("pagefind-")]
+    monkeypatch.undo()
+    (searched.root / "templates/post.html").unlink()
+    result = searched.build()
+    assert result.search is not None and index_valid(live(searched.output))
+
+
 # ---------------------------------------------------------------------------- others' files
 
 def test_a_watchers_new_index_goes_live_in_a_recycled_version_with_the_pages_as_they_were(searched):
