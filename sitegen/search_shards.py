@@ -8,7 +8,7 @@ a rename makes only the shard its record is in, from the records (no process is 
 saves), and a cold build makes the shards two at a time, its memory bounded by two shards'.
 
 Layout, inside the index folder (pagefind/): shard 0 is the folder itself (a site of up to
-SHARD_RECORDS records has just that one, as before shards), shard i > 0 is the subfolder i/;
+half SHARD_RECORDS records has just that one, as before shards), shard i > 0 is the subfolder i/;
 SHARDS_FILE lists them for the search page (templates/static/search_index.js), which searches
 each as an instance of shard 0's copy of Pagefind's script (createInstance) and merges the
 results. What every shard would load alike comes from shard 0 only: a shard i > 0 keeps no
@@ -58,12 +58,16 @@ class Shard:
 
 
 def shard_count(records: int, before: int | None) -> int:
-    """How many shards `records` records go into: one per SHARD_RECORDS, but the number the
-    last index had (`before`) stays while its shards hold between half and one and a half
-    times SHARD_RECORDS, so one post more or less does not make every shard anew."""
+    """How many shards `records` records go into: one per SHARD_RECORDS, and WORKERS at least
+    once they fill half of one (a cold build's Pagefind then works on both cores: 2.5 s
+    against 2.95 s for a build of 1,000 posts, bench/RESULTS.md); but the number the last index
+    had (`before`) stays while its shards hold between half and one and a half times
+    SHARD_RECORDS, so one post more or less does not make every shard anew."""
     if before and math.ceil(records / (1.5 * SHARD_RECORDS)) <= before <= max(1, math.ceil(records / (0.5 * SHARD_RECORDS))):
         return before
-    return max(1, math.ceil(records / SHARD_RECORDS))
+    if records > SHARD_RECORDS // 2:
+        return max(WORKERS, math.ceil(records / SHARD_RECORDS))
+    return 1
 
 
 def split(entries: tuple[Entry, ...], count: int, salt: str) -> list[Shard]:

@@ -169,6 +169,20 @@ def test_an_index_in_shards_finds_the_same_pages_as_one_index(tmp_path: Path, mo
     assert search(sharded.output, *QUERIES) == expected
 
 
+def test_a_site_of_more_than_half_a_shard_is_indexed_in_two_shards_made_at_once(tmp_path: Path, monkeypatch) -> None:
+    """Pagefind makes a shard on one core: above half a shard's records, the index comes in two
+    shards, so that a cold build makes it on both cores; they find what one index finds."""
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 40)
+    small = SiteDir(tmp_path / "small").write({**FILES, **MORE})
+    build(small)
+    assert shards_of(small.output) == [""]  # 16 records, not more than half of 40
+    monkeypatch.setattr(search_shards, "SHARD_RECORDS", 30)
+    larger = SiteDir(tmp_path / "larger").write({**FILES, **MORE})
+    build(larger)
+    assert shards_of(larger.output) == ["", "1/"]
+    assert search(larger.output, *QUERIES) == search(small.output, *QUERIES)
+
+
 def test_an_edit_or_a_delete_makes_only_the_shard_of_its_post_again(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(search_shards, "SHARD_RECORDS", 4)
     site = SiteDir(tmp_path / "site").write({**FILES, **MORE})
