@@ -71,7 +71,7 @@ class IndexAhead:
         try:
             made = self._reader.recv()  # type: ignore[union-attr]
         except (EOFError, OSError):
-            made = SiteError.of(None, None, "search.crashed", "warning", reason="the indexing process ended early")
+            made = SiteError.of(None, None, "search.ended_early", "warning")
         if isinstance(made, SiteError):
             self._end(stop=True)
             return made

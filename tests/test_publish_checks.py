@@ -144,25 +144,34 @@ def running(pid: int) -> bool:
         return False
 
 
+def pagefind_that_never_answers(monkeypatch, folder: Path, then=None) -> Path:  # type: ignore[no-untyped-def]
+    """Puts SILENT_SERVICE in Pagefind's place, and makes the build render its pages only once
+    it runs (and then calls then()); the file it names holds its process id."""
+    from sitegen import render_pages
+
+    script, started = folder / "silent_pagefind.py", folder / "pagefind.pid"
+    script.write_text(SILENT_SERVICE, "utf-8")
+    monkeypatch.setattr("sitegen.search.pagefind_command", lambda: [sys.executable, str(script), str(started)])
+    render = render_pages.render_stale
+
+    def once_pagefind_runs(*args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if then is not None:
+            then()
+        return render(*args, **kwargs)
+    monkeypatch.setattr(render_pages, "render_stale", once_pagefind_runs)
+    return started
+
+
 def test_a_build_that_fails_while_its_index_is_made_stops_the_indexing_and_leaves_nothing(searched, monkeypatch,
                                                                                           tmp_path):
     """The index is made while the pages render (search_ahead.py). A page that cannot be made
     fails the build: the indexing stops, its Pagefind with it, and nothing of it is left."""
     import multiprocessing
 
-    from sitegen import render_pages
-
-    script, started = tmp_path / "silent_pagefind.py", tmp_path / "pagefind.pid"
-    script.write_text(SILENT_SERVICE, "utf-8")
-    monkeypatch.setattr("sitegen.search.pagefind_command", lambda: [sys.executable, str(script), str(started)])
-    render = render_pages.render_stale
-
-    def once_pagefind_runs(*args, **kwargs):  # (so that the failure comes while Pagefind works)
-        deadline = time.monotonic() + 30
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return render(*args, **kwargs)
-    monkeypatch.setattr(render_pages, "render_stale", once_pagefind_runs)
+    started = pagefind_that_never_answers(monkeypatch, tmp_path)
     old = visible(searched.output)
     searched.write({"columns/news/2019-03-07-gamma.md": post("Gamma", "2019-03-07", body="Gamma words.\n"),
                     "templates/post.html": "<h1>{{ post.title }}</h1>\n{% include '_share.html' %}\n"})
@@ -177,6 +186,30 @@ def test_a_build_that_fails_while_its_index_is_made_stops_the_indexing_and_leave
     assert not [p for p in (searched.output / ".sitegen-cache").iterdir() if p.name.startswith("pagefind-")]
     monkeypatch.undo()
     (searched.root / "templates/post.html").unlink()
+    result = searched.build()
+    assert result.search is not None and index_valid(live(searched.output))
+
+
+def test_an_indexing_process_that_dies_is_a_warning_and_the_site_goes_live_with_the_last_index(searched, monkeypatch,
+                                                                                               tmp_path):
+    import multiprocessing
+    import signal
+
+    def kill_the_indexing() -> None:
+        for child in multiprocessing.active_children():
+            if child.name == "sitegen-index":
+                os.kill(child.pid, signal.SIGKILL)
+    pagefind_that_never_answers(monkeypatch, tmp_path, then=kill_the_indexing)
+    before = (searched.output / INDEX_DIR / "pagefind.js").stat().st_ino
+    searched.write({"columns/news/2019-03-07-gamma.md": post("Gamma", "2019-03-07", body="Gamma words.\n")})
+    result = searched.build()
+    [warning] = [w for w in result.warnings if w.key and w.key.startswith("search.")]
+    assert result.search is None and warning.texts("zh-CN")[0] == \
+        "搜索索引没有更新：建立索引的进程中途退出了。网站本身没有问题，下次生成时会重新建立"
+    assert searched.exists("news/gamma/index.html")  # the site itself is fine
+    assert (searched.output / INDEX_DIR / "pagefind.js").stat().st_ino == before  # the previous index
+    assert not [p for p in (searched.output / ".sitegen-cache").iterdir() if p.name.startswith("pagefind-")]
+    monkeypatch.undo()
     result = searched.build()
     assert result.search is not None and index_valid(live(searched.output))
 
