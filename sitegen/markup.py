@@ -19,7 +19,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
-from . import cjk
+from . import cjk, inline_pass
 from .errors import SiteError
 from .sanitise import sanitise
 from .summary import cut_summary, reading_minutes
@@ -257,6 +257,7 @@ class MarkdownRenderer:
             },
             output_format="html",
         )
+        inline_pass.register(md)  # the same inline pass, without the calls that cannot match
         cjk.register(md)  # line breaks and '#' headings as a Chinese writer means them
         processors = md.treeprocessors
         processors.register(_AttrListWhenUsed(md, self, processors["attr_list"]), "attr_list", 8)
