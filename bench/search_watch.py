@@ -34,7 +34,7 @@ class Peak:
     """The largest RSS sum of a process and its children, sampled every 50 ms."""
 
     def __init__(self, pid: int) -> None:
-        self.kb = 0
+        self.kb = self.pss_kb = 0
         self._pid = pid
         self._stop = threading.Event()
         threading.Thread(target=self._run, daemon=True).start()
@@ -42,11 +42,14 @@ class Peak:
     def _run(self) -> None:
         tree = ProcessTree(self._pid)
         while not self._stop.wait(0.05):
-            self.kb = max(self.kb, sum(_memory_kb(pid)[1] for pid in tree.pids()))
+            each = [_memory_kb(pid) for pid in tree.pids()]
+            self.kb = max(self.kb, sum(rss for _, rss in each))
+            self.pss_kb = max(self.pss_kb, sum(pss for pss, _ in each))  # (pages shared after a fork once)
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
+        """The peaks of the summed RSS and PSS, MB."""
         self._stop.set()
-        return self.kb / 1024
+        return self.kb / 1024, self.pss_kb / 1024
 
 
 def wait_index_change(output: Path, before: int, started: float, limit: float = 600) -> float:
@@ -110,8 +113,9 @@ def main() -> int:
         saved = time.perf_counter()
         unlinked.unlink()
         print(f"a post deleted: gone from the index after {wait_index_change(output, before, saved):.2f} s")
+        rss, pss = peak.stop()
         print(f"saves: median {statistics.median(times):.2f} s, min {min(times):.2f} s, max {max(times):.2f} s; "
-              f"peak memory of the watcher and its Pagefind (RSS sum) {peak.stop():.0f} MB")
+              f"peak memory of the watcher and its processes: {pss:.0f} MB PSS sum ({rss:.0f} MB RSS sum)")
     finally:
         process.terminate()
         process.wait(timeout=60)
