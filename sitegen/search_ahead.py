@@ -29,9 +29,11 @@ from .search_records import format_key
 
 
 def wanted(source: SearchSource, live_index: Path) -> bool:
-    """Whether a build of `source` makes an index at all: the live one (`live_index`) was not
-    made from exactly these records by this sitegen (a cold build; a post edited, added or
+    """Whether a build of `source` is to make its index ahead: the live one (`live_index`) was
+    not made from exactly these records by this sitegen (a cold build; a post edited, added or
     removed). Otherwise the build keeps or links the live one, which costs next to nothing."""
+    if "fork" not in multiprocessing.get_all_start_methods():  # (Windows: the index is made after the pages)
+        return False
     record = read_record(live_index)
     return record is None or record.get("records") != records_key(source) or record.get("format") != format_key()
 

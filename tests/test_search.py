@@ -21,6 +21,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SiteDir, column, post, served
 from sitegen import search
@@ -28,7 +30,7 @@ from sitegen import watch as watch_module
 from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
 from sitegen.search import INDEX_DIR, IndexResult
-from sitegen.search_records import han_words_text, plain_text
+from sitegen.search_records import _blocks_one_by_one, _joined, han_words_text, plain_text
 from sitegen.watch import Watcher
 
 NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -232,6 +234,19 @@ def test_table_cells_list_items_and_headings_stay_apart_in_the_text():
     html = ("<h2>安排</h2><table><tr><th>日常工作</th><th>党课</th></tr><tr><td>杨建华</td><td>6月</td></tr></table>"
             "<ul><li>第一项</li><li>第二项</li></ul><p>句子结束。</p><p>Next &amp; <em>last</em></p>")
     assert plain_text(html) == "安排 · 日常工作 · 党课 · 杨建华 · 6月 · 第一项 · 第二项 · 句子结束。 Next & last"
+
+
+HTML_PIECES = ["<p>", "</p>", "<td>", "</td>", "<li>", "<br>", "<br/>", "<H2 id=x>", "</h2>", "<em>", "</em>",
+               "<a href=\"/x/\" title=\"<p>\">", "</a>", "<!-- <p> -->", "<!doctype html>", "<?x?>", "&amp;", "&amp",
+               "&#20826;", "&lt;p&gt;", "&nbsp;", "党建", "学习。", "Next.", " ", "\n", "\t", "<", ">", "&", "·", "<p2>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(HTML_PIECES), st.text(max_size=5)), max_size=30).map("".join))
+def test_the_text_of_every_tag_at_once_is_the_text_of_tag_by_tag(html):
+    """plain_text takes every tag in one pass unless a script, style or template is in the way;
+    the text is what going tag by tag gives."""
+    assert plain_text(html) == _joined(_blocks_one_by_one(html))
 
 
 def test_footnote_numbers_and_their_way_back_are_not_words_of_the_text():
