@@ -1,9 +1,9 @@
 """Full-text search: Pagefind indexes the posts and column intros of a version of the site
 (publish.py), given as records of what sitegen knows (search_records.py), not as pages to parse.
 
-The whole site goes into one index of one language (force_language, INDEX_LANGUAGE), so one
-search box finds Chinese and English posts alike; by default Pagefind would split the index by
-each page's lang and search only one part.
+Pagefind's extended build segments Chinese text into words, and the whole site goes into
+one index (force_language), so one search box finds Chinese and English posts alike; by
+default Pagefind would split the index by each page's lang and search only one part.
 
 An index is verified, not trusted: Pagefind writes it into a private folder, and it joins a
 version of the site only when every file is there, none is empty and its entry file reads.
@@ -39,11 +39,12 @@ if TYPE_CHECKING:
 
 INDEX_DIR = "pagefind"
 INDEX_RECORD = ".sitegen-index.json"  # inside the index folder, written last
-# Pagefind's English mode for every site: records come with each Chinese character a word of its
-# own (search_records.han_words_text), so its Chinese mode would only segment them again, and
-# that takes half of the time Pagefind needs to take the records (bench/RESULTS.md). English
-# words of a Chinese site are then stemmed as on an English one ("lessons" finds "lesson").
-INDEX_LANGUAGE = "en"
+# Pagefind's language for the index of a site in each language. Its English mode would take a
+# Chinese site's records in half the time (each Chinese character is a word already:
+# search_records.han_words_text), but it keeps the spaces that must then set the characters
+# apart, and an excerpt could no longer tell them from an author's ("12 月 23 日", "“ 党 课 ”",
+# bench/RESULTS.md); in Chinese mode they are zero-width spaces, which Pagefind leaves out.
+_LANGUAGE = {"zh-CN": "zh", "en": "en"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class SearchSource:
 
     language: str  # the site's (zh-CN, en)
     entries: tuple[Entry, ...]
+
+    @property
+    def code(self) -> str:
+        """The index's language, in Pagefind's words."""
+        return _LANGUAGE.get(self.language, "en")
 
 
 def pagefind_command() -> list[str]:
@@ -182,7 +188,7 @@ def make_shards_in(work: Path, source: SearchSource, previous: Path | None) -> t
         count = shard_count(len(source.entries), _shards_in(before))
         shards = split(source.entries, count, _salt(source))
         fresh.mkdir()
-        files = make_shards(shards, INDEX_LANGUAGE, fresh, before, previous, pagefind_command())
+        files = make_shards(shards, source.code, fresh, before, previous, pagefind_command())
     except ServiceError as exc:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.pagefind_failed", reason=str(exc))
@@ -234,7 +240,7 @@ def _salt(source: SearchSource) -> str:
         pagefind = version("pagefind")
     except PackageNotFoundError:
         pagefind = "?"
-    return f"{pagefind}\n{INDEX_LANGUAGE}\n{format_key()}"
+    return f"{pagefind}\n{source.code}\n{format_key()}"
 
 
 def records_key(source: SearchSource) -> str:

@@ -32,6 +32,7 @@ _SKIPPED = frozenset(("script", "style", "template"))
 _ENDS_SENTENCE = tuple("。！？；：.!?;:")
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SPACES = re.compile(r"\s+")
+_SEPARATOR = {"zh": "\u200b"}  # any other index language: " " (see han_words_text)
 INTRO_SORT = {"newest": "0000", "oldest": "9999"}
 
 
@@ -60,7 +61,7 @@ class SearchRecord:
         if self.tags:
             filters["tag"] = list(self.tags)
         sort = {"newest": self.sort_date, "oldest": self.sort_date} if self.sort_date else dict(INTRO_SORT)
-        return {"url": self.url, "content": han_words_text(content), "language": language,
+        return {"url": self.url, "content": han_words_text(content, language), "language": language,
                 "meta": meta, "filters": filters, "sort": sort}
 
 
@@ -123,19 +124,21 @@ def _key(*parts: str) -> str:
 
 
 # Chinese character by character. Pagefind cuts Chinese into words twice, with two dictionaries:
-# at build time (its extended build's Chinese mode) and in the browser for the query (ICU's).
-# Where they disagree, a query that appears in a post finds nothing: 党风廉政 in 党风廉政建设, 漫记
-# in 西行漫记, about one in four random 2-4 character runs of the demo's posts. So each Chinese
-# character of a record's text is a word of its own, set apart by spaces, and
+# at build time (the extended build) and in the browser for the query (ICU's). Where they
+# disagree, a query that appears in a post finds nothing: 党风廉政 in 党风廉政建设, 漫记 in 西行漫记,
+# about one in four random 2-4 character runs of the demo's posts; on an English site Chinese is
+# not cut at all. So each Chinese character of a record's text is a word of its own, and
 # templates/static/search.js sends each Chinese character of a query as a word (as a phrase when
-# the query is one word): every run of characters that appears in a post finds it. With the
-# words cut already, every index is made in Pagefind's English mode (search.INDEX_LANGUAGE),
-# which splits words at white space; search_index.js closes the gaps this leaves between
-# Chinese characters in excerpts. Meta and filters are given as they are.
+# the query is one word): every run of characters that appears in a post finds it, on a Chinese
+# or an English site alike. The separator is a zero-width space on a Chinese site (Pagefind
+# leaves it out of excerpts), a space on an English one (where Pagefind splits words only at
+# white space; search.js closes the gaps that this leaves between Chinese characters in
+# excerpts). Meta and filters are given as they are.
 
-def han_words_text(text: str) -> str:
-    """Plain text with a space either side of every Chinese character."""
-    return _HAN_RUN.sub(lambda run: " " + " ".join(run.group()) + " ", text)
+def han_words_text(text: str, language: str) -> str:
+    """Plain text with a separator either side of every Chinese character."""
+    separator = _SEPARATOR.get(language, " ")
+    return _HAN_RUN.sub(lambda run: separator + separator.join(run.group()) + separator, text)
 
 
 _MARKUP = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)

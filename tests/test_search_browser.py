@@ -74,7 +74,7 @@ SITE_FILES = {
     "columns/study/_index.md": column("专题学习", 2, "", "每月专题学习的安排与内容。\n"),
     "columns/mailbox/_index.md": column("书记信箱", 3, "layout: page\n", "教职工可以通过信箱向支部书记反映意见。\n"),
     "columns/dynamics/2019-11-appraisal.md": post(APPRAISAL, "2019-11-20", "tags: [民主评议, 组织生活]\n",
-        "11月20日下午，支部在三楼会议室开展民主评议党员活动，全体党员参加。\n\n"
+        "11月20日下午，支部在三楼会议室开展“民主评议党员”活动——全体党员参加。\n\n"
         "## 评议过程\n\n每位党员作了自我评价，大家开展了批评与自我批评。\n"),
     "columns/dynamics/2020-03-library.md": post(LIBRARY, "2020-03-05", "tags: [志愿服务]\n",
         "Twelve members spent the morning at the community library, sorting books for the "
@@ -228,6 +228,17 @@ def test_a_result_links_to_its_post_with_its_date_and_column_in_chinese_punctuat
         assert not [line for line in text.splitlines() if any(f"{c}:" in line for c in "期目签序选")], text
 
 
+def test_an_excerpt_reads_as_the_post_is_written(browser, server):
+    """No gap beside a Chinese character, whatever is on the other side (a digit, a quotation
+    mark, a dash), although the index holds each Chinese character as a word of its own."""
+    with visit(browser, server) as (page, watch):
+        go(page, watch, search_url(server, "会议室"))
+        settled(page)
+        excerpt = page.locator(".search-result").filter(has_text=APPRAISAL).locator(".search-result-excerpt")
+        assert "11月20日下午，支部在三楼会议室开展“民主评议党员”活动" in excerpt.inner_text().replace("\u200b", ""), \
+            excerpt.inner_text()
+
+
 def test_a_post_found_by_a_tag_alone_shows_its_first_words_with_the_tag_marked(browser, server):
     with visit(browser, server) as (page, watch):
         go(page, watch, search_url(server, "党课"))
@@ -236,7 +247,7 @@ def test_a_post_found_by_a_tag_alone_shows_its_first_words_with_the_tag_marked(b
         assert excerpt.locator("mark").all_inner_texts() == ["党课"]
         assert "六月十日" in excerpt.inner_text(), excerpt.inner_text()  # not the end of its text, then its tags
         # Its column and tags stand apart alike, Chinese or not: "党建动态 · 党课 · 组织生活".
-        assert "党建动态 · 党课 · 组织生活" in excerpt.inner_text(), excerpt.inner_text()
+        assert "党建动态 · 党课 · 组织生活" in excerpt.inner_text().replace("\u200b", ""), excerpt.inner_text()
 
 
 # ============================================================ one box, on a phone

@@ -162,7 +162,7 @@ export function appendExcerpt(into, html) {
     mark.replaceWith("\u0000" + mark.textContent + "\u0001");
   });
   // Marks side by side (an index with a mark for each Chinese character) become one.
-  parsed.textContent.replace(/\u0001\u0000/g, "").split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
+  parsed.textContent.replace(/\u0001[\u200b]*\u0000/g, "").split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
     if (part.charAt(0) === "\u0000") {
       var mark = document.createElement("mark");
       mark.textContent = part.slice(1, -1);
