@@ -19,9 +19,6 @@ SEARCH: dict[str, dict[str, tuple[str, str | None]]] = {
     "search.incomplete": {
         "en": ("search index not updated: Pagefind's index is incomplete or unreadable", _INSTALL_EN),
         "zh-CN": ("搜索索引没有更新：搜索工具 Pagefind 写出的索引不完整。网站本身没有问题，下次生成时会重新建立", _INSTALL_ZH)},
-    "search.ended_early": {
-        "en": ("search index not updated: the process making it ended before it was done", None),
-        "zh-CN": ("搜索索引没有更新：建立索引的进程中途退出了。网站本身没有问题，下次生成时会重新建立", None)},
     "search.crashed": {
         "en": ("search index not updated: {reason}", None),
         "zh-CN": ("搜索索引没有更新：{reason}。下次保存时会重新建立", None)},

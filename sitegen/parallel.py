@@ -100,7 +100,7 @@ def _on_workers(work: Callable[[int], T], count: int, jobs: int,
 
 def _serve(work: Callable[[int], Any], count: int, size: int, taken: Any, writer: Connection, parent: int) -> None:
     """A worker: takes chunks until none are left, sending each chunk's results back."""
-    die_with(parent)
+    _die_with(parent)
     try:
         while True:
             with taken.get_lock():
@@ -116,11 +116,10 @@ def _serve(work: Callable[[int], Any], count: int, size: int, taken: Any, writer
         writer.close()
 
 
-def die_with(parent: int) -> None:
-    """A forked process (a worker, the indexing process of search_ahead.py) ends when the
-    build does, however it ends (kill -9 included): left alone, a worker would wait forever on a
-    full pipe that its siblings still hold open, and either would keep the output folder's lock
-    (sitegen/lock.py), which it inherited, from the next build."""
+def _die_with(parent: int) -> None:
+    """A worker ends when the build does, however it ends (kill -9 included): left alone, it
+    would wait forever on a full pipe that its sibling workers still hold open, and keep the
+    output folder's lock (sitegen/lock.py), which it inherited, from the next build."""
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux

@@ -21,7 +21,7 @@ from .config import CONFIG_NAME, SiteConfig, load_config
 from .errors import BuildFailed, SiteError
 from .outcome import BuildResult, Options, Reuse
 from .reuse import sitemap_of
-from .search import INDEX_DIR, IndexResult, SearchSource, index_folder, removed_marker, search_source
+from .search import INDEX_DIR, IndexResult, index_folder, removed_marker, search_source
 from .snapshot import Vouched
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from .pages import Page
     from .photo_set import PhotoSet
     from .render import Theme
-    from .search_ahead import IndexAhead
     from .write import OutputFile, Staging
 
 
@@ -58,7 +57,6 @@ def run(source: Path, options: Options, now: datetime, output: Path | None,
     environment = hashlib.blake2b(f"{code_key()}{config!r}".encode(), digest_size=16).hexdigest()
     store = Cache(output if options.cache else None, environment, reuse.entries if reuse else None,
                   keep=options.reusable, made=reuse.made if reuse else None)
-    ahead: IndexAhead | None = None
     try:
         site, problems, bodies, photos = load_site(source, config, options, now, store, vouched)
         gc.freeze()  # the loaded site too (see _spared_by_the_collector)
@@ -80,8 +78,6 @@ def run(source: Path, options: Options, now: datetime, output: Path | None,
         maker = PageMaker(site, theme, feeds, bodies, reuse.templates if reuse else None)
         digester = maker.digester()
         unchanged, record = known_pages(digester, site, pages, staging, store, now, shown)
-        source_of_index = search_source(site, bodies) if site.config.search and staging is not None else None
-        ahead = _index_ahead(source_of_index, output) if options.search_index else None
         staged, failed = render_stale(maker, digester, pages, options.jobs, staging, options.progress, unchanged)
         problems += failed
         _stop_on_errors(problems, staging)
@@ -93,8 +89,8 @@ def run(source: Path, options: Options, now: datetime, output: Path | None,
             try:
                 # Copied files first, then pages in plan order (posts before the lists and home that link to them).
                 staged = [staging.stage(file) for file in files] + stage_photos(staging, photos, versions) + staged
-                indexer = ahead.take if ahead is not None else (
-                    lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR, output / INDEX_DIR)) \
+                source_of_index = search_source(site, bodies) if site.config.search else None
+                indexer = (lambda folder: index_folder(folder, source_of_index, output / CACHE_DIR, output / INDEX_DIR)) \
                     if options.search_index and source_of_index else None  # (a watcher indexes after putting the pages online)
                 pruner = removed_marker(source_of_index) if source_of_index else None
                 result.stats = staging.commit(staged, site.config.search, indexer, options.on_live, pruner)
@@ -115,22 +111,9 @@ def run(source: Path, options: Options, now: datetime, output: Path | None,
                 result.reuse = Reuse(store.kept, store.made, maker.renderer.compiled, listings=staging.listings,
                                      manifests=staging.manifests)
     finally:
-        if ahead is not None:  # (taken by the commit, or the build failed)
-            ahead.cancel()
         store.close()
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _index_ahead(source: SearchSource | None, output: Path | None) -> IndexAhead | None:
-    """The search index, started while the pages render when the live one was not made from
-    the same records (search_ahead.py); None when the build has no index to make or keeps the
-    live one."""
-    from .search_ahead import IndexAhead, wanted
-
-    if source is None or output is None or not wanted(source, output / INDEX_DIR):
-        return None
-    return IndexAhead(source, output / CACHE_DIR, output / INDEX_DIR)
 
 
 def _staging(output: Path | None, outputs: list[str], published: Published | None, language: str,

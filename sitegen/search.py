@@ -62,7 +62,6 @@ class SearchSource:
 
     @property
     def code(self) -> str:
-        """The index's language, in Pagefind's words."""
         return _LANGUAGE.get(self.language, "en")
 
 
@@ -102,11 +101,7 @@ def index_folder(folder: Path, source: SearchSource, private: Path,
     warning, and folder/pagefind/ is then left alone: the site itself is fine. `previous`: the
     live index, taken as it is when it was made from the same records (a template edited)."""
     started = time.perf_counter()
-    return place_index(folder, _make_index(folder, source, private, previous=previous), started)
-
-
-def place_index(folder: Path, made: tuple[Path, int] | SiteError, started: float) -> IndexResult | SiteError:
-    """Puts a made index (`made`, from _make_index or recorded()) into folder/pagefind/."""
+    made = _make_index(folder, source, private, previous=previous)
     if isinstance(made, SiteError):
         return made
     fresh, size = made
@@ -155,59 +150,33 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
     warning saying why there is none. The record names the pages of `folder` it belongs with,
     the records it holds and each shard's key: a shard of the index `previous` made from the
     same records, still whole, is linked instead of made again."""
-    work = workspace(private)
-    if isinstance(work, SiteError):
-        return work
-    with ThreadPoolExecutor(max_workers=1) as aside:  # (while Pagefind works)
-        pages = aside.submit(pages_key, folder)
-        made = make_shards_in(work, source, previous)
-        try:
-            key = pages.result()
-        except OSError as exc:  # a page went away while it was read
-            shutil.rmtree(work, ignore_errors=True)
-            return _problem("search.not_updated", reason=exc.strerror or str(exc))
-    return made if isinstance(made, SiteError) else recorded(work, source, *made, key)
-
-
-def workspace(private: Path) -> Path | SiteError:
-    """A new folder under `private` (sitegen's cache folder) to make an index in."""
     try:
         private.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
+        work = Path(tempfile.mkdtemp(prefix=f"pagefind-{os.getpid()}-", dir=private))
     except OSError as exc:
         return _problem("search.not_updated", reason=exc.strerror)
-
-
-def make_shards_in(work: Path, source: SearchSource, previous: Path | None) -> tuple[list[str], dict[str, int]] | SiteError:
-    """Every shard of `source`'s index in work/index/ (linked from `previous` where it holds the
-    same records, else made by Pagefind): the shards' keys and the files with their sizes; or
-    the warning saying why there is none, `work` then removed."""
     fresh = work / "index"
     try:
-        before = read_record(previous) if previous is not None else None
+        records = records_key(source)
+        before = _record(previous) if previous is not None else None
         count = shard_count(len(source.entries), _shards_in(before))
         shards = split(source.entries, count, _salt(source))
         fresh.mkdir()
-        files = make_shards(shards, source.code, fresh, before, previous, pagefind_command())
+        with ThreadPoolExecutor(max_workers=1) as aside:  # (while Pagefind works)
+            pages = aside.submit(pages_key, folder)
+            files = make_shards(shards, source.code, fresh, before, previous, pagefind_command())
+            key = pages.result()
     except ServiceError as exc:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.pagefind_failed", reason=str(exc))
-    except OSError as exc:  # the store went away while it was read
+    except OSError as exc:  # a page or the store went away while it was read
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.not_updated", reason=exc.strerror or str(exc))
     if files is None:
         shutil.rmtree(work, ignore_errors=True)
         return _problem("search.incomplete")
-    return [shard.key for shard in shards], files
-
-
-def recorded(work: Path, source: SearchSource, shards: list[str], files: dict[str, int],
-             pages: str) -> tuple[Path, int] | SiteError:
-    """The index made in work/index/, with its record (INDEX_RECORD) written last: the pages it
-    belongs with (`pages`: pages_key of their folder), its records, files and shards; and its size."""
-    fresh = work / "index"
     try:
-        record = {"pages": pages, "records": records_key(source), "files": files, "shards": shards,
+        record = {"pages": key, "records": records, "files": files, "shards": [shard.key for shard in shards],
                   "format": format_key()}
         write_removed(fresh, {})  # (made from the version's own records: none removed)
         (fresh / INDEX_RECORD).write_text(json.dumps(record), "utf-8")
@@ -217,8 +186,7 @@ def recorded(work: Path, source: SearchSource, shards: list[str], files: dict[st
     return fresh, sum(files.values())
 
 
-def read_record(index: Path) -> dict[str, object] | None:
-    """The record of the index in `index`, if it reads."""
+def _record(index: Path) -> dict[str, object] | None:
     try:
         record = json.loads((index / INDEX_RECORD).read_text("utf-8"))
     except (OSError, ValueError):

@@ -59,8 +59,8 @@ class Shard:
 
 def shard_count(records: int, before: int | None) -> int:
     """How many shards `records` records go into: one per SHARD_RECORDS, and WORKERS at least
-    once they fill half of one (a cold build's Pagefind then works on both cores: 2.5 s
-    against 2.95 s for a build of 1,000 posts, bench/RESULTS.md); but the number the last index
+    once they fill half of one (a cold build's Pagefind then works on both cores: 2.9 s
+    against 3.4 s for a build of 1,000 posts, bench/RESULTS.md); but the number the last index
     had (`before`) stays while its shards hold between half and one and a half times
     SHARD_RECORDS, so one post more or less does not make every shard anew."""
     if before and math.ceil(records / (1.5 * SHARD_RECORDS)) <= before <= max(1, math.ceil(records / (0.5 * SHARD_RECORDS))):
