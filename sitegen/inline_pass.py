@@ -10,7 +10,7 @@ InlinePass makes the same calls for the patterns whose regular expression finds 
 the text (from where the last match left off, as Python-Markdown would search), and skips the
 others, with what Python-Markdown returns for a pattern that finds nothing: the text as it was,
 from the start for the next pattern. The output is the same by construction (tests/
-test_markdown.py compares it with Python-Markdown's own on generated documents); Markdown
+test_inline_pass.py compares it with Python-Markdown's own on generated documents); Markdown
 takes 18 % less time (bench/RESULTS.md).
 
 It overrides a private method (`_InlineProcessor__handleInline`, as Python mangles the name).
