@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -24,16 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import make_corpus, set_search  # noqa: E402
-from run import Sample, edit_post, run_process  # noqa: E402
-
-
-def build(code: Path, site: Path) -> Sample:
-    sample, out = run_process([sys.executable, "-m", "sitegen", "build"], site,
-                              {"PYTHONPATH": str(code), "PYTHONDONTWRITEBYTECODE": ""})
-    index = re.search(r"search index ([\d.]+) MB in ([\d.]+) s|搜索索引 ([\d.]+) MB，用时 ([\d.]+) 秒", out)
-    if index:
-        sample.index_s = float(index.group(2) or index.group(4))
-    return sample
+from run import Sample, edit_post, run_build  # noqa: E402
 
 
 def main() -> int:
@@ -55,9 +45,9 @@ def main() -> int:
                 site = root / name
                 shutil.rmtree(site, ignore_errors=True)
                 shutil.copytree(corpus, site)
-                cold = build(codes[name], site)
+                cold = run_build(["build"], site, codes[name])
                 edit_post(site, run)
-                edit = build(codes[name], site)
+                edit = run_build(["build"], site, codes[name])
                 found[name]["cold"].append(cold)
                 found[name]["edit"].append(edit)
                 print(f"run {run} {name}: cold {cold.wall:.2f} s wall, {cold.cpu:.2f} s CPU, {cold.pss_mb:.0f} MB PSS "
