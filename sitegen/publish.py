@@ -329,10 +329,14 @@ def republish(output: Path, replace: dict[str, Path]) -> None:
 
 def recover(output: Path, remove_empty: bool = False) -> None:
     """Clears what a killed or stopped build left (the caller holds the lock): versions never
-    put live, versions no longer live, index folders of processes that are gone. remove_empty:
+    put live, versions no longer live, the top symlinks of a first build that never went live,
+    index folders of processes that are gone. remove_empty:
     then the output folder too, if nothing else is in it (a first build that failed)."""
-    remove_old_versions(output, live_folder(output))
+    live = live_folder(output)
+    remove_old_versions(output, live)
     try:
+        if live is None:
+            _remove_first_top_links(output)
         for link in output.glob(f"{LIVE}.*.tmp"):  # a switch an older sitegen, killed, did not make
             if link.is_symlink():
                 link.unlink()
@@ -348,6 +352,16 @@ def recover(output: Path, remove_empty: bool = False) -> None:
                 folder.rmdir()
             except OSError:
                 pass
+
+
+def _remove_first_top_links(output: Path) -> None:
+    """The top symlinks of a first build killed before its switch: they lead nowhere (there is
+    no live version), and the next build would take them for files in the way of its folders."""
+    with os.scandir(output) as listing:
+        names = [entry.name for entry in listing if entry.is_symlink()]
+    for name in names:
+        if is_top_link(output, name) and not os.path.exists(output / name):
+            (output / name).unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import REPO, served, stray_versions
 from sitegen.lock import OutputLock
-from sitegen.publish import LIVE, VERSIONS
+from sitegen.publish import LIVE, UNPUBLISHED, VERSIONS
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import make_corpus  # noqa: E402
@@ -183,6 +183,19 @@ def test_a_first_build_killed_leaves_no_site_or_the_whole_site_and_the_next_buil
         tree = served_tree(output) if output.exists() else {}
         assert tree in ({}, sites.new_tree), f"killed at {fraction} of a first build: {len(tree)} files"
         sites.assert_recovers(output)
+
+
+def test_a_first_build_killed_between_its_top_links_and_its_switch_is_followed_by_a_good_build(sites):
+    """The moment the timed kills above reach only now and then: the top symlinks are made,
+    leading nowhere, and the switch is not."""
+    output = sites.tmp / "first-before-switch"
+    build_ok(sites.source, output)
+    version = output / os.readlink(output / LIVE)
+    (output / LIVE).unlink()
+    (version / UNPUBLISHED).touch()
+    os.symlink(f"{VERSIONS}/{version.name}", output / VERSIONS / f".{LIVE}.{version.name}.tmp")
+    assert served_tree(output) == {}
+    sites.assert_recovers(output)
 
 
 def test_three_builds_started_together_all_succeed_and_the_site_is_the_new_one(sites):
