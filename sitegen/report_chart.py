@@ -85,7 +85,7 @@ def chart(report: YearReport, t: Translator) -> Chart:
                              round(x + 5, 2), round(len(str(total)) * font_size * 0.62 + 4, 2)))
     gaps = ""
     if report.study_column is not None and report.study_gaps:
-        months = t("report_sep").join(t.month_short(m.month) for m in report.study_gaps)
+        months = t("list_sep").join(t.month_short(m.month) for m in report.study_gaps)
         gaps = t("report_chart_gaps", column=report.study_column.title, months=months)
     description = t("report_chart_desc", total=report.total, most=max(report.month_totals, default=0), gaps=gaps)
     return Chart(width, top * 2 + 12 * row_height, row_height, bar_height, font_size, label_x, gap_x, bar_x, bar_end,

@@ -55,7 +55,7 @@ def _gap_line(report: YearReport, t: Translator) -> str:
         return t("report_no_study_column")
     if not report.study_gaps:
         return t("report_no_gaps", column=report.study_column.title)
-    return t("report_chart_gaps", column=report.study_column.title, months=t("report_sep").join(m.key for m in report.study_gaps))
+    return t("report_chart_gaps", column=report.study_column.title, months=t("list_sep").join(m.key for m in report.study_gaps))
 
 
 def text_report(report: YearReport, t: Translator) -> str:

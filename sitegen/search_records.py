@@ -48,8 +48,9 @@ class SearchRecord:
 
     def payload(self, language: str) -> dict[str, object]:
         """Pagefind's AddRecord request for this record in an index of `language` (zh, en)."""
-        # The column and tags before the text: Pagefind's excerpt of a post found by a tag alone
-        # is then its first words with the tag marked, not the end of its text with a trail of tags.
+        # The title, column and tags lead the text, so that they are found. The search page takes
+        # its excerpts from after them: templates/static/search_index.js (textStart) finds where
+        # the text begins by their characters and one BREAK after each, as made here.
         words = [self.title, self.column, *self.tags, self.text]
         content = BREAK.join(w for w in words if w)
         meta = {"title": self.title, "column": self.column}

@@ -239,15 +239,32 @@ def test_an_excerpt_reads_as_the_post_is_written(browser, server):
             excerpt.inner_text()
 
 
-def test_a_post_found_by_a_tag_alone_shows_its_first_words_with_the_tag_marked(browser, server):
+def test_a_post_found_by_a_tag_alone_shows_its_first_words_and_the_tag_that_found_it(browser, server):
+    """Not its title, column and tags again (they lead the text the index holds, so that they
+    are found): its own first words, and the tag in its line of facts, marked."""
     with visit(browser, server) as (page, watch):
         go(page, watch, search_url(server, "党课"))
         settled(page)
-        excerpt = page.locator(".search-result").filter(has_text=LESSON).locator(".search-result-excerpt")
-        assert excerpt.locator("mark").all_inner_texts() == ["党课"]
-        assert "六月十日" in excerpt.inner_text(), excerpt.inner_text()  # not the end of its text, then its tags
-        # Its column and tags stand apart alike, Chinese or not: "党建动态 · 党课 · 组织生活".
-        assert "党建动态 · 党课 · 组织生活" in excerpt.inner_text().replace("\u200b", ""), excerpt.inner_text()
+        shown = page.locator(".search-result").filter(has_text=LESSON)
+        excerpt = shown.locator(".search-result-excerpt")
+        assert excerpt.inner_text() == "六月十日，全体党员到革命纪念馆参观学习，重温入党誓词。"
+        assert shown.locator(".search-result-meta span").all_inner_texts() == \
+            ["日期：2020年6月10日", "栏目：党建动态", "标签：党课"]
+        assert shown.locator(".search-result-meta mark").all_inner_texts() == ["党课"]
+
+
+def test_an_excerpt_is_cut_at_a_clause_and_says_so(browser, server):
+    """A match far into a post: its excerpt starts where the match's clause does, with an
+    ellipsis; the title, found too, is marked, but not repeated in the excerpt."""
+    with visit(browser, server) as (page, watch):
+        go(page, watch, search_url(server, "民主评议"))
+        settled(page)
+        later = page.locator(".search-result").filter(has_text=INTEGRITY).locator(".search-result-excerpt")
+        assert later.inner_text() == "……会上还总结了上一年度的民主评议工作。"
+        assert later.locator("mark").all_inner_texts() == ["民主评议"]
+        shown = page.locator(".search-result").filter(has_text=APPRAISAL)
+        assert shown.locator(".search-result-title mark").all_inner_texts() == ["民主评议"]
+        assert APPRAISAL not in shown.locator(".search-result-excerpt").inner_text()
 
 
 # ============================================================ one box, on a phone
@@ -318,6 +335,10 @@ def test_the_count_is_said_in_a_live_region_in_the_sites_language(browser, serve
             go(page, watch, search_url(preview, "民主评议"))
             assert settled(page) == ["支部开展主题党日活动"]
             assert status(page) == "1 result for “民主评议”"
+            # An English index holds Chinese characters as words set apart by spaces: none shows.
+            excerpt = page.locator(".search-result-excerpt")
+            assert excerpt.inner_text() == "五月十日，支部开展民主评议党员活动。"
+            assert excerpt.locator("mark").all_inner_texts() == ["民主评议"]
             go(page, watch, search_url(preview, "volunteers"))
             assert settled(page) == ["Volunteers Paint the School Gate"] and status(page) == found(1, "volunteers", EN)
             assert page.locator(".search-filters-button").inner_text().strip() == EN["search_filters"]

@@ -9,7 +9,9 @@
  * search_index.js, which also merges the index's shards; they are drawn here rather than by
  * Pagefind's UI: the count goes into a live region (role=status) in the site's language, the
  * column and tag filters wait behind one button beside the order, and the first result shows on
- * a phone without scrolling. Every text shown comes from search.html's data-* attributes. The
+ * a phone without scrolling. A result shows its title, date and column, the tags that found it if
+ * its text did not, and an excerpt of its text (search_index.js), the query's words marked in all of
+ * them. Every text shown comes from search.html's data-* attributes. The
  * address keeps the query, order and filters (?q=...&sort=...&column=...&tag=...), so reloading
  * or sharing it shows the same results. Nothing is fetched from outside the site, and nothing
  * needs an inline script or style (the Content-Security-Policy allows neither).
@@ -207,31 +209,38 @@ async function drawMore(mine) {
   return items.length ? items[0].querySelector("a") : null;
 }
 
+function element(name, className) {
+  var made = document.createElement(name);
+  made.className = className || "";
+  return made;
+}
+
 function drawResult(page) {
-  var item = document.createElement("li");
-  item.className = "search-result";
-  var heading = document.createElement("h2");
-  heading.className = "search-result-title";
-  var link = document.createElement("a");
+  var words = index.queryWords(box.value);
+  var meta = page.meta || {};
+  var item = element("li", "search-result");
+  var heading = item.appendChild(element("h2", "search-result-title"));
+  var link = heading.appendChild(element("a"));
   link.href = page.url;
-  link.textContent = (page.meta && page.meta.title) || page.url;
-  heading.appendChild(link);
-  item.appendChild(heading);
-  var facts = document.createElement("p");
-  facts.className = "search-result-meta";
-  ["date", "column"].forEach(function (name) {
-    if (page.meta && page.meta[name]) {
-      var fact = document.createElement("span");
-      fact.textContent = text("meta", { label: text("label-" + name), value: page.meta[name] });
-      facts.appendChild(fact);
+  index.appendWithMarks(link, meta.title || page.url, words);
+  var facts = item.appendChild(element("p", "search-result-meta"));
+  var excerpt = element("p", "search-result-excerpt");
+  var inText = index.appendExcerpt(excerpt, page, words);
+  // Found by a tag: the tags that have the query's words (those of a post found in its text
+  // would only take room).
+  var tags = inText ? [] : ((page.filters || {}).tag || []).filter(function (tag) { return index.hasAny(tag, words); });
+  [["date", meta.date], ["column", meta.column], ["tag", tags.join(text("separator"))]].forEach(function (fact) {
+    if (fact[1]) {
+      var shown = facts.appendChild(element("span"));
+      var around = text("meta", { label: text("label-" + fact[0]), value: "\u0002" }).split("\u0002");
+      shown.append(around[0]);
+      index.appendWithMarks(shown, fact[1], fact[0] === "date" ? [] : words);
+      shown.append(around[1] || "");
     }
   });
-  if (facts.childNodes.length) {
-    item.appendChild(facts);
+  if (!facts.childNodes.length) {
+    item.removeChild(facts);
   }
-  var excerpt = document.createElement("p");
-  excerpt.className = "search-result-excerpt";
-  index.appendExcerpt(excerpt, page.excerpt || "");
   item.appendChild(excerpt);
   return item;
 }
@@ -265,29 +274,20 @@ function drawFilters(all, counts) {
 }
 
 function makeGroup(name, values) {
-  var group = document.createElement("fieldset");
-  group.className = "search-filter";
+  var group = element("fieldset", "search-filter");
   group.setAttribute("data-filter", name);
-  var legend = document.createElement("legend");
-  legend.textContent = text("label-" + name);
-  group.appendChild(legend);
-  var items = document.createElement("ul");
+  group.appendChild(element("legend")).textContent = text("label-" + name);
+  var items = group.appendChild(element("ul"));
   values.forEach(function (value) {
-    var item = document.createElement("li");
-    var label = document.createElement("label");
-    var input = document.createElement("input");
+    var input = element("input");
     input.type = "checkbox";
     input.name = name;
     input.value = value;
-    var words = document.createElement("span");
+    var words = element("span");
     words.textContent = value;
-    var count = document.createElement("span");
-    count.className = "search-filter-count";
-    label.append(input, " ", words, " ", count);
-    item.appendChild(label);
-    items.appendChild(item);
+    var label = items.appendChild(element("li")).appendChild(element("label"));
+    label.append(input, " ", words, " ", element("span", "search-filter-count"));
   });
-  group.appendChild(items);
   return group;
 }
 

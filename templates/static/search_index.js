@@ -31,7 +31,7 @@ export async function loadIndex(bundle, again) {
   var script = await import(bundle + "pagefind.js" + fresh);
   async function open(prefix) {
     var shard = script.createInstance({ basePath: bundle + prefix });
-    await shard.options({ excerptLength: 30 });
+    await shard.options({ excerptLength: EXCERPT_WORDS });
     await shard.filters();  // (its WebAssembly and meta loaded: see above)
     var gone = new Set(Object.values(removed[prefix] || {}));
     return { search: shard.search, filters: shard.filters, gone: gone };
@@ -138,8 +138,7 @@ export async function searchAll(shards, term, options, checkFilters) {
 
 var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search_records.py
 var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
-// A space between two Chinese characters or punctuation marks, maybe at the edge of a highlight.
-var GAP = /([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef](?:<\/mark>)?) (?=(?:<mark>)?[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])/g;
+
 
 // The query as the index has it: each Chinese character a word (see search.js). `phrase`: a query
 // of one word is sent as a phrase (a date order).
@@ -152,17 +151,128 @@ export function asSent(term, phrase) {
   return quoted || (phrase && !/\s/.test(term)) ? "\"" + words + "\"" : words;
 }
 
-// Pagefind's excerpt is HTML with <mark>s: only its text and the marks are kept.
-export function appendExcerpt(into, html) {
-  // The mark between blocks (" · ", search_records.BREAK) loses its first space after a Chinese
-  // character in Pagefind's excerpts ("心得体会· 党课·"): given back. A "·" inside a name has no space after it.
-  html = html.replace(GAP, "$1").replace(/(\S)\u00b7 /g, "$1 \u00b7 ");
-  var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
-  parsed.querySelectorAll("mark").forEach(function (mark) {
-    mark.replaceWith("\u0000" + mark.textContent + "\u0001");
+// ---- what a result shows of its page ----
+// A record's text begins with its post's title, column and tags (sitegen/search_records.py), so
+// that they are found; but the result shows them above its excerpt already. So the excerpt is
+// taken from the post's own text: around the matches in it, or, for a post found by its title,
+// column or a tag alone, its first words (search.js then shows the tags that matched).
+
+export var EXCERPT_WORDS = 30;  // Pagefind's default: with a word for each Chinese character, two lines on a phone
+var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";  // characters and punctuation
+var CJK_CHAR = new RegExp("[" + CJK + "]");
+var CLAUSE_END = /[。！？；，、：.!?;,:\u00b7]\s*$/;  // (\u00b7: the mark between blocks)
+// A space between two Chinese characters or punctuation marks (an English index splits words only
+// at spaces, so each Chinese character has them), maybe at the edge of a mark (\u0000...\u0001).
+var GAP = new RegExp("([" + CJK + "]\u0001?) (?=\u0000?[" + CJK + "])", "g");
+
+// The words of a page as Pagefind counts them for its match locations and excerpts (its
+// build_excerpt): split at zero-width spaces in a Chinese index, else at white space. Pagefind's
+// raw_content is the text with only < and > escaped.
+function wordsOf(page) {
+  var raw = page.raw_content || "";
+  var zws = raw.indexOf("\u200b") >= 0;
+  var words = (zws ? raw.split("\u200b") : raw.split(/[\r\n\s]+/g)).map(function (word) {
+    return word.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
   });
-  // Marks side by side (an index with a mark for each Chinese character) become one.
-  parsed.textContent.replace(/\u0001[\u200b]*\u0000/g, "").split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
+  return { words: words, joiner: zws ? "" : " " };
+}
+
+function squeezed(text) {
+  return text.replace(/[\s\u200b]+/g, "");
+}
+
+// The first word of the post's own text: the one after as many characters (spaces aside) as its
+// title, column and tags have, each followed by the mark between them (" · ", search_records.BREAK).
+function textStart(words, page) {
+  var meta = page.meta || {};
+  var head = [meta.title || "", meta.column || ""].concat((page.filters || {}).tag || []);
+  var wanted = head.reduce(function (sum, part) { return sum + (part ? squeezed(part).length + 1 : 0); }, 0);
+  var seen = 0;
+  var at = 0;
+  while (at < words.length && seen < wanted) {
+    seen += squeezed(words[at]).length;
+    at += 1;
+  }
+  return at;
+}
+
+// Where an excerpt of `length` words starts: before the matches that the most of them fall into,
+// at the start of the text or of their clause if either is near, else a few words before them.
+function around(words, locations, length, from) {
+  var best = -1;
+  var first = from;
+  locations.forEach(function (location) {
+    var inside = locations.filter(function (l) { return l >= location && l < location + length; }).length;
+    if (inside > best) {
+      best = inside;
+      first = location;
+    }
+  });
+  if (first - Math.floor(length / 2) <= from) {
+    return from;
+  }
+  for (var at = first - 1; at >= first - Math.floor(length / 2); at--) {
+    if (CLAUSE_END.test(words[at])) {
+      return at + 1;
+    }
+  }
+  return first - Math.floor(length / 4);
+}
+
+// The words from `from` on that hold a query word (queryWords): a Chinese one across as many words
+// as it has characters. (Pagefind gives a phrase's first place only, which may be in the title.)
+function locate(words, from, query) {
+  var found = [];
+  var joined = "";
+  var owner = [];
+  words.slice(from).forEach(function (word, n) {
+    var bare = squeezed(word).toLowerCase();
+    joined += bare;
+    owner.push.apply(owner, new Array(bare.length).fill(from + n));
+    query.forEach(function (wanted) {
+      if (!HAS_HAN.test(wanted) && bare.indexOf(wanted) >= 0) { found.push(from + n); }
+    });
+  });
+  query.filter(function (wanted) { return HAS_HAN.test(wanted); }).forEach(function (wanted) {
+    for (var at = joined.indexOf(wanted); at >= 0; at = joined.indexOf(wanted, at + wanted.length)) {
+      found.push.apply(found, owner.slice(at, at + wanted.length));
+    }
+  });
+  return found;
+}
+
+// Appends the excerpt of a result's page (page: Pagefind's data of it) to `into`, its matches
+// (Pagefind's, and the query's words) in <mark>s; returns whether any was in the post's own text.
+export function appendExcerpt(into, page, query) {
+  var split = wordsOf(page);
+  var words = split.words;
+  var from = textStart(words, page);
+  var found = (page.locations || []).filter(function (location) { return location >= from; })
+    .concat(locate(words, from, query)).sort(function (a, b) { return a - b; });
+  var start = around(words, found, EXCERPT_WORDS, from);
+  var end = Math.min(words.length, start + EXCERPT_WORDS);
+  var marked = new Set(found);
+  var text = words.slice(start, end).map(function (word, n) {
+    return marked.has(start + n) ? word.replace(/^(\s*)(\S.*?)(\s*)$/, "$1\u0000$2\u0001$3") : word;
+  }).join(split.joiner).trim();
+  // The mark between blocks loses its first space after a Chinese character in Pagefind's text
+  // ("心得体会· 党课"): given back. A "·" inside a name has no space after it.
+  text = text.replace(GAP, "$1").replace(/(\S\u0001?)\u00b7 /g, "$1 \u00b7 ");
+  // Where it cuts the text, an ellipsis as the text beside it writes one.
+  text = (start > from ? ellipsisBefore(text.replace(/^\u0000/, "")) : "") + text +
+    (end < words.length ? ellipsisBefore(text.replace(/\u0001$/, "").slice(-1)) : "");
+  // Marks side by side (a mark for each Chinese character) become one.
+  appendMarked(into, text.replace(/\u0001([\s\u200b]*)\u0000/g, "$1"));
+  return found.length > 0;
+}
+
+function ellipsisBefore(text) {
+  return CJK_CHAR.test(text.charAt(0)) ? "\u2026\u2026" : "\u2026";
+}
+
+// Appends text with \u0000...\u0001 around what is marked, as text and <mark>s.
+function appendMarked(into, text) {
+  text.split(/(\u0000[^\u0001]*\u0001)/).forEach(function (part) {
     if (part.charAt(0) === "\u0000") {
       var mark = document.createElement("mark");
       mark.textContent = part.slice(1, -1);
@@ -173,3 +283,37 @@ export function appendExcerpt(into, html) {
   });
 }
 
+// The words of a query as typed, to mark in a page's excerpt, title, column and tags.
+export function queryWords(term) {
+  return term.replace(/"/g, " ").trim().toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+// Whether `text` has any of the query's words (any case).
+export function hasAny(text, words) {
+  var lower = text.toLowerCase();
+  return words.some(function (word) { return lower.indexOf(word) >= 0; });
+}
+
+// Appends `text` with every query word in it marked.
+export function appendWithMarks(into, text, words) {
+  var lower = text.toLowerCase();
+  var out = "";
+  var at = 0;
+  while (at < text.length) {
+    var next = -1;
+    var size = 0;
+    words.forEach(function (word) {
+      var found = lower.indexOf(word, at);
+      if (found >= 0 && (next < 0 || found < next || (found === next && word.length > size))) {
+        next = found;
+        size = word.length;
+      }
+    });
+    if (next < 0) {
+      break;
+    }
+    out += text.slice(at, next) + "\u0000" + text.slice(next, next + size) + "\u0001";
+    at = next + size;
+  }
+  appendMarked(into, (out + text.slice(at)).replace(/\u0001\u0000/g, ""));
+}
