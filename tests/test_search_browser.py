@@ -267,6 +267,31 @@ def test_an_excerpt_is_cut_at_a_clause_and_says_so(browser, server):
         assert APPRAISAL not in shown.locator(".search-result-excerpt").inner_text()
 
 
+ODD_TITLE = "A  <b>bold</b> &amp; “引号”·标题 😀 C++"
+ODD_TEXT = "正文从这里开始，没有别的。"
+
+
+def test_an_excerpt_starts_at_the_text_whatever_the_title_and_tags_hold(browser, tmp_path_factory):
+    """Where the text begins is found by the title's, column's and tags' characters
+    (search_index.js): markup, entities, emoji, runs of spaces and a "·" inside them change nothing."""
+    odd = cold_build(tmp_path_factory.mktemp("search-odd") / "site", {
+        "site.toml": ZH_SITE,
+        "columns/news/_index.md": column("动态 · 新闻", 1),
+        "columns/news/2019-05-odd.md": post(json.dumps(ODD_TITLE, ensure_ascii=False), "2019-05-10",
+                                            'tags: ["C++", "a · b", "党  课", "<i>x</i>"]\n', ODD_TEXT + "\n"),
+    })
+    preview = Preview(odd.output)
+    try:
+        with visit(browser, preview) as (page, watch):
+            for term in ("标题", "党课", "bold"):
+                go(page, watch, search_url(preview, term))
+                shown = page.locator(".search-result").filter(has_text="正文")
+                assert shown.locator(".search-result-title").text_content() == ODD_TITLE, term
+                assert shown.locator(".search-result-excerpt").inner_text() == ODD_TEXT, term
+    finally:
+        preview.close()
+
+
 # ============================================================ one box, on a phone
 
 def test_on_a_phone_the_first_result_shows_without_scrolling(browser, server):
