@@ -29,6 +29,7 @@ class FeedLink:
 
     title: str
     url: str
+    column: str = ""  # the title of the column it follows; "" for the whole site's
 
 
 class PageMaker:
@@ -41,7 +42,8 @@ class PageMaker:
         self.renderer = Renderer(site, theme, compiled)
         self.bodies = bodies  # a post's page reads its body back from the store
         self.site_feed = FeedLink(feeds[0].title, feeds[0].url)
-        self.column_feeds = {f.page_url: FeedLink(f.title, f.url) for f in feeds[1:]}
+        titles = {column.url: column.title for column in site.columns}
+        self.column_feeds = {f.page_url: FeedLink(f.title, f.url, titles[f.page_url]) for f in feeds[1:]}
         self.inputs = (code_key(), site.config, site.columns, theme.fingerprint())  # what every page is made with
 
     def feeds_of(self, page: Page) -> list[FeedLink]:

@@ -148,7 +148,11 @@ def test_every_page_marks_its_own_column_in_the_header_and_lists_its_feeds_in_th
         assert current == (["Home"] if kind == "home" else [column] if column else []), page
         assert (doc.select_one("h1.site-title a") is not None) == (kind == "home"), page
         feeds = [a.get_text(strip=True) for a in doc.select("footer a[type='application/atom+xml']")]
-        assert feeds[0] == "Test Site" and feeds[1:] == ([f"{column} - Test Site"] if column in ("News", "Study") else []), page
+        # Said as what they are: "Test Site" twice in a footer would read as two links home.
+        assert feeds[0] == "Follow the whole site (Atom feed)" and \
+            feeds[1:] == ([f"Follow “{column}” (Atom feed)"] if column in ("News", "Study") else []), page
+        titles = [link["title"] for link in doc.select("head link[rel=alternate]")]
+        assert titles[0] == "Test Site" and titles[1:] == ([f"{column} - Test Site"] if column in ("News", "Study") else []), page
         assert [a.get_text(strip=True) for a in doc.select("footer [aria-current]")] == footer_current.get(kind, []), page
     assert {"home", "post", "column", "page", "tag", "tags", "archive"} <= kinds, kinds
 
