@@ -196,18 +196,19 @@ function textStart(words, page) {
   return at;
 }
 
-// Where an excerpt of `length` words starts: before the matches that the most of them fall into,
-// at the start of the text or of their clause if either is near, else a few words before them.
+// Where an excerpt of `length` words starts: before the matches (sorted locations) that the most of
+// them fall into, at the start of the text or of their clause if either is near, else a few words
+// before them.
 function around(words, locations, length, from) {
-  var best = -1;
+  var best = 0;
   var first = from;
-  locations.forEach(function (location) {
-    var inside = locations.filter(function (l) { return l >= location && l < location + length; }).length;
-    if (inside > best) {
-      best = inside;
-      first = location;
+  for (var i = 0, j = 0; i < locations.length; i++) {  // (sorted: the window's end only moves on)
+    while (j < locations.length && locations[j] < locations[i] + length) { j++; }
+    if (j - i > best) {
+      best = j - i;
+      first = locations[i];
     }
-  });
+  }
   if (first - Math.floor(length / 2) <= from) {
     return from;
   }
@@ -247,8 +248,8 @@ export function appendExcerpt(into, page, query) {
   var split = wordsOf(page);
   var words = split.words;
   var from = textStart(words, page);
-  var found = (page.locations || []).filter(function (location) { return location >= from; })
-    .concat(locate(words, from, query)).sort(function (a, b) { return a - b; });
+  var found = Array.from(new Set((page.locations || []).filter(function (location) { return location >= from; })
+    .concat(locate(words, from, query)))).sort(function (a, b) { return a - b; });
   var start = around(words, found, EXCERPT_WORDS, from);
   var end = Math.min(words.length, start + EXCERPT_WORDS);
   var marked = new Set(found);
