@@ -211,7 +211,7 @@ async function drawMore(mine) {
 
 function element(name, className) {
   var made = document.createElement(name);
-  made.className = className || "";
+  if (className) { made.className = className; }
   return made;
 }
 
