@@ -33,16 +33,14 @@ from corpus import make_corpus, set_search  # noqa: E402
 from run import ProcessTree, _memory_kb  # noqa: E402
 
 from sitegen.publish import live_folder  # noqa: E402
-from sitegen.search import _make_index  # noqa: E402
+from sitegen.search import INDEX_LANGUAGE, _make_index  # noqa: E402
 from sitegen.search_records import han_words_text  # noqa: E402
-
-_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def han_words(html: str) -> str:
     """Each Chinese character a word (the pages as sitegen gave them to Pagefind before it gave
     records; attributes are not spared here, which the figures do not depend on)."""
-    return _HAN_RUN.sub(lambda run: "\u200b" + "\u200b".join(run.group()) + "\u200b", html)
+    return han_words_text(html)
 
 _BODY = re.compile(r"<(\w+)[^>]*data-pagefind-body[^>]*>(.*)</\1>", re.S)
 _TITLE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
@@ -88,7 +86,7 @@ def record_of(page: str) -> tuple[str, str]:
     body = _BODY.search(page)
     title = _TITLE.search(page)
     text = html.unescape(_TAG.sub(" ", body.group(2) if body else page))
-    return (html.unescape(_TAG.sub("", title.group(1))) if title else ""), han_words_text(text, "zh")
+    return (html.unescape(_TAG.sub("", title.group(1))) if title else ""), han_words_text(text)
 
 
 def without_the_poll_delay() -> None:
@@ -111,7 +109,7 @@ def without_the_poll_delay() -> None:
 async def api(pages: list[tuple[str, str]], out: Path, records: bool) -> tuple[float, float, float]:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language="zh")
+    config = IndexConfig(force_language=INDEX_LANGUAGE)
     started = time.perf_counter()
     async with PagefindIndex(config) as index:
         # All at once: each call waits on the service's answer (about 0.1 s), which it gives
@@ -120,7 +118,7 @@ async def api(pages: list[tuple[str, str]], out: Path, records: bool) -> tuple[f
             calls = []
             for url, page in pages:
                 title, text = record_of(page)
-                calls.append(index.add_custom_record(url=url, content=text, language="zh", meta={"title": title},
+                calls.append(index.add_custom_record(url=url, content=text, language=INDEX_LANGUAGE, meta={"title": title},
                                                      filters={"column": [url.split("/")[1]]}))
         else:
             calls = [index.add_html_file(url=url, content=han_words(page)) for url, page in pages]
@@ -132,7 +130,7 @@ async def api(pages: list[tuple[str, str]], out: Path, records: bool) -> tuple[f
         edited = page.replace("</p>", " 补充的新段落。</p>", 1)
         if records:
             title, text = record_of(edited)
-            await index.add_custom_record(url=url, content=text, language="zh", meta={"title": title})
+            await index.add_custom_record(url=url, content=text, language=INDEX_LANGUAGE, meta={"title": title})
         else:
             await index.add_html_file(url=url, content=han_words(edited))
         written = time.perf_counter()

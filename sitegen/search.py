@@ -1,9 +1,10 @@
 """Full-text search: Pagefind indexes the posts and column intros of a version of the site
 (publish.py), given as records of what sitegen knows (search_records.py), not as pages to parse.
 
-Pagefind's extended build segments Chinese text into words, and the whole site goes into
-one index (force_language), so one search box finds Chinese and English posts alike; by
-default Pagefind would split the index by each page's lang and search only one part.
+Each Chinese character is a word of the index (search_records.han_words_text), and the whole
+site goes into one index of one language (force_language), so one search box finds Chinese and
+English posts alike; by default Pagefind would split the index by each page's lang and search
+only one part.
 
 An index is verified, not trusted: Pagefind writes it into a private folder, and it joins a
 version of the site only when every file is there, none is empty and its entry file reads.
@@ -39,12 +40,11 @@ if TYPE_CHECKING:
 
 INDEX_DIR = "pagefind"
 INDEX_RECORD = ".sitegen-index.json"  # inside the index folder, written last
-# Pagefind's language for the index of a site in each language. Its English mode would take a
-# Chinese site's records in half the time (each Chinese character is a word already:
-# search_records.han_words_text), but it keeps the spaces that must then set the characters
-# apart, and an excerpt could no longer tell them from an author's ("12 月 23 日", "“ 党 课 ”",
-# bench/RESULTS.md); in Chinese mode they are zero-width spaces, which Pagefind leaves out.
-_LANGUAGE = {"zh-CN": "zh", "en": "en"}
+# Pagefind's language for every index, whatever the site's: its English mode, which splits words
+# at white space only. search_records.han_words_text sets each Chinese character apart already;
+# Pagefind's Chinese mode would cut them into words again, for a third more of its time
+# (bench/RESULTS.md). English words are stemmed, on a Chinese site as on an English one.
+INDEX_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,10 @@ class IndexResult:
 
 @dataclass(frozen=True)
 class SearchSource:
-    """What a build gives the index: the site's language and every record it holds."""
+    """What a build gives the index: every record it holds."""
 
-    language: str  # the site's (zh-CN, en)
     entries: tuple[Entry, ...]
-
-    @property
-    def code(self) -> str:
-        return _LANGUAGE.get(self.language, "en")
+    code: str = INDEX_LANGUAGE  # Pagefind's language for it
 
 
 def pagefind_command() -> list[str]:
@@ -81,7 +77,7 @@ def search_source(site: Site, bodies: BodyStore) -> SearchSource:
     def body_of(post: Post) -> str:
         reader = readers.setdefault(threading.get_ident(), Bodies(bodies.cache, bodies.again))
         return str(with_body(post, reader).body_html)
-    return SearchSource(site.config.language, tuple(entries(site, body_of)))
+    return SearchSource(tuple(entries(site, body_of)))
 
 
 def removed_marker(source: SearchSource) -> Callable[[Path], None]:

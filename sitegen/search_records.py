@@ -29,10 +29,9 @@ BREAK = " · "
 _BLOCKS = frozenset("address article aside blockquote caption dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 "
                     "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul br".split())
 _SKIPPED = frozenset(("script", "style", "template"))
-_ENDS_SENTENCE = tuple("。！？；：.!?;:")
-_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ENDS_CHINESE_SENTENCE = frozenset("。！？；：")
+_ENDS_SENTENCE = frozenset(".!?;:")
 _SPACES = re.compile(r"\s+")
-_SEPARATOR = {"zh": "\u200b"}  # any other index language: " " (see han_words_text)
 INTRO_SORT = {"newest": "0000", "oldest": "9999"}
 
 
@@ -47,7 +46,7 @@ class SearchRecord:
     text: str  # the article's plain text, blocks kept apart
 
     def payload(self, language: str) -> dict[str, object]:
-        """Pagefind's AddRecord request for this record in an index of `language` (zh, en)."""
+        """Pagefind's AddRecord request for this record in an index of `language` (search.INDEX_LANGUAGE)."""
         # The title, column and tags lead the text, so that they are found. The search page takes
         # its excerpts from after them: templates/static/search_index.js (textStart) finds where
         # the text begins by their characters and one BREAK after each, as made here.
@@ -62,7 +61,7 @@ class SearchRecord:
         if self.tags:
             filters["tag"] = list(self.tags)
         sort = {"newest": self.sort_date, "oldest": self.sort_date} if self.sort_date else dict(INTRO_SORT)
-        return {"url": self.url, "content": han_words_text(content, language), "language": language,
+        return {"url": self.url, "content": han_words_text(content), "language": language,
                 "meta": meta, "filters": filters, "sort": sort}
 
 
@@ -105,7 +104,7 @@ def _post(post: Post, base: str, shown_date: str, body_of: Callable[[Post], str]
 
 def _intro(column: Column, base: str) -> Entry:
     url = _url(column.url, base)
-    text = BREAK.join(part for part in (column.description, plain_text(column.intro_html)) if part)
+    text = _joined((column.description, plain_text(column.intro_html)))
     record = SearchRecord(url, column.title, column.title, "", "", (), text)
     return Entry(url, _key("intro", url, column.title, text), lambda: record, intro=True)
 
@@ -127,19 +126,28 @@ def _key(*parts: str) -> str:
 # Chinese character by character. Pagefind cuts Chinese into words twice, with two dictionaries:
 # at build time (the extended build) and in the browser for the query (ICU's). Where they
 # disagree, a query that appears in a post finds nothing: 党风廉政 in 党风廉政建设, 漫记 in 西行漫记,
-# about one in four random 2-4 character runs of the demo's posts; on an English site Chinese is
-# not cut at all. So each Chinese character of a record's text is a word of its own, and
-# templates/static/search.js sends each Chinese character of a query as a word (as a phrase when
-# the query is one word): every run of characters that appears in a post finds it, on a Chinese
-# or an English site alike. The separator is a zero-width space on a Chinese site (Pagefind
-# leaves it out of excerpts), a space on an English one (where Pagefind splits words only at
-# white space; search.js closes the gaps that this leaves between Chinese characters in
-# excerpts). Meta and filters are given as they are.
+# about one in four random 2-4 character runs of the demo's posts. So each Chinese character of a
+# record's text is a word of its own, and templates/static/search.js sends each Chinese character
+# of a query as a word (as a phrase when the query is one word): every run of characters that
+# appears in a post finds it, on a Chinese or an English site alike. Every index is made in
+# Pagefind's English mode, which splits words at white space only (its Chinese mode would cut the
+# characters into words again, at a third more of Pagefind's time: bench/RESULTS.md). So a space
+# sets each Chinese character apart where the text has none; an author's own space beside a
+# Chinese character is told from those by a word joiner after it (GAP_MARK: kept in Pagefind's
+# text, left out of its words), so that the search page can take out the others again and keep
+# it (search_index.js). Meta and filters are as they are.
 
-def han_words_text(text: str, language: str) -> str:
-    """Plain text with a separator either side of every Chinese character."""
-    separator = _SEPARATOR.get(language, " ")
-    return _HAN_RUN.sub(lambda run: separator + separator.join(run.group()) + separator, text)
+GAP_MARK = "\u2060"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_GAP = re.compile(f"(?<=[{_HAN}])(?=[^\\s{GAP_MARK}])|(?<=[^\\s{GAP_MARK}])(?=[{_HAN}])")  # beside a Chinese character, no space there
+_AUTHORS_SPACE = re.compile(f"(?<=[{_HAN}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{_HAN}])")
+
+
+def han_words_text(text: str) -> str:
+    """Plain text with a space either side of every Chinese character; where the text had one,
+    a GAP_MARK after it."""
+    marked = _AUTHORS_SPACE.sub(" " + GAP_MARK, text.replace(GAP_MARK, ""))
+    return _HAN_GAP.sub(" ", marked)
 
 
 _MARKUP = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
@@ -191,13 +199,14 @@ def _blocks_one_by_one(html: str) -> list[str]:
 
 
 def _joined(parts: Iterable[str]) -> str:
-    """The blocks' texts, the empty ones left out, each after the one before: with a space after
-    the end of a sentence, else with BREAK."""
+    """The blocks' texts, the empty ones left out, each after the one before: after the end of a
+    sentence directly (Chinese) or with a space, else with BREAK."""
     joined: list[str] = []
     for part in parts:
         if part:
             if joined:
-                joined.append(" " if joined[-1].endswith(_ENDS_SENTENCE) else BREAK)
+                end = joined[-1][-1]
+                joined.append("" if end in _ENDS_CHINESE_SENTENCE else " " if end in _ENDS_SENTENCE else BREAK)
             joined.append(part)
     return "".join(joined)
 

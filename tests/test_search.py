@@ -30,7 +30,7 @@ from sitegen import watch as watch_module
 from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
 from sitegen.search import INDEX_DIR, IndexResult
-from sitegen.search_records import _blocks_one_by_one, _joined, han_words_text, plain_text
+from sitegen.search_records import GAP_MARK, _blocks_one_by_one, _joined, han_words_text, plain_text
 from sitegen.watch import Watcher
 
 NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -123,7 +123,7 @@ def indexed(output: Path) -> dict[str, dict]:
         data = gzip.decompress(file.read_bytes())
         assert data.startswith(b"pagefind_dcd"), file
         record = json.loads(data[len(b"pagefind_dcd"):])
-        record["content"] = record["content"].replace("\u200b", "")
+        record["content"] = as_written(record["content"])
         pages[record["url"]] = record
     return pages
 
@@ -137,7 +137,7 @@ def test_the_index_is_written_inside_the_output_folder(zh_site):
     files = [p for p in index.rglob("*") if p.is_file()]
     assert files and all(p.resolve().is_relative_to(zh_site.output.resolve()) for p in files)
     entry = json.loads((index / "pagefind-entry.json").read_text("utf-8"))
-    assert list(entry["languages"]) == ["zh"]  # one index for the whole site, English posts too
+    assert list(entry["languages"]) == ["en"]  # one index for the whole site, Chinese posts too
     # Nothing of the index's making is left where visitors could reach it.
     assert not list(zh_site.output.glob("pagefind-*")) and not (zh_site.output / "pagefind-new").exists()
 
@@ -220,16 +220,38 @@ def test_the_index_holds_posts_and_column_intros_with_their_column_tags_and_date
     assert DRAFT_WORD not in json.dumps(pages, ensure_ascii=False)
 
 
-def test_each_chinese_character_becomes_a_word():
-    z = "\u200b"
-    assert han_words_text("开展民主评议 2019年 CPC党员", "zh") == f"{z}开{z}展{z}民{z}主{z}评{z}议{z} 2019{z}年{z} CPC{z}党{z}员{z}"
-    assert han_words_text("党员 party", "en") == " 党 员  party"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+def as_written(content: str) -> str:
+    """A record's text without the spaces that set Chinese characters apart (as search_index.js
+    shows it): a space beside one, unless a GAP_MARK follows (the author's)."""
+    return re.sub(f"(?<=[{_HAN}]) (?!{GAP_MARK})| (?=[{_HAN}])", "", content).replace(GAP_MARK, "")
+
+
+def test_each_chinese_character_becomes_a_word_and_an_authors_space_beside_one_is_marked():
+    m = GAP_MARK
+    assert han_words_text("开展民主评议 2019年 CPC党员") == f"开 展 民 主 评 议 {m}2019 年 {m}CPC 党 员"
+    # A space between other words stays as it is, unmarked; a mark the author typed goes.
+    assert han_words_text("党员 party，“好” ok\u2060") == f"党 员 {m}party，“ 好 ” ok"
+    for text in ("开展民主评议 2019年 CPC党员", "11 月 20日", "“民主评议党员”活动——全体", "卡尔·马克思 and 恩格斯"):
+        assert as_written(han_words_text(text)) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["党", "建", "11", "月", " ", "Python", "，", "“", "”", "·", "——", "ok", "\u2060", "é"]),
+                max_size=20).map("".join))
+def test_a_text_shown_without_the_spaces_that_set_its_characters_apart_is_the_text(text):
+    """What the search page shows of an index's text (as_written, as search_index.js reads it)
+    is the plain text as it was (spaces as plain_text leaves them: single, none at the ends)."""
+    text = " ".join(text.replace("\u2060", "").split())
+    assert as_written(han_words_text(text)) == text
 
 
 def test_table_cells_list_items_and_headings_stay_apart_in_the_text():
     html = ("<h2>安排</h2><table><tr><th>日常工作</th><th>党课</th></tr><tr><td>杨建华</td><td>6月</td></tr></table>"
             "<ul><li>第一项</li><li>第二项</li></ul><p>句子结束。</p><p>Next &amp; <em>last</em></p>")
-    assert plain_text(html) == "安排 · 日常工作 · 党课 · 杨建华 · 6月 · 第一项 · 第二项 · 句子结束。 Next & last"
+    assert plain_text(html) == "安排 · 日常工作 · 党课 · 杨建华 · 6月 · 第一项 · 第二项 · 句子结束。Next & last"
 
 
 HTML_PIECES = ["<p>", "</p>", "<td>", "</td>", "<li>", "<br>", "<br/>", "<H2 id=x>", "</h2>", "<em>", "</em>",
@@ -249,7 +271,7 @@ def test_footnote_numbers_and_their_way_back_are_not_words_of_the_text():
     html = ('<p>修订于2018年。<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
             '<div class="footnote"><hr><ol><li id="fn:1"><p>见党章。&#160;'
             '<a class="footnote-backref" href="#fnref:1" title="↩ 1">↩</a></p></li></ol></div>')
-    assert plain_text(html) == "修订于2018年。 见党章。"
+    assert plain_text(html) == "修订于2018年。见党章。"
 
 
 def test_every_page_has_the_search_box_in_its_header_and_only_the_search_page_has_scripts(zh_site):

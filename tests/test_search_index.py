@@ -60,6 +60,16 @@ def test_a_cold_build_finds_a_tag_a_chinese_word_a_column_and_an_english_word(tm
     assert {"/news/lesson/", "/news/library/", "/news/study/", "/news/"} <= found["党建动态"]  # the column
 
 
+def test_english_words_against_chinese_characters_and_punctuation_are_found(tmp_path: Path) -> None:
+    """With no space between them: Chinese characters are set apart in the index, but an English
+    word beside Chinese punctuation is one word with it, which Pagefind's own words leave out."""
+    site = SiteDir(tmp_path / "site").write({**FILES, "columns/news/2020-04-mixed.md": post(
+        "四月交流", "2020-04-10", "", "会议决定了Volunteering安排。Outreach继续（Tutoring）。\n")})
+    build(site)
+    found = search(site.output, "volunteering", "outreach", "tutoring", "安排", "定了")
+    assert all(urls == {"/news/mixed/"} for urls in found.values()), found
+
+
 def test_the_index_follows_an_edit_a_delete_a_rename_and_a_draft(tmp_path: Path) -> None:
     site = SiteDir(tmp_path / "site").write(FILES)
     build(site)
@@ -141,7 +151,7 @@ def test_an_edit_that_changes_no_record_keeps_the_index_as_it_was(tmp_path: Path
     assert result.search is not None and result.stats is not None and result.stats.written
     assert entry.stat().st_ino == before  # the same index, linked into the new version
     assert search(site.output, "bookmobile") == {"bookmobile": {"/news/library/"}}
-    site.write({"columns/news/2020-02-library.md": post("Library Morning", "2020-02-10", "", "Members sorted books.\n")})
+    site.write({"columns/news/2020-02-library.md": post("Library Morning", "2020-02-10", "", "Members tidied the shelves.\n")})
     site.build(now=NOW)
     assert entry.stat().st_ino != before and search(site.output, "bookmobile") == {"bookmobile": set()}
 

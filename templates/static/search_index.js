@@ -158,27 +158,22 @@ export function asSent(term, phrase) {
 // column or a tag alone, its first words (search.js then shows the tags that matched).
 
 export var EXCERPT_WORDS = 30;  // Pagefind's default: with a word for each Chinese character, two lines on a phone
-var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";  // characters and punctuation
-var CJK_CHAR = new RegExp("[" + CJK + "]");
+var CJK_CHAR = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/;  // a character or punctuation mark
 var CLAUSE_END = /[。！？；，、：.!?;,:\u00b7]\s*$/;  // (\u00b7: the mark between blocks)
-// A space between two Chinese characters or punctuation marks (an English index splits words only
-// at spaces, so each Chinese character has them), maybe at the edge of a mark (\u0000...\u0001).
-var GAP = new RegExp("([" + CJK + "]\u0001?) (?=\u0000?[" + CJK + "])", "g");
+var GAP_MARK = "\u2060";
 
-// The words of a page as Pagefind counts them for its match locations and excerpts (its
-// build_excerpt): split at zero-width spaces in a Chinese index, else at white space. Pagefind's
-// raw_content is the text with only < and > escaped.
+// The words of a page as Pagefind counts them for its match locations: split at white space.
+// sitegen set each Chinese character apart with spaces (search_records.han_words_text), and an
+// author's own space beside one is followed by a word joiner (GAP_MARK).
+// Pagefind's raw_content is the text with only < and > escaped.
 function wordsOf(page) {
-  var raw = page.raw_content || "";
-  var zws = raw.indexOf("\u200b") >= 0;
-  var words = (zws ? raw.split("\u200b") : raw.split(/[\r\n\s]+/g)).map(function (word) {
+  return (page.raw_content || "").split(/[\r\n\s]+/g).map(function (word) {
     return word.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
   });
-  return { words: words, joiner: zws ? "" : " " };
 }
 
 function squeezed(text) {
-  return text.replace(/[\s\u200b]+/g, "");
+  return text.replace(/[\s\u2060]+/g, "");
 }
 
 // The first word of the post's own text: the one after as many characters (spaces aside) as its
@@ -245,8 +240,7 @@ function locate(words, from, query) {
 // Appends the excerpt of a result's page (page: Pagefind's data of it) to `into`, its matches
 // (Pagefind's, and the query's words) in <mark>s; returns whether any was in the post's own text.
 export function appendExcerpt(into, page, query) {
-  var split = wordsOf(page);
-  var words = split.words;
+  var words = wordsOf(page);
   var from = textStart(words, page);
   var found = Array.from(new Set((page.locations || []).filter(function (location) { return location >= from; })
     .concat(locate(words, from, query)))).sort(function (a, b) { return a - b; });
@@ -254,16 +248,17 @@ export function appendExcerpt(into, page, query) {
   var end = Math.min(words.length, start + EXCERPT_WORDS);
   var marked = new Set(found);
   var text = words.slice(start, end).map(function (word, n) {
-    return marked.has(start + n) ? word.replace(/^(\s*)(\S.*?)(\s*)$/, "$1\u0000$2\u0001$3") : word;
-  }).join(split.joiner).trim();
-  // The mark between blocks loses its first space after a Chinese character in Pagefind's text
-  // ("心得体会· 党课"): given back. A "·" inside a name has no space after it.
-  text = text.replace(GAP, "$1").replace(/(\S\u0001?)\u00b7 /g, "$1 \u00b7 ");
+    var authors = word.charAt(0) === GAP_MARK;
+    var bare = authors ? word.slice(1) : word;
+    var before = words[start + n - 1] || "";
+    var apart = n && (authors || !(HAS_HAN.test(before.charAt(before.length - 1)) || HAS_HAN.test(bare.charAt(0))));
+    return (apart ? " " : "") + (marked.has(start + n) && bare ? "\u0000" + bare + "\u0001" : bare);
+  }).join("").trim();
   // Where it cuts the text, an ellipsis as the text beside it writes one.
   text = (start > from ? ellipsisBefore(text.replace(/^\u0000/, "")) : "") + text +
     (end < words.length ? ellipsisBefore(text.replace(/\u0001$/, "").slice(-1)) : "");
   // Marks side by side (a mark for each Chinese character) become one.
-  appendMarked(into, text.replace(/\u0001([\s\u200b]*)\u0000/g, "$1"));
+  appendMarked(into, text.replace(/\u0001(\s*)\u0000/g, "$1"));
   return found.length > 0;
 }
 
