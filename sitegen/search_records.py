@@ -133,20 +133,21 @@ def _key(*parts: str) -> str:
 # Pagefind's English mode, which splits words at white space only (its Chinese mode would cut the
 # characters into words again, at a third more of Pagefind's time: bench/RESULTS.md). So a space
 # sets each Chinese character apart where the text has none; an author's own space beside a
-# Chinese character is told from those by a word joiner after it (GAP_MARK: kept in Pagefind's
+# Chinese character is told from those by a word joiner after it (SPACE_MARK: kept in Pagefind's
 # text, left out of its words), so that the search page can take out the others again and keep
 # it (search_index.js). Meta and filters are as they are.
 
-GAP_MARK = "\u2060"
+SPACE_MARK = "\u2060"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_GAP = re.compile(f"(?<=[{_HAN}])(?=[^\\s{GAP_MARK}])|(?<=[^\\s{GAP_MARK}])(?=[{_HAN}])")  # beside a Chinese character, no space there
+# Beside a Chinese character: no space there (where one goes), a space there (the author's).
+_HAN_GAP = re.compile(f"(?<=[{_HAN}])(?=[^\\s{SPACE_MARK}])|(?<=[^\\s{SPACE_MARK}])(?=[{_HAN}])")
 _AUTHORS_SPACE = re.compile(f"(?<=[{_HAN}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{_HAN}])")
 
 
 def han_words_text(text: str) -> str:
     """Plain text with a space either side of every Chinese character; where the text had one,
-    a GAP_MARK after it."""
-    marked = _AUTHORS_SPACE.sub(" " + GAP_MARK, text.replace(GAP_MARK, ""))
+    a SPACE_MARK after it."""
+    marked = _AUTHORS_SPACE.sub(" " + SPACE_MARK, text.replace(SPACE_MARK, ""))
     return _HAN_GAP.sub(" ", marked)
 
 

@@ -30,7 +30,7 @@ from sitegen import watch as watch_module
 from sitegen.errors import SiteError
 from sitegen.i18n import STRINGS
 from sitegen.search import INDEX_DIR, IndexResult
-from sitegen.search_records import GAP_MARK, _blocks_one_by_one, _joined, han_words_text, plain_text
+from sitegen.search_records import SPACE_MARK, _blocks_one_by_one, _joined, han_words_text, plain_text
 from sitegen.watch import Watcher
 
 NOW = datetime(2021, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -225,12 +225,12 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 def as_written(content: str) -> str:
     """A record's text without the spaces that set Chinese characters apart (as search_index.js
-    shows it): a space beside one, unless a GAP_MARK follows (the author's)."""
-    return re.sub(f"(?<=[{_HAN}]) (?!{GAP_MARK})| (?=[{_HAN}])", "", content).replace(GAP_MARK, "")
+    shows it): a space beside one, unless a SPACE_MARK follows (the author's)."""
+    return re.sub(f"(?<=[{_HAN}]) (?!{SPACE_MARK})| (?=[{_HAN}])", "", content).replace(SPACE_MARK, "")
 
 
 def test_each_chinese_character_becomes_a_word_and_an_authors_space_beside_one_is_marked():
-    m = GAP_MARK
+    m = SPACE_MARK
     assert han_words_text("开展民主评议 2019年 CPC党员") == f"开 展 民 主 评 议 {m}2019 年 {m}CPC 党 员"
     # A space between other words stays as it is, unmarked; a mark the author typed goes.
     assert han_words_text("党员 party，“好” ok\u2060") == f"党 员 {m}party，“ 好 ” ok"

@@ -139,7 +139,6 @@ export async function searchAll(shards, term, options, checkFilters) {
 var HAS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // as sitegen/search_records.py
 var EACH_HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
 
-
 // The query as the index has it: each Chinese character a word (see search.js). `phrase`: a query
 // of one word is sent as a phrase (a date order).
 export function asSent(term, phrase) {
@@ -160,11 +159,11 @@ export function asSent(term, phrase) {
 export var EXCERPT_WORDS = 30;  // Pagefind's default: with a word for each Chinese character, two lines on a phone
 var CJK_CHAR = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/;  // a character or punctuation mark
 var CLAUSE_END = /[。！？；，、：.!?;,:\u00b7]\s*$/;  // (\u00b7: the mark between blocks)
-var GAP_MARK = "\u2060";
+var SPACE_MARK = "\u2060";
 
 // The words of a page as Pagefind counts them for its match locations: split at white space.
 // sitegen set each Chinese character apart with spaces (search_records.han_words_text), and an
-// author's own space beside one is followed by a word joiner (GAP_MARK).
+// author's own space beside one is followed by a word joiner (SPACE_MARK).
 // Pagefind's raw_content is the text with only < and > escaped.
 function wordsOf(page) {
   return (page.raw_content || "").split(/[\r\n\s]+/g).map(function (word) {
@@ -248,7 +247,7 @@ export function appendExcerpt(into, page, query) {
   var end = Math.min(words.length, start + EXCERPT_WORDS);
   var marked = new Set(found);
   var text = words.slice(start, end).map(function (word, n) {
-    var authors = word.charAt(0) === GAP_MARK;
+    var authors = word.charAt(0) === SPACE_MARK;
     var bare = authors ? word.slice(1) : word;
     var before = words[start + n - 1] || "";
     var apart = n && (authors || !(HAS_HAN.test(before.charAt(before.length - 1)) || HAS_HAN.test(bare.charAt(0))));
