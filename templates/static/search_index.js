@@ -31,7 +31,7 @@ export async function loadIndex(bundle, again) {
   var script = await import(bundle + "pagefind.js" + fresh);
   async function open(prefix) {
     var shard = script.createInstance({ basePath: bundle + prefix });
-    await shard.options({ excerptLength: EXCERPT_WORDS });
+    await shard.options({ excerptLength: EXCERPT_WORDS });  // (Pagefind's excerpt is not shown: appendExcerpt)
     await shard.filters();  // (its WebAssembly and meta loaded: see above)
     var gone = new Set(Object.values(removed[prefix] || {}));
     return { search: shard.search, filters: shard.filters, gone: gone };
@@ -156,7 +156,11 @@ export function asSent(term, phrase) {
 // taken from the post's own text: around the matches in it, or, for a post found by its title,
 // column or a tag alone, its first words (search.js then shows the tags that matched).
 
-export var EXCERPT_WORDS = 30;  // Pagefind's default: with a word for each Chinese character, two lines on a phone
+var EXCERPT_WORDS = 30;  // where the matches are looked for together (a word for each Chinese character)
+// How much of the text an excerpt shows, in the widths of a Latin letter (a Chinese character is
+// two): about two lines on a phone, Chinese or English (Pagefind's 30 words were a line and a
+// half of Chinese, four lines of English).
+var EXCERPT_WIDTH = 64;
 var CJK_CHAR = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/;  // a character or punctuation mark
 var CLAUSE_END = /[。！？；，、：.!?;,:\u00b7]\s*$/;  // (\u00b7: the mark between blocks)
 var SPACE_MARK = "\u2060";
@@ -244,7 +248,10 @@ export function appendExcerpt(into, page, query) {
   var found = Array.from(new Set((page.locations || []).filter(function (location) { return location >= from; })
     .concat(locate(words, from, query)))).sort(function (a, b) { return a - b; });
   var start = around(words, found, EXCERPT_WORDS, from);
-  var end = Math.min(words.length, start + EXCERPT_WORDS);
+  var end = start;
+  for (var width = 0; end < words.length && width < EXCERPT_WIDTH; end++) {
+    width += HAS_HAN.test(words[end]) ? 2 : squeezed(words[end]).length + 1;  // (a space after it)
+  }
   var marked = new Set(found);
   var text = words.slice(start, end).map(function (word, n) {
     var authors = word.charAt(0) === SPACE_MARK;
