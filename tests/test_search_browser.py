@@ -320,6 +320,17 @@ def test_on_a_phone_the_first_result_shows_without_scrolling(browser, server):
         assert panel and panel["height"] <= 2 * 56, panel  # one row of 44 px controls per group
 
 
+def test_on_a_phone_an_excerpt_takes_two_lines_at_most_in_chinese_or_english(browser, server):
+    with visit(browser, server, viewport=PHONE, screen=PHONE, is_mobile=True, has_touch=True) as (page, watch):
+        for term, title in ((ENGLISH_WORD, LIBRARY), ("会议室", APPRAISAL)):
+            go(page, watch, search_url(server, term))
+            settled(page)
+            excerpt = page.locator(".search-result").filter(has_text=title).locator(".search-result-excerpt")
+            lines = excerpt.evaluate("e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)")
+            assert round(lines) <= 2, (term, lines, excerpt.inner_text())
+            assert excerpt.locator("mark").count() >= 1, (term, excerpt.inner_text())
+
+
 def test_the_page_has_one_search_box_the_headers_which_holds_the_query(browser, server):
     with visit(browser, server) as (page, watch):
         go(page, watch, search_url(server, ENGLISH_WORD))

@@ -156,12 +156,11 @@ export function asSent(term, phrase) {
 // taken from the post's own text: around the matches in it, or, for a post found by its title,
 // column or a tag alone, its first words (search.js then shows the tags that matched).
 
-var EXCERPT_WORDS = 30;  // where the matches are looked for together (a word for each Chinese character)
+var EXCERPT_WORDS = 30;  // the reach of a run of matches (a word for each Chinese character)
 // How much of the text an excerpt shows, in the widths of a Latin letter (a Chinese character is
 // two): about two lines on a phone, Chinese or English (Pagefind's 30 words were a line and a
 // half of Chinese, four lines of English).
 var EXCERPT_WIDTH = 64;
-var CJK_CHAR = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/;  // a character or punctuation mark
 var CLAUSE_END = /[。！？；，、：.!?;,:\u00b7]\s*$/;  // (\u00b7: the mark between blocks)
 var SPACE_MARK = "\u2060";
 
@@ -194,12 +193,11 @@ function textStart(words, page) {
   return at;
 }
 
-// Where an excerpt of `length` words starts: before the matches (sorted locations) that the most of
-// them fall into, at the start of the text or of their clause if either is near, else a few words
-// before them.
-function around(words, locations, length, from) {
+// The match an excerpt is about: the first of the matches (sorted locations) that the most of
+// them fall within `length` words of; -1 if there are none.
+function densest(locations, length) {
   var best = 0;
-  var first = from;
+  var first = -1;
   for (var i = 0, j = 0; i < locations.length; i++) {  // (sorted: the window's end only moves on)
     while (j < locations.length && locations[j] < locations[i] + length) { j++; }
     if (j - i > best) {
@@ -207,15 +205,33 @@ function around(words, locations, length, from) {
       first = locations[i];
     }
   }
-  if (first - Math.floor(length / 2) <= from) {
-    return from;
+  return first;
+}
+
+function widthOf(word) {
+  return HAS_HAN.test(word) ? 2 : squeezed(word).length + 1;  // (a space after it)
+}
+
+// The end of an excerpt from `start`: as many words as EXCERPT_WIDTH holds.
+function filled(words, start) {
+  var end = start;
+  for (var width = 0; end < words.length && width < EXCERPT_WIDTH; end++) {
+    width += widthOf(words[end]);
   }
-  for (var at = first - 1; at >= first - Math.floor(length / 2); at--) {
-    if (CLAUSE_END.test(words[at])) {
-      return at + 1;
+  return end;
+}
+
+// Where an excerpt about the match at `first` starts: at its clause if that starts within a third
+// of the excerpt before it, else a third of the excerpt before it; never before `from`.
+function before(words, first, from) {
+  var at = first;
+  for (var width = 0; at > from && width < EXCERPT_WIDTH / 3; at--) {
+    if (CLAUSE_END.test(words[at - 1])) {
+      return at;
     }
+    width += widthOf(words[at - 1]);
   }
-  return first - Math.floor(length / 4);
+  return at;
 }
 
 // The words from `from` on that hold a query word (queryWords): a Chinese one across as many words
@@ -247,10 +263,13 @@ export function appendExcerpt(into, page, query) {
   var from = textStart(words, page);
   var found = Array.from(new Set((page.locations || []).filter(function (location) { return location >= from; })
     .concat(locate(words, from, query)))).sort(function (a, b) { return a - b; });
-  var start = around(words, found, EXCERPT_WORDS, from);
-  var end = start;
-  for (var width = 0; end < words.length && width < EXCERPT_WIDTH; end++) {
-    width += HAS_HAN.test(words[end]) ? 2 : squeezed(words[end]).length + 1;  // (a space after it)
+  // From the start of the text if that shows the matches with a few words after them.
+  var first = densest(found, EXCERPT_WORDS);
+  var start = from;
+  var end = filled(words, start);
+  if (first >= end - 2) {
+    start = before(words, first, from);
+    end = filled(words, start);
   }
   var marked = new Set(found);
   var text = words.slice(start, end).map(function (word, n) {
@@ -260,16 +279,12 @@ export function appendExcerpt(into, page, query) {
     var apart = n && (authors || !(HAS_HAN.test(before.charAt(before.length - 1)) || HAS_HAN.test(bare.charAt(0))));
     return (apart ? " " : "") + (marked.has(start + n) && bare ? "\u0000" + bare + "\u0001" : bare);
   }).join("").trim();
-  // Where it cuts the text, an ellipsis as the text beside it writes one.
-  text = (start > from ? ellipsisBefore(text.replace(/^\u0000/, "")) : "") + text +
-    (end < words.length ? ellipsisBefore(text.replace(/\u0001$/, "").slice(-1)) : "");
+  // Where it cuts the text, an ellipsis as the excerpt's language writes one.
+  var ellipsis = HAS_HAN.test(text) ? "\u2026\u2026" : "\u2026";
+  text = (start > from ? ellipsis : "") + text + (end < words.length ? ellipsis : "");
   // Marks side by side (a mark for each Chinese character) become one.
   appendMarked(into, text.replace(/\u0001(\s*)\u0000/g, "$1"));
   return found.length > 0;
-}
-
-function ellipsisBefore(text) {
-  return CJK_CHAR.test(text.charAt(0)) ? "\u2026\u2026" : "\u2026";
 }
 
 // Appends text with \u0000...\u0001 around what is marked, as text and <mark>s.
