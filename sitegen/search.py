@@ -58,7 +58,6 @@ class SearchSource:
     """What a build gives the index: every record it holds."""
 
     entries: tuple[Entry, ...]
-    code: str = INDEX_LANGUAGE  # Pagefind's language for it
 
 
 def pagefind_command() -> list[str]:
@@ -156,11 +155,11 @@ def _make_index(folder: Path, source: SearchSource, private: Path, previous: Pat
         records = records_key(source)
         before = _record(previous) if previous is not None else None
         count = shard_count(len(source.entries), _shards_in(before))
-        shards = split(source.entries, count, _salt(source))
+        shards = split(source.entries, count, _salt())
         fresh.mkdir()
         with ThreadPoolExecutor(max_workers=1) as aside:  # (while Pagefind works)
             pages = aside.submit(pages_key, folder)
-            files = make_shards(shards, source.code, fresh, before, previous, pagefind_command())
+            files = make_shards(shards, INDEX_LANGUAGE, fresh, before, previous, pagefind_command())
             key = pages.result()
     except ServiceError as exc:
         shutil.rmtree(work, ignore_errors=True)
@@ -195,7 +194,7 @@ def _shards_in(record: dict[str, object] | None) -> int | None:
     return len(shards) if isinstance(shards, list) else None
 
 
-def _salt(source: SearchSource) -> str:
+def _salt() -> str:
     """What every record of an index has in common: Pagefind's version, the index language and
     the code that makes records."""
     from importlib.metadata import PackageNotFoundError, version
@@ -204,14 +203,14 @@ def _salt(source: SearchSource) -> str:
         pagefind = version("pagefind")
     except PackageNotFoundError:
         pagefind = "?"
-    return f"{pagefind}\n{source.code}\n{format_key()}"
+    return f"{pagefind}\n{INDEX_LANGUAGE}\n{format_key()}"
 
 
 def records_key(source: SearchSource) -> str:
     """Names everything an index of `source` is made from: each record's key, the index
     language and Pagefind's version."""
     named = "\n".join(f"{entry.url} {entry.key}" for entry in source.entries)
-    return hashlib.blake2b(f"{_salt(source)}\n{named}".encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(f"{_salt()}\n{named}".encode(), digest_size=16).hexdigest()
 
 
 def index_valid(folder: Path) -> bool:
